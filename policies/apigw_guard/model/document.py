@@ -1,0 +1,154 @@
+"""Reading OpenAPI documents the way API Gateway's REST import reads them."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+
+# Every key of a path item that API Gateway imports as a method. `trace` is valid OpenAPI but
+# API Gateway has no TRACE method; it is still an operation a reviewer must see, so it is listed.
+# https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-swagger-extensions-any-method.html
+OPERATION_KEYS: tuple[str, ...] = (
+    "get",
+    "put",
+    "post",
+    "delete",
+    "options",
+    "head",
+    "patch",
+    "trace",
+    "x-amazon-apigateway-any-method",
+)
+
+OpenApiVersion = Literal["2.0", "3"]
+
+
+class SpecError(ValueError):
+    """An OpenAPI document that cannot be read; the message names the source and the fault."""
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One method on one path, as API Gateway will create it."""
+
+    method: str  # upper case; `ANY` for x-amazon-apigateway-any-method
+    path: str
+    definition: Mapping[str, Any]
+
+    @property
+    def key(self) -> str:
+        """The `METHOD /path` form used in stack config, reports and violation messages."""
+        return f"{self.method} {self.path}"
+
+
+def method_name(operation_key: str) -> str:
+    """Map a path-item key to the HTTP method API Gateway creates for it."""
+    return "ANY" if operation_key == "x-amazon-apigateway-any-method" else operation_key.upper()
+
+
+def parse_spec_text(text: str, source: str = "<body>") -> dict[str, Any]:
+    """Parse JSON or YAML text into an OpenAPI 2.0 or 3.x document.
+
+    JSON is tried first because every JSON document is also YAML, but YAML's error messages for
+    broken JSON are confusing.
+    """
+    doc: Any
+    try:
+        doc = json.loads(text)
+    except ValueError:
+        try:
+            doc = yaml.safe_load(text)
+        except yaml.YAMLError as err:
+            raise SpecError(
+                f"{source}: not valid JSON or YAML ({_first_line(err)}); "
+                "expected an OpenAPI 2.0 or 3.x document"
+            ) from None
+    return validate_document(doc, source)
+
+
+def load_spec_file(path: str | Path) -> dict[str, Any]:
+    """Read an OpenAPI document from disk, with errors that name the file."""
+    p = Path(path)
+    if not p.is_file():
+        raise SpecError(
+            f"{p}: OpenAPI document not found; expected a JSON or YAML file "
+            "(set specPath in the stack config, relative to the project directory)"
+        )
+    try:
+        text = p.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise SpecError(f"{p}: cannot read the OpenAPI document ({err})") from None
+    return parse_spec_text(text, str(p))
+
+
+def validate_document(doc: Any, source: str = "<body>") -> dict[str, Any]:
+    """Check the shape API Gateway needs: a version marker and a `paths` mapping."""
+    if not isinstance(doc, dict):
+        raise SpecError(
+            f"{source}: expected an OpenAPI document (a mapping with 'openapi' or 'swagger'), "
+            f"got {type(doc).__name__}"
+        )
+    spec_version(doc, source)
+    paths = doc.get("paths")
+    if not isinstance(paths, dict):
+        raise SpecError(f"{source}: 'paths' must be a mapping of path to path item, got {paths!r}")
+    for path, item in paths.items():
+        if not isinstance(path, str) or not path.startswith("/"):
+            raise SpecError(f"{source}: path {path!r} must be a string starting with '/'")
+        if not isinstance(item, dict):
+            raise SpecError(f"{source}: path item {path!r} must be a mapping, got {item!r}")
+        for key in OPERATION_KEYS:
+            if key in item and not isinstance(item[key], dict):
+                raise SpecError(
+                    f"{source}: operation {method_name(key)} {path} must be a mapping, "
+                    f"got {item[key]!r}"
+                )
+    return doc
+
+
+def spec_version(doc: Mapping[str, Any], source: str = "<body>") -> OpenApiVersion:
+    """Tell OpenAPI 2.0 (`swagger: "2.0"`) from 3.x (`openapi: "3.*"`)."""
+    swagger = doc.get("swagger")
+    openapi = doc.get("openapi")
+    if swagger is not None and str(swagger) == "2.0":
+        return "2.0"
+    if isinstance(openapi, str) and openapi.startswith("3."):
+        return "3"
+    raise SpecError(
+        f"{source}: not an OpenAPI 2.0 or 3.x document "
+        f"(swagger={swagger!r}, openapi={openapi!r}); expected swagger: '2.0' or openapi: '3.x.y'"
+    )
+
+
+def iter_operations(doc: Mapping[str, Any]) -> Iterator[Operation]:
+    """Yield every operation of a validated document, in document order.
+
+    Path-item keys such as `parameters`, `summary`, `servers` or `$ref` are not operations.
+    """
+    for path, item in doc["paths"].items():
+        for key, definition in item.items():
+            if key in OPERATION_KEYS:
+                yield Operation(method=method_name(key), path=path, definition=definition)
+
+
+def security_schemes(doc: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The security schemes from the section the document's version defines them in.
+
+    OpenAPI 2.0 uses `securityDefinitions`; 3.x uses `components.securitySchemes`. A scheme in
+    the other version's section is not defined, and API Gateway will not find it.
+    """
+    if spec_version(doc) == "2.0":
+        section = doc.get("securityDefinitions")
+    else:
+        components = doc.get("components")
+        section = components.get("securitySchemes") if isinstance(components, dict) else None
+    return section if isinstance(section, dict) else {}
+
+
+def _first_line(err: Exception) -> str:
+    return str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
