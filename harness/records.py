@@ -1,0 +1,30 @@
+"""What the mock monitor records of each resource, in the wire format the engine would see."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from google.protobuf import struct_pb2
+
+
+@dataclass
+class RecordedResource:
+    """One `RegisterResource` call, kept as protobuf Structs so nothing is lost in translation.
+
+    `inputs` is the request's `object` exactly as the program serialized it (unknown values
+    and secrets keep their wire-format sentinels); `outputs` is what the mocks answered, merged
+    over the inputs, the way the engine would report state to `AnalyzeStack`.
+    """
+
+    urn: str
+    type: str
+    name: str
+    custom: bool
+    inputs: struct_pb2.Struct
+    outputs: struct_pb2.Struct
+    id: str = ""
+    parent: str = ""
+    provider: str = ""
+    dependencies: list[str] = field(default_factory=list)
+    # property name -> URNs that property's value came from (the engine's propertyDependencies).
+    property_dependencies: dict[str, list[str]] = field(default_factory=dict)
