@@ -1,0 +1,48 @@
+"""Client for the secured M2M API: client-credentials tokens and stack-output loading.
+
+See docs/operations.md ("Calling the API with the client") for usage.
+"""
+
+from m2m_client.stack import (
+    Consumer,
+    StackConfigError,
+    StackOutputs,
+    UnknownConsumerError,
+    UnknownScopeError,
+    load_outputs,
+    parse_outputs,
+)
+from m2m_client.token import (
+    AccessToken,
+    InvalidClientError,
+    InvalidScopeError,
+    OAuthError,
+    RetryPolicy,
+    TokenClient,
+    TokenEndpointUnavailableError,
+    TokenError,
+    TokenResponseError,
+    UnauthorizedClientError,
+    wait_for_token_endpoint,
+)
+
+__all__ = [
+    "AccessToken",
+    "Consumer",
+    "InvalidClientError",
+    "InvalidScopeError",
+    "OAuthError",
+    "RetryPolicy",
+    "StackConfigError",
+    "StackOutputs",
+    "TokenClient",
+    "TokenEndpointUnavailableError",
+    "TokenError",
+    "TokenResponseError",
+    "UnauthorizedClientError",
+    "UnknownConsumerError",
+    "UnknownScopeError",
+    "load_outputs",
+    "parse_outputs",
+    "wait_for_token_endpoint",
+]

@@ -1,0 +1,175 @@
+"""``python -m m2m_client call``: call one operation of the deployed API as a named consumer.
+
+Exit status: 0 when the API answered 2xx, 1 when it answered anything else (the status and
+body are still printed), 2 for a usage or stack-output problem, 3 when no token could be
+obtained or the API could not be reached. Errors are one line on stderr, no traceback,
+because the person running this needs the bad value, not our call stack.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import requests
+
+from m2m_client.stack import StackConfigError, StackOutputs, load_outputs
+from m2m_client.token import AUTH_METHODS, TokenClient, TokenError
+
+METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
+
+EXIT_OK = 0
+EXIT_HTTP_ERROR = 1
+EXIT_USAGE = 2
+EXIT_TOKEN = 3
+
+
+class UsageError(Exception):
+    """A command-line value is wrong; the message names it and what is accepted."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser; separate so tests and docs can inspect it."""
+    parser = argparse.ArgumentParser(
+        prog="python -m m2m_client",
+        description="Call the secured M2M API with a client-credentials token.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    call = sub.add_parser("call", help="call one operation as a named consumer")
+    call.add_argument("method", help=f"HTTP method ({', '.join(METHODS)})")
+    call.add_argument("path", help="path under the stage, starting with '/', e.g. /pets")
+    call.add_argument("--consumer", required=True, help="consumer name, e.g. orders")
+    call.add_argument("--stack", default="dev", help="Pulumi stack to read outputs from")
+    call.add_argument("--data", help="JSON request body")
+    call.add_argument(
+        "--scope",
+        action="append",
+        default=[],
+        help="scope to request (name like 'read' or full string); repeatable; "
+        "default: all of the consumer's scopes",
+    )
+    call.add_argument(
+        "--auth",
+        choices=AUTH_METHODS,
+        default="basic",
+        help="client authentication at the token endpoint (default: basic)",
+    )
+    call.add_argument(
+        "--outputs-file",
+        type=Path,
+        help="JSON from `pulumi stack output --json --show-secrets` instead of running pulumi",
+    )
+    call.add_argument(
+        "--cwd",
+        type=Path,
+        default=Path.cwd(),
+        help="Pulumi project directory (default: current directory)",
+    )
+    call.add_argument(
+        "--no-bearer-prefix",
+        action="store_true",
+        help="send the raw token in Authorization instead of 'Bearer <token>'",
+    )
+    call.add_argument("--timeout", type=float, default=30.0, help="HTTP timeout in seconds")
+    return parser
+
+
+def parse_method(value: str) -> str:
+    """Upper-cased HTTP method, or :class:`UsageError` naming the accepted ones."""
+    method = value.upper()
+    if method not in METHODS:
+        raise UsageError(
+            f"method: {value!r} is not an HTTP method (expected one of: {', '.join(METHODS)})"
+        )
+    return method
+
+
+def parse_data(value: str | None) -> object | None:
+    """The ``--data`` JSON value, or :class:`UsageError` saying where it stops being JSON."""
+    if value is None:
+        return None
+    try:
+        data: object = json.loads(value)
+    except json.JSONDecodeError as exc:
+        raise UsageError(
+            f"--data: not valid JSON ({exc.msg} at column {exc.colno}): {value!r}"
+        ) from exc
+    return data
+
+
+def format_response(response: requests.Response) -> str:
+    """Status line, then the body (pretty-printed when it is JSON)."""
+    lines = [f"HTTP {response.status_code} {response.reason or ''}".rstrip()]
+    text = response.text
+    if text:
+        try:
+            lines.append(json.dumps(json.loads(text), indent=2, sort_keys=True))
+        except ValueError:
+            lines.append(text)
+    return "\n".join(lines)
+
+
+def call_api(
+    outputs: StackOutputs,
+    *,
+    consumer: str,
+    method: str,
+    path: str,
+    body: object | None = None,
+    scopes: Sequence[str] = (),
+    auth_method: str = "basic",
+    bearer_prefix: bool = True,
+    timeout: float = 30.0,
+    session: requests.Session | None = None,
+) -> requests.Response:
+    """Get a token for ``consumer`` and send one request; raises on token failure only."""
+    creds = outputs.consumer(consumer)
+    url = outputs.url(path)
+    http = session or requests.Session()
+    client = TokenClient(
+        outputs.token_endpoint_url,
+        creds.client_id,
+        creds.client_secret,
+        scopes=[outputs.scope(s) for s in scopes],
+        auth_method="body" if auth_method == "body" else "basic",
+        timeout=timeout,
+        session=http,
+    )
+    token = client.get_token()
+    headers = {"Authorization": f"Bearer {token}" if bearer_prefix else token}
+    # json=None sends no body at all, which is what a GET without --data should do.
+    return http.request(method, url, headers=headers, json=body, timeout=timeout)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point; returns the exit status documented in the module docstring."""
+    args = build_parser().parse_args(argv)
+    try:
+        method = parse_method(args.method)
+        body = parse_data(args.data)
+        outputs = load_outputs(stack=args.stack, cwd=args.cwd, outputs_file=args.outputs_file)
+        response = call_api(
+            outputs,
+            consumer=args.consumer,
+            method=method,
+            path=args.path,
+            body=body,
+            scopes=args.scope,
+            auth_method=args.auth,
+            bearer_prefix=not args.no_bearer_prefix,
+            timeout=args.timeout,
+        )
+    except (UsageError, StackConfigError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except TokenError as exc:
+        print(f"error: no access token: {exc}", file=sys.stderr)
+        return EXIT_TOKEN
+    except requests.RequestException as exc:
+        print(f"error: {args.method} {args.path} could not be sent: {exc}", file=sys.stderr)
+        return EXIT_TOKEN
+    print(format_response(response))
+    return EXIT_OK if 200 <= response.status_code < 300 else EXIT_HTTP_ERROR

@@ -1,0 +1,348 @@
+"""OAuth 2.0 client-credentials token client for the stack's Cognito token endpoint.
+
+Cognito bills machine-to-machine tokens per request (see docs/operations.md), so the
+client caches a token until shortly before it expires and makes one request for all
+threads that ask at the same time. Transient failures (429, 5xx, connection errors) are
+retried a bounded number of times with exponential backoff; OAuth errors are not
+retried, because asking again with the same credentials gives the same answer.
+
+Cognito token endpoint reference:
+https://docs.aws.amazon.com/cognito/latest/developerguide/token-endpoint.html
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import requests
+
+AuthMethod = Literal["basic", "body"]
+AUTH_METHODS: tuple[AuthMethod, ...] = ("basic", "body")
+
+# HTTP statuses that say "try again later" rather than "this request is wrong".
+RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
+
+
+class TokenError(Exception):
+    """Base class for every failure to obtain an access token."""
+
+
+class OAuthError(TokenError):
+    """The token endpoint answered with an OAuth error (RFC 6749 section 5.2).
+
+    ``error`` is the OAuth error code (e.g. ``invalid_client``), ``status`` the HTTP status.
+    """
+
+    def __init__(self, message: str, *, error: str, status: int, description: str = "") -> None:
+        super().__init__(message)
+        self.error = error
+        self.status = status
+        self.description = description
+
+
+class InvalidClientError(OAuthError):
+    """Client authentication failed: wrong client id or secret, or the client was deleted."""
+
+
+class InvalidScopeError(OAuthError):
+    """A requested scope is unknown or not allowed for this app client."""
+
+
+class UnauthorizedClientError(OAuthError):
+    """The app client may not use the client_credentials grant."""
+
+
+class TokenEndpointUnavailableError(TokenError):
+    """The endpoint kept answering 429/5xx (or could not be reached) after every retry."""
+
+
+class TokenResponseError(TokenError):
+    """The endpoint answered 200 but the body is not a usable token response."""
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Bounded exponential backoff for transient token-endpoint failures.
+
+    ``max_attempts`` counts the first request, so 4 means one request and up to three
+    retries. Delay before retry ``n`` (1-based) is ``min(base_delay * 2 ** (n - 1), max_delay)``;
+    a numeric ``Retry-After`` header on a 429/503 replaces it, still capped by ``max_delay``
+    so a misbehaving server cannot stall the caller indefinitely.
+    """
+
+    max_attempts: int = 4
+    base_delay: float = 0.5
+    max_delay: float = 8.0
+
+    def __post_init__(self) -> None:
+        if self.max_attempts < 1:
+            raise ValueError(f"max_attempts must be >= 1, got {self.max_attempts}")
+        if self.base_delay < 0 or self.max_delay < 0:
+            raise ValueError(
+                f"delays must be >= 0, got base_delay={self.base_delay}, max_delay={self.max_delay}"
+            )
+
+    def delay(self, retry_number: int, retry_after: float | None = None) -> float:
+        """Seconds to wait before retry ``retry_number`` (1 for the first retry)."""
+        if retry_after is not None:
+            return min(max(retry_after, 0.0), self.max_delay)
+        return float(min(self.base_delay * 2 ** (retry_number - 1), self.max_delay))
+
+
+@dataclass(frozen=True)
+class AccessToken:
+    """An access token and the monotonic-clock time at which it should be replaced."""
+
+    value: str
+    token_type: str
+    expires_in: int
+    scope: str | None
+    refresh_at: float
+
+
+class TokenClient:
+    """Fetches and caches an access token with the client-credentials grant.
+
+    Defaults to HTTP Basic client authentication; ``auth_method="body"`` sends
+    ``client_id``/``client_secret`` as form fields instead (Cognito accepts both).
+    ``scopes`` are full scope strings (``<identifier>/<scope_name>``); when empty no scope is
+    requested and Cognito issues a token with every scope the app client is allowed.
+
+    ``clock`` (monotonic seconds) and ``sleep`` are injectable so tests can expire tokens
+    and observe backoff without waiting.
+    """
+
+    def __init__(
+        self,
+        token_url: str,
+        client_id: str,
+        client_secret: str,
+        *,
+        scopes: Sequence[str] = (),
+        auth_method: AuthMethod = "basic",
+        retry: RetryPolicy | None = None,
+        refresh_margin: float = 60.0,
+        timeout: float = 10.0,
+        session: requests.Session | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        if auth_method not in AUTH_METHODS:
+            raise ValueError(
+                f"auth_method: {auth_method!r} is not supported (expected one of: "
+                f"{', '.join(AUTH_METHODS)})"
+            )
+        if not token_url.startswith(("https://", "http://")):
+            raise ValueError(f"token_url: expected an http(s) URL, got {token_url!r}")
+        if not client_id:
+            raise ValueError("client_id: must not be empty")
+        self.token_url = token_url
+        self.client_id = client_id
+        self._client_secret = client_secret
+        self.scopes = tuple(scopes)
+        self.auth_method: AuthMethod = auth_method
+        self.retry = retry or RetryPolicy()
+        self.refresh_margin = refresh_margin
+        self.timeout = timeout
+        self._session = session or requests.Session()
+        self._clock = clock
+        self._sleep = sleep
+        self._lock = threading.Lock()
+        self._cached: AccessToken | None = None
+
+    def __repr__(self) -> str:
+        # Never show the secret, e.g. in a pytest failure or a log line.
+        return (
+            f"TokenClient(token_url={self.token_url!r}, client_id={self.client_id!r}, "
+            f"scopes={self.scopes!r}, auth_method={self.auth_method!r})"
+        )
+
+    def get_token(self) -> str:
+        """Return a valid access token, requesting a new one only when the cached one is due."""
+        return self.get_access_token().value
+
+    def get_access_token(self) -> AccessToken:
+        """Like :meth:`get_token`, but with the token's type, lifetime and granted scope."""
+        # One lock around check-and-fetch: concurrent callers wait for the single request in
+        # flight instead of each paying for a token.
+        with self._lock:
+            cached = self._cached
+            if cached is not None and self._clock() < cached.refresh_at:
+                return cached
+            token = self._fetch()
+            self._cached = token
+            return token
+
+    def invalidate(self) -> None:
+        """Drop the cached token, e.g. after the API rejected it with 401."""
+        with self._lock:
+            self._cached = None
+
+    def _form_and_auth(self) -> tuple[dict[str, str], requests.auth.HTTPBasicAuth | None]:
+        form: dict[str, str] = {"grant_type": "client_credentials"}
+        if self.scopes:
+            form["scope"] = " ".join(self.scopes)
+        if self.auth_method == "basic":
+            return form, requests.auth.HTTPBasicAuth(self.client_id, self._client_secret)
+        form["client_id"] = self.client_id
+        form["client_secret"] = self._client_secret
+        return form, None
+
+    def _fetch(self) -> AccessToken:
+        form, auth = self._form_and_auth()
+        last_problem = ""
+        for attempt in range(1, self.retry.max_attempts + 1):
+            retry_after: float | None = None
+            try:
+                response = self._session.post(
+                    self.token_url,
+                    data=form,
+                    auth=auth,
+                    headers={"Accept": "application/json"},
+                    timeout=self.timeout,
+                )
+            except (requests.ConnectionError, requests.Timeout) as exc:
+                last_problem = f"{type(exc).__name__}: {exc}"
+            else:
+                if response.status_code not in RETRYABLE_STATUSES:
+                    return self._parse(response)
+                last_problem = f"HTTP {response.status_code}"
+                retry_after = _retry_after_seconds(response)
+            if attempt < self.retry.max_attempts:
+                self._sleep(self.retry.delay(attempt, retry_after))
+        raise TokenEndpointUnavailableError(
+            f"token endpoint {self.token_url} still failing after "
+            f"{self.retry.max_attempts} attempt(s); last: {last_problem}"
+        )
+
+    def _parse(self, response: requests.Response) -> AccessToken:
+        body = _json_object(response)
+        if response.status_code != 200:
+            raise self._oauth_error(response.status_code, body, response.text)
+        token = body.get("access_token")
+        if not isinstance(token, str) or not token:
+            raise TokenResponseError(
+                f"token endpoint {self.token_url} answered 200 without an access_token "
+                f"(keys: {', '.join(sorted(body)) or 'none'})"
+            )
+        token_type = body.get("token_type", "Bearer")
+        if not isinstance(token_type, str) or token_type.lower() != "bearer":
+            raise TokenResponseError(f"token_type: expected 'Bearer', got {token_type!r}")
+        expires_in = body.get("expires_in")
+        if isinstance(expires_in, bool) or not isinstance(expires_in, int) or expires_in <= 0:
+            raise TokenResponseError(
+                f"expires_in: expected a positive integer of seconds, got {expires_in!r}"
+            )
+        scope = body.get("scope")
+        # Refresh `refresh_margin` seconds early so a token is never sent just as it expires,
+        # but keep at least half the lifetime usable for very short-lived tokens.
+        margin = min(self.refresh_margin, expires_in / 2)
+        return AccessToken(
+            value=token,
+            token_type=token_type,
+            expires_in=expires_in,
+            scope=scope if isinstance(scope, str) else None,
+            refresh_at=self._clock() + expires_in - margin,
+        )
+
+    def _oauth_error(self, status: int, body: dict[str, object], text: str) -> TokenError:
+        error = body.get("error")
+        description = body.get("error_description")
+        desc = description if isinstance(description, str) else ""
+        detail = f" ({desc})" if desc else ""
+        requested = " ".join(self.scopes) if self.scopes else "(none: all allowed scopes)"
+        if error == "invalid_client":
+            return InvalidClientError(
+                f"invalid_client: the token endpoint rejected client_id {self.client_id!r}"
+                f"{detail}; check the client id and secret (stack outputs client_ids and "
+                "client_secrets) and that the app client still exists",
+                error=error,
+                status=status,
+                description=desc,
+            )
+        if error == "invalid_scope":
+            return InvalidScopeError(
+                f"invalid_scope: client_id {self.client_id!r} may not request scope "
+                f"{requested!r}{detail}; request only full scope strings "
+                "'<identifier>/<scope_name>' that the consumer is allowed (stack output "
+                "scope_identifiers), or request none to get all of them",
+                error=error,
+                status=status,
+                description=desc,
+            )
+        if error == "unauthorized_client":
+            return UnauthorizedClientError(
+                f"unauthorized_client: client_id {self.client_id!r} may not use the "
+                f"client_credentials grant{detail}; the app client needs "
+                "allowed_oauth_flows = ['client_credentials'] and a generated secret",
+                error=error,
+                status=status,
+                description=desc,
+            )
+        if isinstance(error, str):
+            hint = ""
+            if error == "invalid_grant":
+                # Cognito answers invalid_grant when allowed_oauth_flows_user_pool_client is off.
+                hint = "; the app client needs allowed_oauth_flows_user_pool_client = true"
+            return OAuthError(
+                f"{error}: token request for client_id {self.client_id!r} failed with HTTP "
+                f"{status}{detail}{hint}",
+                error=error,
+                status=status,
+                description=desc,
+            )
+        return TokenResponseError(
+            f"token endpoint {self.token_url} answered HTTP {status} without an OAuth error "
+            f"code: {text[:200]!r}"
+        )
+
+
+def _json_object(response: requests.Response) -> dict[str, object]:
+    try:
+        body = response.json()
+    except ValueError:
+        return {}
+    return body if isinstance(body, dict) else {}
+
+
+def _retry_after_seconds(response: requests.Response) -> float | None:
+    value = response.headers.get("Retry-After")
+    if value is None:
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        # HTTP-date form: fall back to our own backoff rather than parse calendar dates.
+        return None
+
+
+def wait_for_token_endpoint(
+    client: TokenClient,
+    *,
+    timeout: float,
+    interval: float = 10.0,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], None] = time.sleep,
+) -> AccessToken:
+    """Poll until the endpoint issues a token, for at most ``timeout`` seconds.
+
+    A new Cognito domain takes a while before its DNS name resolves and the endpoint
+    answers, so deployment checks wait here. Every :class:`TokenError` is retried until the
+    deadline, OAuth errors included, because a freshly created app client can briefly be
+    unknown to the endpoint; the last error is chained to the one raised at the deadline.
+    """
+    deadline = clock() + timeout
+    while True:
+        try:
+            return client.get_access_token()
+        except TokenError as exc:
+            if clock() + interval > deadline:
+                raise TokenEndpointUnavailableError(
+                    f"token endpoint {client.token_url} did not issue a token within "
+                    f"{timeout:g}s; last error: {exc}"
+                ) from exc
+        sleep(interval)
