@@ -1,0 +1,1 @@
+"""`make report`: who can call which operation, and what the policy pack says, with no cloud."""
