@@ -35,3 +35,21 @@ lock: venv
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
+
+# --- Client and integration tests (docs/operations.md) ----------------------------------------
+# Call one operation of the deployed stack as a consumer, e.g.
+#   make call CONSUMER=orders OP='POST /pets' DATA='{"type": "dog", "price": 249.99}'
+# Reads `pulumi stack output --json --show-secrets` of $(STACK), or M2M_* variables if set.
+.PHONY: integration
+CONSUMER ?= analytics
+OP ?= GET /pets
+DATA ?=
+
+call: venv
+	$(PY) -m m2m_client call --stack $(STACK) --consumer '$(CONSUMER)' \
+	  '$(firstword $(OP))' '$(lastword $(OP))' $(if $(DATA),--data '$(DATA)')
+
+# Deploys and destroys a throw-away stack; without the Pulumi CLI or AWS credentials every
+# test is reported SKIPPED with the missing prerequisite.
+integration: venv
+	$(VENV)/bin/pytest -m integration -rs
