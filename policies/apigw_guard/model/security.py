@@ -15,7 +15,14 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
-from .document import Operation, iter_operations, security_schemes
+from .document import (
+    Operation,
+    SpecError,
+    iter_operations,
+    parse_spec_text,
+    security_schemes,
+    validate_document,
+)
 
 # Scopes Cognito defines for user sign-in. A method guarded only by these never requires a
 # scope of the API's own resource server, so any user-pool token with them gets in.
@@ -106,10 +113,18 @@ class JudgeOptions:
 def classify_scheme(name: str, scheme: Any, options: JudgeOptions | None = None) -> Scheme:
     """Say what a security scheme turns into once API Gateway imports it."""
     options = options or JudgeOptions()
+    if scheme is UNKNOWN:
+        return Scheme(name, SchemeKind.COGNITO, pending=f"security scheme {name!r}")
     if not isinstance(scheme, dict):
         return Scheme(name, SchemeKind.INVALID, problem=f"scheme {name!r} is not a mapping")
     scheme_type = scheme.get("type")
     authorizer = scheme.get("x-amazon-apigateway-authorizer")
+    if (
+        scheme_type is UNKNOWN
+        or authorizer is UNKNOWN
+        or (isinstance(authorizer, dict) and authorizer.get("type") is UNKNOWN)
+    ):
+        return Scheme(name, SchemeKind.COGNITO, pending=f"the type of security scheme {name!r}")
     if scheme_type != "apiKey":
         # oauth2, http, openIdConnect: valid OpenAPI, but the REST import creates no authorizer.
         return Scheme(name, SchemeKind.NATIVE)
@@ -183,6 +198,8 @@ def judge_operation(
 
     fix = "add operation-level security naming a Cognito authorizer scheme with at least one scope"
     security = op.definition.get("security")
+    if security is UNKNOWN:
+        return Verdict(op, pending=("its security is not known yet",))
     if security is None:
         root = " (root-level security is ignored by API Gateway's import)"
         return Verdict(
@@ -201,6 +218,9 @@ def judge_operation(
     grants: list[tuple[str, tuple[str, ...]]] = []
     for index, alternative in enumerate(security):
         where = f"security[{index}]"
+        if alternative is UNKNOWN:
+            pending.append(f"{where} is not known yet")
+            continue
         if not isinstance(alternative, dict):
             problems.append(f"{where} must be a mapping of scheme name to scopes")
             continue
@@ -230,6 +250,9 @@ def judge_operation(
                     "type cognito_user_pools)"
                 )
                 continue
+            if scopes is UNKNOWN or (isinstance(scopes, list) and UNKNOWN in scopes):
+                pending.append(f"{where}: the scopes of {scheme_name!r}")
+                continue
             if not isinstance(scopes, list) or not scopes:
                 problems.append(
                     f"{where} gives {scheme_name!r} no scopes, so it accepts any ID token of the "
@@ -240,7 +263,11 @@ def judge_operation(
                 problems.append(f"{where} gives {scheme_name!r} a blank scope: {scopes!r}")
                 continue
             cognito.append((scheme_name, tuple(scopes)))
-        if not cognito and not any(p.startswith(where) for p in problems):
+        if (
+            not cognito
+            and not any(p.startswith(where) for p in problems)
+            and not any(p.startswith(where) for p in pending)
+        ):
             problems.append(
                 f"{where} names only API-key schemes ({', '.join(map(repr, alternative))}), "
                 "which identify callers but do not authorize them; add a Cognito scheme with "
@@ -268,3 +295,86 @@ def judge_document(doc: Mapping[str, Any], options: JudgeOptions | None = None) 
 
 def unprotected(verdicts: Iterable[Verdict]) -> list[Verdict]:
     return [v for v in verdicts if v.problems]
+
+
+@dataclass(frozen=True)
+class BodyJudgement:
+    """The judgement of a whole OpenAPI body as a policy sees it (string, mapping or unknown).
+
+    Exactly one of three states: `error` (the body cannot be read; fail closed), `pending`
+    (the body, or its structure, is not known until the update), or `verdicts`.
+    """
+
+    verdicts: tuple[Verdict, ...] = ()
+    error: str | None = None
+    pending: str | None = None
+
+
+def contains_unknown(value: Any) -> bool:
+    """Whether UNKNOWN appears anywhere inside plain lists and mappings."""
+    if value is UNKNOWN:
+        return True
+    if isinstance(value, dict):
+        return any(contains_unknown(v) for v in value.values())
+    if isinstance(value, list):
+        return any(contains_unknown(v) for v in value)
+    return False
+
+
+def _structure_unknown(doc: Any) -> bool:
+    # Unknowns in the skeleton (version, paths, path items, operations, the scheme section)
+    # hide which operations exist; unknowns inside an operation or scheme are judged in place.
+    if not isinstance(doc, dict):
+        return doc is UNKNOWN
+    if any(doc.get(k) is UNKNOWN for k in ("swagger", "openapi", "paths", "securityDefinitions")):
+        return True
+    components = doc.get("components")
+    if components is UNKNOWN or (
+        isinstance(components, dict) and components.get("securitySchemes") is UNKNOWN
+    ):
+        return True
+    paths = doc.get("paths")
+    if isinstance(paths, dict):
+        for item in paths.values():
+            if item is UNKNOWN:
+                return True
+            if isinstance(item, dict) and any(v is UNKNOWN for v in item.values()):
+                return True
+    return False
+
+
+def judge_body(
+    body: Any, options: JudgeOptions | None = None, source: str = "body"
+) -> BodyJudgement:
+    """Judge an OpenAPI body given as JSON/YAML text, a parsed mapping, or UNKNOWN.
+
+    A body that is text is only ever wholly known or wholly unknown (an output embedded in a
+    string makes the whole string unknown during preview). A mapping may hold UNKNOWN anywhere.
+    """
+    if body is UNKNOWN:
+        return BodyJudgement(
+            pending=f"{source} is not known during preview (it is built from values such as the "
+            "user pool ARN that exist only after the update)"
+        )
+    doc: Any = body
+    if isinstance(body, str):
+        if not body.strip():
+            return BodyJudgement(
+                error=f"{source} is empty; expected an OpenAPI 2.0 or 3.x document"
+            )
+        try:
+            doc = parse_spec_text(body, source)
+        except SpecError as err:
+            return BodyJudgement(error=str(err))
+        except (RecursionError, ValueError, TypeError) as err:
+            return BodyJudgement(error=f"{source}: cannot be parsed ({type(err).__name__})")
+    if _structure_unknown(doc):
+        return BodyJudgement(
+            pending=f"{source} has parts (paths, operations or security schemes) that are not "
+            "known during preview"
+        )
+    try:
+        doc = validate_document(doc, source)
+        return BodyJudgement(verdicts=tuple(judge_document(doc, options)))
+    except SpecError as err:
+        return BodyJudgement(error=str(err))

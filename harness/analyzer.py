@@ -1,0 +1,380 @@
+"""Talking to a policy pack exactly as the Pulumi CLI does: a process and its Analyzer gRPC service.
+
+`PolicyPackProcess` starts `python -u -m pulumi.policy <engine-address> .` with the pack folder
+as working directory, reads the gRPC port from the first stdout line, and calls
+GetAnalyzerInfo, Configure, Analyze and AnalyzeStack with the stubs in `pulumi.runtime.proto`.
+A tiny fake Engine (only `Log`) listens on 127.0.0.1 for the engine address the CLI would pass.
+
+    with PolicyPackProcess() as pack:
+        pack.configure()                       # every policy at its declared level
+        diags = pack.analyze(resource("aws:apigateway/method:Method", "m", {...}))
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from concurrent import futures
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import grpc
+from google.protobuf import empty_pb2, json_format, struct_pb2
+from pulumi.runtime.proto import (
+    analyzer_pb2,
+    analyzer_pb2_grpc,
+    engine_pb2_grpc,
+    plugin_pb2,
+)
+
+from .records import RecordedResource
+from .wire import make_urn, to_struct
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_PACK_DIR = REPO_ROOT / "policies"
+
+LEVELS: dict[str, int] = {
+    "advisory": analyzer_pb2.ADVISORY,
+    "mandatory": analyzer_pb2.MANDATORY,
+    "disabled": analyzer_pb2.DISABLED,
+    "remediate": analyzer_pb2.REMEDIATE,
+}
+LEVEL_NAMES: dict[int, str] = {v: k for k, v in LEVELS.items()}
+SEVERITY_NAMES: dict[int, str] = {
+    analyzer_pb2.POLICY_SEVERITY_UNSPECIFIED: "",
+    analyzer_pb2.POLICY_SEVERITY_LOW: "low",
+    analyzer_pb2.POLICY_SEVERITY_MEDIUM: "medium",
+    analyzer_pb2.POLICY_SEVERITY_HIGH: "high",
+    analyzer_pb2.POLICY_SEVERITY_CRITICAL: "critical",
+}
+
+
+class PackStartError(RuntimeError):
+    """The pack process did not print a port in time (its stderr is in the message)."""
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One AnalyzeDiagnostic, with the enforcement level as a lower-case name."""
+
+    policy_name: str
+    enforcement_level: str
+    message: str
+    urn: str
+    description: str
+    severity: str = ""
+
+    @property
+    def mandatory(self) -> bool:
+        return self.enforcement_level == "mandatory"
+
+
+@dataclass
+class _LogRecorder(engine_pb2_grpc.EngineServicer):
+    logs: list[tuple[int, str, str]] = field(default_factory=list)
+
+    def Log(self, request: Any, context: Any) -> empty_pb2.Empty:
+        self.logs.append((request.severity, request.message, request.urn))
+        return empty_pb2.Empty()
+
+
+class FakeEngine:
+    """An Engine gRPC server implementing only `Log`, recording what the pack logs."""
+
+    def __init__(self) -> None:
+        self.recorder = _LogRecorder()
+        self._server = grpc.server(futures.ThreadPoolExecutor(max_workers=2))
+        engine_pb2_grpc.add_EngineServicer_to_server(self.recorder, self._server)
+        port = self._server.add_insecure_port("127.0.0.1:0")
+        self.address = f"127.0.0.1:{port}"
+        self._server.start()
+
+    @property
+    def logs(self) -> list[tuple[int, str, str]]:
+        return self.recorder.logs
+
+    def stop(self) -> None:
+        self._server.stop(0)
+
+
+def _as_record(res: RecordedResource | Mapping[str, Any]) -> RecordedResource:
+    if isinstance(res, RecordedResource):
+        return res
+    type_ = str(res["type"])
+    name = str(res["name"])
+    inputs = to_struct(res.get("inputs") or {})
+    outputs = to_struct(res["outputs"]) if res.get("outputs") is not None else inputs
+    return RecordedResource(
+        urn=str(res.get("urn") or make_urn(type_, name)),
+        type=type_,
+        name=name,
+        custom=True,
+        inputs=inputs,
+        outputs=outputs,
+        parent=str(res.get("parent", "")),
+        dependencies=list(res.get("dependencies", [])),
+        property_dependencies={
+            k: list(v) for k, v in dict(res.get("property_dependencies", {})).items()
+        },
+    )
+
+
+def _diagnostics(response: analyzer_pb2.AnalyzeResponse) -> list[Diagnostic]:
+    return [
+        Diagnostic(
+            policy_name=d.policyName,
+            enforcement_level=LEVEL_NAMES.get(d.enforcementLevel, str(d.enforcementLevel)),
+            message=d.message,
+            urn=d.urn,
+            description=d.description,
+            severity=SEVERITY_NAMES.get(d.severity, ""),
+        )
+        for d in response.diagnostics
+    ]
+
+
+class PolicyPackProcess:
+    """A running policy pack, started as the CLI starts it; use as a context manager.
+
+    `pack_dir` defaults to <repo>/policies; `python` defaults to this interpreter (a fresh venv's
+    python can be passed to prove the pack runs from its own requirements).
+    """
+
+    def __init__(
+        self,
+        pack_dir: str | Path | None = None,
+        *,
+        python: str | Path | None = None,
+        start_timeout: float = 30.0,
+        rpc_timeout: float = 120.0,
+        env: Mapping[str, str] | None = None,
+    ) -> None:
+        self.pack_dir = Path(pack_dir) if pack_dir is not None else DEFAULT_PACK_DIR
+        self.python = str(python or sys.executable)
+        self.start_timeout = start_timeout
+        self.rpc_timeout = rpc_timeout
+        self.env = dict(env) if env is not None else None
+        self.port: int | None = None
+        self.engine: FakeEngine | None = None
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._stderr: Any = None
+        self._channel: grpc.Channel | None = None
+        self._stub: Any = None
+        self._info: analyzer_pb2.AnalyzerInfo | None = None
+
+    # -- lifecycle -------------------------------------------------------------------------
+    def start(self) -> PolicyPackProcess:
+        self.engine = FakeEngine()
+        env = dict(os.environ if self.env is None else self.env)
+        # The pack must not pick up this repository (or a test's) import path.
+        env.pop("PYTHONPATH", None)
+        self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the process
+        self._proc = subprocess.Popen(
+            [self.python, "-u", "-m", "pulumi.policy", self.engine.address, "."],
+            cwd=self.pack_dir,
+            stdout=subprocess.PIPE,
+            stderr=self._stderr,
+            env=env,
+        )
+        self.port = self._read_port()
+        self._channel = grpc.insecure_channel(
+            f"127.0.0.1:{self.port}",
+            options=[
+                ("grpc.max_receive_message_length", 400 * 1024 * 1024),
+                ("grpc.max_send_message_length", 400 * 1024 * 1024),
+            ],
+        )
+        grpc.channel_ready_future(self._channel).result(timeout=self.start_timeout)
+        self._stub = analyzer_pb2_grpc.AnalyzerStub(self._channel)
+        return self
+
+    def _read_port(self) -> int:
+        assert self._proc is not None
+        assert self._proc.stdout is not None
+        line: list[bytes] = []
+        reader = threading.Thread(
+            target=lambda: line.append(self._proc.stdout.readline()),  # type: ignore[union-attr]
+            daemon=True,
+        )
+        reader.start()
+        reader.join(self.start_timeout)
+        first = line[0].decode(errors="replace").strip() if line else ""
+        if not first.isdigit():
+            self.stop()
+            raise PackStartError(
+                f"policy pack in {self.pack_dir} did not print a port within "
+                f"{self.start_timeout}s (first stdout line: {first!r}); stderr:\n{self.stderr()}"
+            )
+        return int(first)
+
+    def stderr(self) -> str:
+        if self._stderr is None:
+            return ""
+        self._stderr.seek(0)
+        return bytes(self._stderr.read()).decode(errors="replace")
+
+    def stop(self) -> None:
+        if self._channel is not None:
+            self._channel.close()
+            self._channel = None
+        if self._proc is not None:
+            self._proc.terminate()
+            try:
+                self._proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self._proc.kill()
+                self._proc.wait(timeout=10)
+            if self._proc.stdout is not None:
+                self._proc.stdout.close()
+            self._proc = None
+        if self.engine is not None:
+            self.engine.stop()
+            self.engine = None
+
+    def __enter__(self) -> PolicyPackProcess:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    # -- RPCs ------------------------------------------------------------------------------
+    def info(self) -> analyzer_pb2.AnalyzerInfo:
+        """GetAnalyzerInfo (cached): name, version, every policy with level and schema."""
+        if self._info is None:
+            self._info = self._stub.GetAnalyzerInfo(empty_pb2.Empty(), timeout=self.rpc_timeout)
+        return self._info
+
+    def plugin_version(self) -> str:
+        reply: plugin_pb2.PluginInfo = self._stub.GetPluginInfo(
+            empty_pb2.Empty(), timeout=self.rpc_timeout
+        )
+        return str(reply.version)
+
+    def policy_names(self) -> list[str]:
+        return [p.name for p in self.info().policies]
+
+    def declared_levels(self) -> dict[str, str]:
+        return {p.name: LEVEL_NAMES[p.enforcementLevel] for p in self.info().policies}
+
+    def configure(
+        self,
+        levels: Mapping[str, str] | None = None,
+        config: Mapping[str, Mapping[str, Any]] | None = None,
+        default_level: str | None = "mandatory",
+    ) -> dict[str, str]:
+        """Configure every policy with an explicit level (an unset level reads as advisory).
+
+        `levels` overrides per policy; others get `default_level`, or their declared level when
+        `default_level` is None (what the CLI sends for a pack without config). `config` maps a
+        policy name to its properties; schema defaults are filled in as the CLI does. Returns
+        the levels sent.
+        """
+        levels = dict(levels or {})
+        config = config or {}
+        declared = self.declared_levels()
+        unknown = set(levels) - set(declared)
+        if unknown:
+            raise KeyError(f"no such policy: {', '.join(sorted(unknown))}")
+        request = analyzer_pb2.ConfigureAnalyzerRequest()
+        sent: dict[str, str] = {}
+        for policy in self.info().policies:
+            level = levels.get(policy.name, default_level or declared[policy.name])
+            sent[policy.name] = level
+            props = _schema_defaults(policy)
+            props.update(config.get(policy.name, {}))
+            entry = analyzer_pb2.PolicyConfig(enforcementLevel=LEVELS[level])  # type: ignore[arg-type]
+            if props:
+                entry.properties.update(props)
+            request.policyConfig[policy.name].CopyFrom(entry)
+        self._stub.Configure(request, timeout=self.rpc_timeout)
+        return sent
+
+    def analyze(self, res: RecordedResource | Mapping[str, Any]) -> list[Diagnostic]:
+        """Analyze one resource's inputs, as during preview/update of that resource."""
+        return _diagnostics(self.analyze_raw(res))
+
+    def analyze_raw(
+        self, res: RecordedResource | Mapping[str, Any]
+    ) -> analyzer_pb2.AnalyzeResponse:
+        record = _as_record(res)
+        request = analyzer_pb2.AnalyzeRequest(
+            type=record.type, properties=record.inputs, urn=record.urn, name=record.name
+        )
+        response: analyzer_pb2.AnalyzeResponse = self._stub.Analyze(
+            request, timeout=self.rpc_timeout
+        )
+        return response
+
+    def analyze_stack(
+        self, resources: Iterable[RecordedResource | Mapping[str, Any]]
+    ) -> list[Diagnostic]:
+        """AnalyzeStack over every resource's outputs, with parent and dependencies linked."""
+        request = analyzer_pb2.AnalyzeStackRequest(
+            resources=[_analyzer_resource(_as_record(r)) for r in resources]
+        )
+        return _diagnostics(self._stub.AnalyzeStack(request, timeout=self.rpc_timeout))
+
+    def analyze_all(
+        self, resources: Sequence[RecordedResource | Mapping[str, Any]]
+    ) -> list[Diagnostic]:
+        """What a deployment shows: Analyze on each resource, then AnalyzeStack."""
+        diags: list[Diagnostic] = []
+        for res in resources:
+            diags.extend(self.analyze(res))
+        diags.extend(self.analyze_stack(resources))
+        return diags
+
+
+def _analyzer_resource(record: RecordedResource) -> analyzer_pb2.AnalyzerResource:
+    return analyzer_pb2.AnalyzerResource(
+        type=record.type,
+        properties=record.outputs,
+        urn=record.urn,
+        name=record.name,
+        parent=record.parent,
+        dependencies=record.dependencies,
+        propertyDependencies={
+            k: analyzer_pb2.AnalyzerPropertyDependencies(urns=v)
+            for k, v in record.property_dependencies.items()
+        },
+    )
+
+
+def _schema_defaults(policy: analyzer_pb2.PolicyInfo) -> dict[str, Any]:
+    schema = json_format.MessageToDict(policy.configSchema.properties)
+    return {
+        key: spec["default"]
+        for key, spec in schema.items()
+        if isinstance(spec, dict) and "default" in spec
+    }
+
+
+def wait_for(predicate: Any, timeout: float = 10.0) -> bool:
+    """Poll `predicate()` until true or `timeout` seconds pass (for log assertions)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+__all__ = [
+    "Diagnostic",
+    "FakeEngine",
+    "PackStartError",
+    "PolicyPackProcess",
+    "struct_pb2",
+]

@@ -1,0 +1,46 @@
+"""The policy list of the `apigw-cognito-guard` pack, in reporting order.
+
+The guarantee (mandatory by default): every REST API method, OpenAPI operation and HTTP API
+route requires a Cognito user-pool authorizer and at least one non-blank OAuth scope. Everything
+else is advisory by default. Config (declared by each guarantee policy's schema, defaults
+applied in code): `exemptCorsPreflightMock` (default false) and `allowedUserPoolArns`.
+"""
+
+from __future__ import annotations
+
+from pulumi_policy import EnforcementLevel, Policy
+
+from .rules import (
+    cloudformation_hidden_methods,
+    httpapi_no_quick_create,
+    method_cognito_authorization,
+    method_cognito_authorizer,
+    restapi_body_operation_security,
+    restapi_fail_on_warnings,
+    restapi_put_mode_overwrite,
+    route_cognito_jwt_authorization,
+    route_cognito_jwt_authorizer,
+    scopes_not_builtin_only,
+)
+
+PACK_NAME = "apigw-cognito-guard"
+
+# Policies without their own level fall back to this; every policy sets its own anyway.
+DEFAULT_ENFORCEMENT_LEVEL = EnforcementLevel.ADVISORY
+
+POLICIES: list[Policy] = [
+    method_cognito_authorization.policy,
+    method_cognito_authorizer.policy,
+    restapi_body_operation_security.policy,
+    route_cognito_jwt_authorization.policy,
+    route_cognito_jwt_authorizer.policy,
+    scopes_not_builtin_only.policy,
+    restapi_put_mode_overwrite.policy,
+    restapi_fail_on_warnings.policy,
+    httpapi_no_quick_create.policy,
+    cloudformation_hidden_methods.policy,
+]
+
+GUARANTEE: frozenset[str] = frozenset(
+    p.name for p in POLICIES if p.enforcement_level is EnforcementLevel.MANDATORY
+)

@@ -1,0 +1,130 @@
+"""apigateway-cloudformation-hidden-methods: API Gateway methods inside a CloudFormation stack."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import yaml
+from pulumi_policy import (
+    EnforcementLevel,
+    ReportViolation,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+    Severity,
+)
+
+from ..model.security import UNKNOWN
+from ._common import defer, describe, props_of
+
+NAME = "apigateway-cloudformation-hidden-methods"
+TYPE = "aws:cloudformation/stack:Stack"
+# CloudFormation / SAM types that create API Gateway methods or routes.
+API_TYPES = frozenset(
+    {
+        "AWS::ApiGateway::Method",
+        "AWS::ApiGateway::RestApi",
+        "AWS::ApiGatewayV2::Api",
+        "AWS::ApiGatewayV2::Route",
+        "AWS::Serverless::Api",
+        "AWS::Serverless::HttpApi",
+        "AWS::Serverless::Function",  # its Api/HttpApi events create methods
+    }
+)
+
+
+class _TagTolerantLoader(yaml.SafeLoader):
+    """Reads CloudFormation YAML, whose short-form intrinsics (!Ref, !Sub) SafeLoader rejects."""
+
+
+def _any_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
+    if isinstance(node, yaml.ScalarNode):
+        return loader.construct_scalar(node)
+    if isinstance(node, yaml.SequenceNode):
+        return loader.construct_sequence(node)
+    return loader.construct_mapping(node)  # type: ignore[arg-type]
+
+
+_TagTolerantLoader.add_multi_constructor("!", _any_tag)
+
+
+def parse_template(text: str) -> dict[str, Any] | None:
+    try:
+        doc = json.loads(text)
+    except ValueError:
+        try:
+            doc = yaml.load(text, Loader=_TagTolerantLoader)
+        except yaml.YAMLError:
+            return None
+    return doc if isinstance(doc, dict) else None
+
+
+def hidden_api_resources(template: dict[str, Any]) -> list[str]:
+    resources = template.get("Resources")
+    if not isinstance(resources, dict):
+        return []
+    found = []
+    for logical_id, resource in resources.items():
+        if isinstance(resource, dict) and resource.get("Type") in API_TYPES:
+            rtype = resource["Type"]
+            if rtype == "AWS::Serverless::Function":
+                events = (resource.get("Properties") or {}).get("Events")
+                if not isinstance(events, dict) or not any(
+                    isinstance(e, dict) and e.get("Type") in ("Api", "HttpApi")
+                    for e in events.values()
+                ):
+                    continue
+            found.append(f"{logical_id} ({rtype})")
+    return found
+
+
+def validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
+    if args.resource_type != TYPE:
+        return
+    props = props_of(args.props)
+    who = describe(args.resource_type, args.name)
+    body = props.get("templateBody")
+    if body is UNKNOWN:
+        defer([f"{who}: templateBody"])
+    fix = (
+        "Fix: declare the API with Pulumi resources (aws.apigateway / aws.apigatewayv2) so this "
+        "pack can enforce Cognito authorization on each method"
+    )
+    if isinstance(body, str):
+        template = parse_template(body)
+        if template is None:
+            report(
+                f"{who}: templateBody cannot be read, so it may hide API Gateway methods. {fix}.",
+                None,
+            )
+            return
+        hidden = hidden_api_resources(template)
+        if hidden:
+            report(
+                f"{who}: the CloudFormation template creates API Gateway methods or routes that "
+                f"this pack cannot check: {', '.join(hidden)}. {fix}.",
+                None,
+            )
+    elif isinstance(props.get("templateUrl"), str):
+        report(
+            f"{who}: the template comes from templateUrl {props['templateUrl']!r}, which this pack "
+            f"cannot read; it may create API Gateway methods without authorization. {fix}.",
+            None,
+        )
+
+
+policy = ResourceValidationPolicy(
+    name=NAME,
+    description=(
+        "API Gateway methods should not be hidden inside a CloudFormation stack, where this pack "
+        "cannot check their authorization."
+    ),
+    validate=validate,
+    enforcement_level=EnforcementLevel.ADVISORY,
+    severity=Severity.HIGH,
+    remediation_steps=(
+        "Move the API Gateway resources out of the `aws.cloudformation.Stack` template into "
+        "Pulumi resources, or make sure every method in the template uses a Cognito authorizer "
+        "with scopes."
+    ),
+)

@@ -1,0 +1,120 @@
+"""apigateway-method-cognito-authorization: a REST API Method demands a Cognito token + scopes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pulumi_policy import (
+    EnforcementLevel,
+    ReportViolation,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+    Severity,
+)
+
+from ..model.security import UNKNOWN
+from ._common import CONFIG_SCHEMA, blank_entries, defer, describe, judge_options, props_of
+
+NAME = "apigateway-method-cognito-authorization"
+CLASSIC = "aws:apigateway/method:Method"
+NATIVE = "aws-native:apigateway:Method"
+TYPES = (CLASSIC, NATIVE)
+
+FIX = (
+    "set authorization to COGNITO_USER_POOLS, authorizerId to a Cognito user-pool authorizer "
+    "and authorizationScopes to at least one resource-server scope"
+)
+
+
+def method_label(props: dict[str, Any]) -> str:
+    """`POST on resource abc123`: a Method resource names its path only through resourceId."""
+    method = props.get("httpMethod")
+    method_text = method.upper() if isinstance(method, str) else "<method unknown>"
+    resource_id = props.get("resourceId")
+    where = "<unknown>" if resource_id is UNKNOWN else repr(resource_id)
+    return f"{method_text} on resource {where}"
+
+
+def authorization_of(resource_type: str, props: dict[str, Any]) -> Any:
+    # aws-native omits authorizationType for NONE (CloudFormation's default).
+    if resource_type == NATIVE:
+        return props.get("authorizationType", "NONE")
+    return props.get("authorization")
+
+
+def is_mock_options(resource_type: str, props: dict[str, Any]) -> bool | None:
+    """Whether a Method is an OPTIONS method with a MOCK integration; None if not visible here."""
+    method = props.get("httpMethod")
+    if not isinstance(method, str) or method.upper() != "OPTIONS":
+        return False
+    if resource_type == NATIVE:
+        integration = props.get("integration")
+        return isinstance(integration, dict) and str(integration.get("type", "")).upper() == "MOCK"
+    return None  # classic: the Integration is a separate resource, checked at stack level
+
+
+def problems_of(resource_type: str, props: dict[str, Any]) -> tuple[list[str], list[str]]:
+    """(faults, unknowns) of one Method's own authorization settings."""
+    problems: list[str] = []
+    pending: list[str] = []
+    auth = authorization_of(resource_type, props)
+    field = "authorizationType" if resource_type == NATIVE else "authorization"
+    if auth is UNKNOWN:
+        pending.append(f"{field}")
+    elif not isinstance(auth, str) or auth.upper() != "COGNITO_USER_POOLS":
+        extra = (
+            " (an API key identifies callers but authorizes nobody)"
+            if props.get("apiKeyRequired") is True
+            else ""
+        )
+        problems.append(f"{field} is {auth!r}, not 'COGNITO_USER_POOLS'{extra}")
+        return problems, pending  # the rest is moot without a Cognito authorizer
+    authorizer_id = props.get("authorizerId")
+    if authorizer_id is UNKNOWN:
+        pending.append("authorizerId")
+    elif not isinstance(authorizer_id, str) or not authorizer_id.strip():
+        problems.append("authorizerId is missing; it must name the Cognito user-pool authorizer")
+    scopes = props.get("authorizationScopes")
+    if scopes is UNKNOWN or (isinstance(scopes, list) and UNKNOWN in scopes):
+        pending.append("authorizationScopes")
+    elif not isinstance(scopes, list) or not scopes:
+        problems.append(
+            "authorizationScopes is empty, so the authorizer accepts any ID token of the pool"
+        )
+    elif blank_entries(scopes):
+        problems.append(f"authorizationScopes has blank entries: {scopes!r}")
+    return problems, pending
+
+
+def validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
+    if args.resource_type not in TYPES:
+        return
+    props = props_of(args.props)
+    options = judge_options(args.get_config())
+    if options.exempt_mock_options and is_mock_options(args.resource_type, props) is not False:
+        return  # classic OPTIONS: the stack policy checks that its integration is MOCK
+    problems, pending = problems_of(args.resource_type, props)
+    label = method_label(props)
+    for problem in problems:
+        report(f"{describe(args.resource_type, args.name)} ({label}): {problem}. Fix: {FIX}.", None)
+    defer([f"{describe(args.resource_type, args.name)} ({label}): {p}" for p in pending])
+
+
+policy = ResourceValidationPolicy(
+    name=NAME,
+    description=(
+        "Every API Gateway REST API method requires a Cognito user-pool authorizer and at least "
+        "one OAuth scope."
+    ),
+    validate=validate,
+    enforcement_level=EnforcementLevel.MANDATORY,
+    config_schema=CONFIG_SCHEMA,
+    severity=Severity.CRITICAL,
+    remediation_steps=(
+        "Set `authorization` (aws-native: `authorizationType`) to `COGNITO_USER_POOLS`, set "
+        "`authorizerId` to an `aws.apigateway.Authorizer` of type COGNITO_USER_POOLS, and set "
+        "`authorizationScopes` to the resource-server scopes callers must hold, e.g. "
+        "`['https://api.example.com/read']`. NONE (even with an API key), AWS_IAM and CUSTOM "
+        "do not qualify."
+    ),
+)

@@ -1,0 +1,48 @@
+"""apigateway-restapi-fail-on-warnings: a body import should fail on warnings."""
+
+from __future__ import annotations
+
+from pulumi_policy import (
+    EnforcementLevel,
+    ReportViolation,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+    Severity,
+)
+
+from ..model.security import UNKNOWN
+from ._common import describe, props_of
+
+NAME = "apigateway-restapi-fail-on-warnings"
+TYPES = (
+    "aws:apigateway/restApi:RestApi",
+    "aws:apigateway/restApiPut:RestApiPut",
+    "aws-native:apigateway:RestApi",
+)
+
+
+def validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
+    if args.resource_type not in TYPES:
+        return
+    props = props_of(args.props)
+    if props.get("body") is None:
+        return
+    value = props.get("failOnWarnings")
+    if value is not True and value is not UNKNOWN:
+        report(
+            f"{describe(args.resource_type, args.name)}: failOnWarnings is "
+            f"{'unset (false)' if value is None else repr(value)}; the import "
+            "then silently drops what it cannot apply (for example an unsupported security "
+            "scheme), leaving a method different from the body. Fix: set failOnWarnings to true.",
+            None,
+        )
+
+
+policy = ResourceValidationPolicy(
+    name=NAME,
+    description="OpenAPI body imports should fail on warnings rather than drop parts of the body.",
+    validate=validate,
+    enforcement_level=EnforcementLevel.ADVISORY,
+    severity=Severity.MEDIUM,
+    remediation_steps="Set `fail_on_warnings=True` on the RestApi or RestApiPut.",
+)

@@ -1,0 +1,127 @@
+"""apigateway-route-cognito-jwt-authorizer: a route's JWT authorizer trusts a Cognito user pool."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pulumi_policy import (
+    EnforcementLevel,
+    PolicyResource,
+    ReportViolation,
+    Severity,
+    StackValidationArgs,
+    StackValidationPolicy,
+)
+
+from ..model.security import UNKNOWN, JudgeOptions
+from . import route_cognito_jwt_authorization as route_rule
+from ._common import (
+    COGNITO_ISSUER,
+    CONFIG_SCHEMA,
+    defer,
+    describe,
+    judge_options,
+    pool_id_of_arn,
+    props_of,
+)
+
+NAME = "apigateway-route-cognito-jwt-authorizer"
+AUTHORIZER_TYPES = ("aws:apigatewayv2/authorizer:Authorizer", "aws-native:apigatewayv2:Authorizer")
+
+FIX = (
+    "point authorizerId at an apigatewayv2 Authorizer with authorizerType JWT and "
+    "jwtConfiguration.issuer https://cognito-idp.<region>.amazonaws.com/<pool-id>"
+)
+
+
+def authorizer_problems(
+    props: dict[str, Any], options: JudgeOptions
+) -> tuple[list[str], list[str]]:
+    problems: list[str] = []
+    pending: list[str] = []
+    kind = props.get("authorizerType")
+    if kind is UNKNOWN:
+        return problems, ["authorizerType"]
+    if not isinstance(kind, str) or kind.upper() != "JWT":
+        return [f"its authorizer has authorizerType {kind!r}, not 'JWT'"], pending
+    jwt = props.get("jwtConfiguration")
+    issuer = jwt.get("issuer") if isinstance(jwt, dict) else None
+    if jwt is UNKNOWN or issuer is UNKNOWN:
+        return problems, ["jwtConfiguration.issuer"]
+    match = COGNITO_ISSUER.match(issuer) if isinstance(issuer, str) else None
+    if not match:
+        return [f"its JWT issuer {issuer!r} is not a Cognito user pool"], pending
+    if options.allowed_pool_arns is not None:
+        allowed = {pool_id_of_arn(a) for a in options.allowed_pool_arns}
+        if match.group("pool") not in allowed:
+            problems.append(f"its JWT issuer {issuer!r} is a user pool outside allowedUserPoolArns")
+    return problems, pending
+
+
+def _authorizers(
+    route: PolicyResource, authorizer_id: str, resources: list[PolicyResource]
+) -> list[PolicyResource]:
+    found = [
+        d
+        for d in route.property_dependencies.get("authorizerId", [])
+        if d.resource_type in AUTHORIZER_TYPES
+    ]
+    if found:
+        return found
+    return [
+        r
+        for r in resources
+        if r.resource_type in AUTHORIZER_TYPES
+        and authorizer_id in (props_of(r.props).get("id"), props_of(r.props).get("authorizerId"))
+    ]
+
+
+def validate(args: StackValidationArgs, report: ReportViolation) -> None:
+    options = judge_options(args.get_config())
+    pending: list[str] = []
+    for route in args.resources:
+        if route.resource_type not in route_rule.TYPES:
+            continue
+        props = props_of(route.props)
+        auth = props.get("authorizationType", "NONE")
+        authorizer_id = props.get("authorizerId")
+        if not isinstance(auth, str) or auth.upper() != "JWT":
+            continue  # reported by apigateway-route-cognito-jwt-authorization
+        label = route_rule.route_label(route.resource_type, route.name, props)
+        if authorizer_id is UNKNOWN:
+            pending.append(f"{label}: authorizerId")
+            continue
+        if not isinstance(authorizer_id, str) or not authorizer_id.strip():
+            continue
+        authorizers = _authorizers(route, authorizer_id, args.resources)
+        if not authorizers:
+            report(
+                f"{label}: authorizerId {authorizer_id!r} does not resolve to an apigatewayv2 "
+                f"Authorizer in this stack, so its issuer cannot be checked. Fix: {FIX}.",
+                route.urn,
+            )
+            continue
+        for authorizer in authorizers:
+            who = describe(authorizer.resource_type, authorizer.name)
+            problems, unknown = authorizer_problems(props_of(authorizer.props), options)
+            for problem in problems:
+                report(f"{label}: {problem} ({who}). Fix: {FIX}.", route.urn)
+            pending.extend(f"{label}: {u} of {who}" for u in unknown)
+    defer(pending)
+
+
+policy = StackValidationPolicy(
+    name=NAME,
+    description=(
+        "Every API Gateway HTTP API route's JWT authorizer trusts a Cognito user pool as issuer."
+    ),
+    validate=validate,
+    enforcement_level=EnforcementLevel.MANDATORY,
+    config_schema=CONFIG_SCHEMA,
+    severity=Severity.CRITICAL,
+    remediation_steps=(
+        "Create an `aws.apigatewayv2.Authorizer` with `authorizer_type='JWT'` and "
+        "`jwt_configuration={'issuer': 'https://cognito-idp.<region>.amazonaws.com/<pool-id>', "
+        "'audiences': [<app client id>]}` and pass its `id` as the route's `authorizer_id`."
+    ),
+)
