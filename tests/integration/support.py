@@ -134,6 +134,9 @@ def stack_config(domain_prefix: str, aws_region: str) -> dict[str, object]:
         f"{ns}:domainPrefix": domain_prefix,
         f"{ns}:stageName": "it",
         f"{ns}:deletionProtection": False,
+        # The API Gateway CloudWatch role is one setting per account and region, shared with
+        # every other API there: a throw-away stack must not take it over.
+        f"{ns}:manageApiGatewayAccount": False,
         f"{ns}:accessTokenValidityMinutes": 60,
         f"{ns}:scopes": dict(SCOPES),
         f"{ns}:operationScopes": {

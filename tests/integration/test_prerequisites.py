@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -118,6 +119,7 @@ def test_stack_config_uses_the_program_contract_keys() -> None:
                 "domainPrefix",
                 "stageName",
                 "deletionProtection",
+                "manageApiGatewayAccount",
                 "accessTokenValidityMinutes",
                 "scopes",
                 "operationScopes",
@@ -132,6 +134,7 @@ def test_stack_config_uses_the_program_contract_keys() -> None:
         "GET /pets/{petId}": ["read"],
     }
     assert config[f"{PROJECT}:deletionProtection"] is False
+    assert config[f"{PROJECT}:manageApiGatewayAccount"] is False
 
 
 def test_matrix_covers_every_consumer_and_operation() -> None:
@@ -146,3 +149,27 @@ def test_matrix_covers_every_consumer_and_operation() -> None:
     assert len(granted) == sum(
         1 for scopes in CONSUMERS.values() for s in OPERATION_SCOPES.values() if s in scopes
     )
+
+
+def _as_cli_passes_it(value: object) -> str:
+    """How the Pulumi CLI hands a config value to the program: JSON text for structures."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict | list):
+        return json.dumps(value)
+    return str(value)
+
+
+def test_stack_config_is_accepted_by_the_program() -> None:
+    # Guards the contract: the ephemeral stack's config must pass the program's own validation.
+    from components.stack_config import parse_config, read_raw_config
+
+    raw = {
+        key.split(":", 1)[1]: _as_cli_passes_it(value)
+        for key, value in stack_config("m2m-it-0123456789", "eu-west-1").items()
+        if key.startswith(f"{PROJECT}:")
+    }
+    parsed = parse_config(read_raw_config(raw.get))
+    assert parsed.domain_prefix == "m2m-it-0123456789"
+    assert [(c.name, c.scopes) for c in parsed.consumers] == list(CONSUMERS.items())
+    assert parsed.manage_api_gateway_account is False
