@@ -1,0 +1,52 @@
+"""The fixture corpus over the protocol: every bypass blocked, every compliant setup silent."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from harness.analyzer import PolicyPackProcess
+from harness.wire import Fixture, load_corpus
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+BYPASSES = load_corpus(FIXTURES / "bypasses.yaml")
+COMPLIANT = load_corpus(FIXTURES / "compliant.yaml")
+
+
+def run(pack: PolicyPackProcess, fixture: Fixture):
+    # Declared levels, as the CLI sends them for a pack without stack config.
+    pack.configure(config=fixture.config, default_level=None)
+    return pack.analyze_all(list(fixture.resources))
+
+
+def test_corpus_is_large_enough():
+    assert len(BYPASSES) >= 30
+    styles = {f.subject.type for f in BYPASSES}
+    assert {
+        "aws:apigateway/method:Method",
+        "aws:apigateway/restApi:RestApi",
+        "aws:apigateway/restApiPut:RestApiPut",
+        "aws-native:apigateway:Method",
+        "aws-native:apigateway:RestApi",
+        "aws:apigatewayv2/route:Route",
+    } <= styles
+
+
+@pytest.mark.parametrize("fixture", BYPASSES, ids=[f.name for f in BYPASSES])
+def test_bypass_is_blocked_by_one_mandatory_policy(pack: PolicyPackProcess, fixture: Fixture):
+    diags = run(pack, fixture)
+    mandatory = [d for d in diags if d.mandatory]
+    assert mandatory, f"{fixture.name}: not blocked; diagnostics: {diags}"
+    assert {d.policy_name for d in mandatory} == {fixture.expect}, (
+        f"{fixture.name}: expected only {fixture.expect} to block, got {mandatory}"
+    )
+    text = "\n".join(d.message for d in mandatory)
+    for fragment in fixture.message:
+        assert fragment in text, f"{fixture.name}: {fragment!r} not in {text!r}"
+    assert "Fix:" in text
+
+
+@pytest.mark.parametrize("fixture", COMPLIANT, ids=[f.name for f in COMPLIANT])
+def test_compliant_fixture_passes_silently(pack: PolicyPackProcess, fixture: Fixture):
+    assert run(pack, fixture) == []
