@@ -12,7 +12,8 @@ from harness.analyzer import PolicyPackProcess
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
-        "slow: builds a fresh virtualenv for the pack (about a minute); deselect with -m 'not slow'",
+        "slow: builds a fresh virtualenv for the pack (about a minute); "
+        "deselect with -m 'not slow'",
     )
 
 

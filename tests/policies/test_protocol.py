@@ -1,0 +1,393 @@
+"""The pack over its gRPC protocol: metadata, configuration, preview unknowns, advisories."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from pulumi.runtime.proto import analyzer_pb2
+
+from harness.analyzer import PolicyPackProcess
+from harness.wire import UNKNOWN, Secret, make_urn, resource
+
+POOL = "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_AbC123"
+GUARANTEE = {
+    "apigateway-method-cognito-authorization",
+    "apigateway-method-cognito-authorizer",
+    "apigateway-restapi-body-operation-security",
+    "apigateway-route-cognito-jwt-authorization",
+    "apigateway-route-cognito-jwt-authorizer",
+}
+ADVISORIES = {
+    "apigateway-scopes-not-builtin-only",
+    "apigateway-restapi-put-mode-overwrite",
+    "apigateway-restapi-fail-on-warnings",
+    "apigateway-httpapi-no-quick-create",
+    "apigateway-cloudformation-hidden-methods",
+}
+
+
+def doc(paths: dict, arns=None) -> dict:
+    return {
+        "openapi": "3.0.1",
+        "paths": paths,
+        "components": {
+            "securitySchemes": {
+                "pool": {
+                    "type": "apiKey",
+                    "name": "Authorization",
+                    "in": "header",
+                    "x-amazon-apigateway-authorizer": {
+                        "type": "cognito_user_pools",
+                        "providerARNs": [POOL] if arns is None else arns,
+                    },
+                }
+            }
+        },
+    }
+
+
+def protected(*scopes: str) -> dict:
+    return {"security": [{"pool": list(scopes or ("api/read",))}]}
+
+
+def put(body, **extra) -> object:
+    return resource(
+        "aws:apigateway/restApiPut:RestApiPut",
+        "api-body",
+        {"restApiId": "abc", "failOnWarnings": True, "body": body, **extra},
+    )
+
+
+@pytest.fixture
+def declared(pack: PolicyPackProcess) -> PolicyPackProcess:
+    pack.configure(default_level=None)
+    return pack
+
+
+def test_pack_metadata_names_levels_and_remediation(pack: PolicyPackProcess):
+    info = pack.info()
+    assert info.name == "apigw-cognito-guard"
+    assert info.supportsConfig
+    levels = pack.declared_levels()
+    assert set(levels) == GUARANTEE | ADVISORIES
+    assert {n for n, lvl in levels.items() if lvl == "mandatory"} == GUARANTEE
+    assert {n for n, lvl in levels.items() if lvl == "advisory"} == ADVISORIES
+    for policy in info.policies:
+        assert policy.name.startswith("apigateway-")
+        assert policy.description.endswith(".")
+        assert policy.remediation_steps
+        assert policy.severity != analyzer_pb2.POLICY_SEVERITY_UNSPECIFIED
+        if policy.name in GUARANTEE:
+            schema = set(policy.configSchema.properties)
+            assert schema == {"exemptCorsPreflightMock", "allowedUserPoolArns"}
+
+
+def test_plugin_info_answers(pack: PolicyPackProcess):
+    assert pack.plugin_version()
+
+
+def test_configure_sends_every_level_explicitly(pack: PolicyPackProcess):
+    sent = pack.configure(levels={"apigateway-httpapi-no-quick-create": "disabled"})
+    assert set(sent) == GUARANTEE | ADVISORIES
+    assert sent["apigateway-httpapi-no-quick-create"] == "disabled"
+    assert sent["apigateway-scopes-not-builtin-only"] == "mandatory"
+    with pytest.raises(KeyError, match="no such policy"):
+        pack.configure(levels={"nope": "advisory"})
+
+
+def test_a_configure_without_level_reads_as_advisory(pack: PolicyPackProcess):
+    # Why the harness always sends a level: the SDK maps an unset level to advisory.
+    request = analyzer_pb2.ConfigureAnalyzerRequest()
+    for name in pack.policy_names():
+        request.policyConfig[name].CopyFrom(analyzer_pb2.PolicyConfig())
+    pack._stub.Configure(request)
+    method = resource(
+        "aws:apigateway/method:Method",
+        "m",
+        {"restApi": "a", "resourceId": "r", "httpMethod": "GET", "authorization": "NONE"},
+    )
+    diags = pack.analyze(method)
+    assert [d.enforcement_level for d in diags] == ["advisory"]
+
+
+def test_disabled_policy_reports_nothing(pack: PolicyPackProcess):
+    pack.configure(levels={"apigateway-method-cognito-authorization": "disabled"})
+    method = resource(
+        "aws:apigateway/method:Method",
+        "m",
+        {"restApi": "a", "resourceId": "r", "httpMethod": "GET", "authorization": "NONE"},
+    )
+    assert pack.analyze(method) == []
+
+
+def test_unknown_body_in_preview_is_an_advisory_not_a_crash(declared: PolicyPackProcess):
+    diags = declared.analyze(put(UNKNOWN))
+    assert len(diags) == 1
+    (diag,) = diags
+    assert diag.policy_name == "apigateway-restapi-body-operation-security"
+    assert diag.enforcement_level == "advisory"
+    assert "during preview" in diag.message
+    assert "checked (and enforced) at update" in diag.message
+    assert declared.engine is not None
+    assert declared.engine.logs == []
+
+
+def test_unknown_pool_arn_in_object_body_defers_but_open_operation_still_blocks(
+    declared: PolicyPackProcess,
+):
+    body = doc({"/pets": {"get": protected(), "post": {}}}, arns=[UNKNOWN])
+    api = resource(
+        "aws-native:apigateway:RestApi",
+        "native",
+        {"body": body, "failOnWarnings": True},
+    )
+    diags = declared.analyze(api)
+    mandatory = [d for d in diags if d.mandatory]
+    assert len(mandatory) == 1
+    assert "POST /pets has no operation-level security" in mandatory[0].message
+    advisory = [d for d in diags if not d.mandatory]
+    assert len(advisory) == 1
+    assert "GET /pets" in advisory[0].message
+    assert "user pool ARNs" in advisory[0].message
+
+
+def test_known_body_is_enforced(declared: PolicyPackProcess):
+    body = json.dumps(doc({"/pets": {"get": {}}}))
+    diags = declared.analyze(put(body))
+    assert [(d.policy_name, d.enforcement_level) for d in diags] == [
+        ("apigateway-restapi-body-operation-security", "mandatory")
+    ]
+
+
+def test_secret_body_is_judged(declared: PolicyPackProcess):
+    body = json.dumps(doc({"/pets": {"get": {}}}))
+    diags = declared.analyze(put(Secret(body)))
+    assert [d.policy_name for d in diags] == ["apigateway-restapi-body-operation-security"]
+    assert "GET /pets" in diags[0].message
+
+
+def test_unknown_method_authorization_defers(declared: PolicyPackProcess):
+    method = resource(
+        "aws:apigateway/method:Method",
+        "m",
+        {
+            "restApi": "a",
+            "resourceId": "r",
+            "httpMethod": "GET",
+            "authorization": UNKNOWN,
+            "authorizerId": "x",
+            "authorizationScopes": ["api/read"],
+        },
+    )
+    diags = declared.analyze(method)
+    assert [(d.enforcement_level, "authorization" in d.message) for d in diags] == [
+        ("advisory", True)
+    ]
+
+
+def test_unknown_authorizer_pools_at_stack_level_defer(declared: PolicyPackProcess):
+    auth = resource(
+        "aws:apigateway/authorizer:Authorizer",
+        "auth",
+        {"restApi": "a", "type": "COGNITO_USER_POOLS", "providerArns": UNKNOWN.__class__("array")},
+    )
+    method = resource(
+        "aws:apigateway/method:Method",
+        "m",
+        {
+            "restApi": "a",
+            "resourceId": "r",
+            "httpMethod": "GET",
+            "authorization": "COGNITO_USER_POOLS",
+            "authorizerId": UNKNOWN,
+            "authorizationScopes": ["api/read"],
+        },
+        property_dependencies={"authorizerId": [auth.urn]},
+    )
+    diags = declared.analyze_stack([method, auth])
+    assert [d.enforcement_level for d in diags] == ["advisory"]
+    assert "authorizerId" in diags[0].message
+
+
+def test_stack_resolves_authorizer_by_id_without_property_dependencies(
+    declared: PolicyPackProcess,
+):
+    auth = resource(
+        "aws-native:apigateway:Authorizer",
+        "auth",
+        {"restApiId": "a", "type": "COGNITO_USER_POOLS", "providerArns": [POOL]},
+        outputs={
+            "restApiId": "a",
+            "type": "COGNITO_USER_POOLS",
+            "providerArns": [POOL],
+            "authorizerId": "xyz",
+        },
+    )
+    method = resource(
+        "aws-native:apigateway:Method",
+        "m",
+        {
+            "restApiId": "a",
+            "resourceId": "r",
+            "httpMethod": "GET",
+            "authorizationType": "COGNITO_USER_POOLS",
+            "authorizerId": "xyz",
+            "authorizationScopes": ["api/read"],
+        },
+    )
+    assert declared.analyze_all([method, auth]) == []
+
+
+def test_route_issuer_outside_allowlist_blocks(pack: PolicyPackProcess):
+    pack.configure(
+        default_level=None,
+        config={
+            "apigateway-route-cognito-jwt-authorizer": {
+                "allowedUserPoolArns": [POOL.replace("AbC123", "Other9")]
+            }
+        },
+    )
+    jwt = resource(
+        "aws:apigatewayv2/authorizer:Authorizer",
+        "jwt",
+        {
+            "authorizerType": "JWT",
+            "jwtConfiguration": {
+                "issuer": "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_AbC123"
+            },
+        },
+    )
+    route = resource(
+        "aws:apigatewayv2/route:Route",
+        "r",
+        {
+            "routeKey": "GET /pets",
+            "authorizationType": "JWT",
+            "authorizerId": "j",
+            "authorizationScopes": ["api/read"],
+        },
+        property_dependencies={"authorizerId": [jwt.urn]},
+    )
+    diags = pack.analyze_all([route, jwt])
+    assert [(d.policy_name, d.mandatory) for d in diags] == [
+        ("apigateway-route-cognito-jwt-authorizer", True)
+    ]
+    assert "outside allowedUserPoolArns" in diags[0].message
+
+
+# -- advisories ---------------------------------------------------------------------------
+
+
+def only(diags, policy):
+    assert [(d.policy_name, d.enforcement_level) for d in diags] == [(policy, "advisory")], diags
+    return diags[0].message
+
+
+def test_builtin_only_scopes_on_body_operation(declared: PolicyPackProcess):
+    body = json.dumps(doc({"/me": {"get": protected("openid", "email")}}))
+    message = only(declared.analyze(put(body)), "apigateway-scopes-not-builtin-only")
+    assert "GET /me" in message
+
+
+def test_builtin_only_scopes_on_method_and_route(declared: PolicyPackProcess):
+    method = resource(
+        "aws:apigateway/method:Method",
+        "m",
+        {
+            "restApi": "a",
+            "resourceId": "r",
+            "httpMethod": "GET",
+            "authorization": "COGNITO_USER_POOLS",
+            "authorizerId": "x",
+            "authorizationScopes": ["aws.cognito.signin.user.admin"],
+        },
+    )
+    only(declared.analyze(method), "apigateway-scopes-not-builtin-only")
+    route = resource(
+        "aws:apigatewayv2/route:Route",
+        "r",
+        {
+            "routeKey": "GET /me",
+            "authorizationType": "JWT",
+            "authorizerId": "j",
+            "authorizationScopes": ["profile"],
+        },
+    )
+    assert "GET /me" in only(declared.analyze(route), "apigateway-scopes-not-builtin-only")
+
+
+def test_merge_mode_is_advised_against(declared: PolicyPackProcess):
+    body = json.dumps(doc({"/pets": {"get": protected()}}))
+    message = only(
+        declared.analyze(put(body, putRestApiMode="merge")),
+        "apigateway-restapi-put-mode-overwrite",
+    )
+    assert "stay live" in message
+
+
+def test_fail_on_warnings_off_is_advised_against(declared: PolicyPackProcess):
+    body = json.dumps(doc({"/pets": {"get": protected()}}))
+    api = resource("aws:apigateway/restApi:RestApi", "api", {"body": body})
+    assert "unset (false)" in only(declared.analyze(api), "apigateway-restapi-fail-on-warnings")
+
+
+def test_http_api_quick_create_is_advised_against(declared: PolicyPackProcess):
+    api = resource(
+        "aws:apigatewayv2/api:Api",
+        "quick",
+        {"protocolType": "HTTP", "target": "arn:aws:lambda:us-east-1:123456789012:function:f"},
+    )
+    assert "$default" in only(declared.analyze(api), "apigateway-httpapi-no-quick-create")
+
+
+CFN_YAML = """
+Resources:
+  Api:
+    Type: AWS::ApiGateway::RestApi
+  Open:
+    Type: AWS::ApiGateway::Method
+    Properties:
+      RestApiId: !Ref Api
+      ResourceId: !GetAtt Api.RootResourceId
+      HttpMethod: GET
+      AuthorizationType: NONE
+  Bucket:
+    Type: AWS::S3::Bucket
+"""
+
+
+def test_cloudformation_hidden_methods_are_advised_against(declared: PolicyPackProcess):
+    stack = resource("aws:cloudformation/stack:Stack", "cfn", {"templateBody": CFN_YAML})
+    message = only(declared.analyze(stack), "apigateway-cloudformation-hidden-methods")
+    assert "Open (AWS::ApiGateway::Method)" in message
+    assert "Bucket" not in message
+    plain = resource(
+        "aws:cloudformation/stack:Stack",
+        "cfn2",
+        {"templateBody": json.dumps({"Resources": {"B": {"Type": "AWS::S3::Bucket"}}})},
+    )
+    assert declared.analyze(plain) == []
+    remote = resource(
+        "aws:cloudformation/stack:Stack", "cfn3", {"templateUrl": "https://s3/x.yaml"}
+    )
+    assert "templateUrl" in only(
+        declared.analyze(remote), "apigateway-cloudformation-hidden-methods"
+    )
+
+
+def test_violations_carry_the_resource_urn_at_stack_level(declared: PolicyPackProcess):
+    method = resource(
+        "aws:apigateway/method:Method",
+        "m",
+        {
+            "restApi": "a",
+            "resourceId": "r",
+            "httpMethod": "GET",
+            "authorization": "COGNITO_USER_POOLS",
+            "authorizerId": "elsewhere",
+            "authorizationScopes": ["api/read"],
+        },
+    )
+    (diag,) = declared.analyze_stack([method])
+    assert diag.urn == make_urn("aws:apigateway/method:Method", "m")
