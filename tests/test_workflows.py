@@ -1,0 +1,175 @@
+"""The GitHub workflows parse, and everything they name exists: make targets, paths, stacks."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+WORKFLOWS = REPO_ROOT / ".github" / "workflows"
+WORKFLOW_FILES = sorted(WORKFLOWS.glob("*.yml"))
+PULUMI_ACTION = "pulumi/actions@v6"
+
+
+def load(path: Path) -> dict[Any, Any]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert isinstance(data, dict), f"{path.name}: not a mapping"
+    return data
+
+
+def triggers(workflow: dict[Any, Any]) -> dict[Any, Any]:
+    # YAML 1.1 reads the bare key `on` as the boolean True.
+    on = workflow.get("on", workflow.get(True))
+    if isinstance(on, str):
+        return {on: None}
+    if isinstance(on, list):
+        return dict.fromkeys(on)
+    assert isinstance(on, dict), f"no `on:` triggers: {on!r}"
+    return on
+
+
+def steps(workflow: dict[Any, Any]) -> Iterator[tuple[str, dict[Any, Any]]]:
+    for job_name, job in workflow["jobs"].items():
+        for step in job.get("steps", []):
+            yield job_name, step
+
+
+def pulumi_steps(workflow: dict[Any, Any]) -> list[dict[Any, Any]]:
+    return [s for _, s in steps(workflow) if s.get("uses") == PULUMI_ACTION]
+
+
+def makefile_targets() -> set[str]:
+    text = (REPO_ROOT / "Makefile").read_text(encoding="utf-8")
+    # `name: deps` at the start of a line, but not `VAR := value` or `.PHONY:`.
+    return {
+        m.group(1) for m in re.finditer(r"^([A-Za-z0-9_-]+)\s*:(?!=)", text, flags=re.MULTILINE)
+    }
+
+
+def make_targets_in(script: str) -> list[str]:
+    found: list[str] = []
+    for line in script.splitlines():
+        for part in re.split(r"&&|\|\||;", line):
+            words = shlex.split(part, comments=True)
+            if words[:1] == ["make"]:
+                found.extend(w for w in words[1:] if not w.startswith("-") and "=" not in w)
+    return found
+
+
+def test_there_are_the_four_workflows() -> None:
+    assert {p.name for p in WORKFLOW_FILES} >= {
+        "test.yml",
+        "preview.yml",
+        "deploy.yml",
+        "policy-publish.yml",
+    }
+
+
+@pytest.mark.parametrize("path", WORKFLOW_FILES, ids=lambda p: p.name)
+def test_workflow_is_well_formed(path: Path) -> None:
+    wf = load(path)
+    assert wf.get("name"), f"{path.name}: no name"
+    assert triggers(wf), f"{path.name}: no triggers"
+    assert wf.get("jobs"), f"{path.name}: no jobs"
+    for job_name, job in wf["jobs"].items():
+        assert "runs-on" in job or "uses" in job, f"{path.name}: job {job_name} has no runs-on"
+        for step in job.get("steps", []):
+            assert ("run" in step) != ("uses" in step), f"{path.name}/{job_name}: {step}"
+            if "uses" in step and not step["uses"].startswith("./"):
+                assert re.search(r"@v\d+", step["uses"]), f"unpinned action {step['uses']}"
+
+
+@pytest.mark.parametrize("path", WORKFLOW_FILES, ids=lambda p: p.name)
+def test_make_targets_exist(path: Path) -> None:
+    targets = makefile_targets()
+    for job_name, step in steps(load(path)):
+        for target in make_targets_in(step.get("run", "")):
+            assert target in targets, (
+                f"{path.name}/{job_name}: `make {target}` is not in the Makefile"
+            )
+
+
+@pytest.mark.parametrize("path", WORKFLOW_FILES, ids=lambda p: p.name)
+def test_referenced_paths_exist(path: Path) -> None:
+    wf = load(path)
+    for job_name, job in wf["jobs"].items():
+        if "uses" in job:  # reusable workflow
+            called = REPO_ROOT / job["uses"]
+            assert called.is_file(), f"{path.name}/{job_name}: {job['uses']} does not exist"
+            assert "workflow_call" in triggers(load(called)), f"{called.name}: not callable"
+    for job_name, step in steps(wf):
+        where = f"{path.name}/{job_name}"
+        if "working-directory" in step:
+            assert (REPO_ROOT / step["working-directory"]).is_dir(), where
+        inputs = step.get("with", {})
+        for dep in str(inputs.get("cache-dependency-path", "")).split():
+            assert (REPO_ROOT / dep).is_file(), f"{where}: cache-dependency-path {dep} missing"
+        if "policyPacks" in inputs:
+            pack = REPO_ROOT / inputs["policyPacks"]
+            assert (pack / "PulumiPolicy.yaml").is_file(), f"{where}: {pack} is not a pack"
+
+
+def test_push_runs_make_test() -> None:
+    wf = load(WORKFLOWS / "test.yml")
+    assert "push" in triggers(wf)
+    assert "workflow_call" in triggers(wf)
+    runs = [s.get("run", "") for _, s in steps(wf)]
+    assert "make test" in runs
+    setup = [s for _, s in steps(wf) if s.get("uses", "").startswith("actions/setup-python@")]
+    assert setup
+    assert all(s["with"]["python-version"] == "3.11" for s in setup)
+
+
+def test_pull_request_previews_every_stack_with_the_policy_pack_and_comments() -> None:
+    wf = load(WORKFLOWS / "preview.yml")
+    assert "pull_request" in triggers(wf)
+    assert wf["permissions"]["pull-requests"] == "write"
+    (step,) = pulumi_steps(wf)
+    inputs = step["with"]
+    assert inputs["command"] == "preview"
+    assert inputs["policyPacks"] == "policies"
+    assert inputs["comment-on-pr"] is True
+    assert inputs["stack-name"] == "${{ matrix.stack }}"
+    assert "matrix.stack" not in str(wf["jobs"]["stacks"])
+
+
+def test_main_deploys_with_up_after_the_tests() -> None:
+    wf = load(WORKFLOWS / "deploy.yml")
+    assert triggers(wf)["push"]["branches"] == ["main"]
+    assert wf["concurrency"]["cancel-in-progress"] is False
+    up = wf["jobs"]["up"]
+    assert "test" in up["needs"]
+    assert up["strategy"]["max-parallel"] == 1
+    (step,) = pulumi_steps(wf)
+    assert step["with"]["command"] == "up"
+    assert step["with"]["policyPacks"] == "policies"
+
+
+def test_policy_tag_publishes_the_pack() -> None:
+    wf = load(WORKFLOWS / "policy-publish.yml")
+    assert triggers(wf)["push"]["tags"] == ["policy-v*"]
+    (install,) = pulumi_steps(wf)
+    assert "command" not in install["with"]  # install the CLI only
+    publish = [s for _, s in steps(wf) if "pulumi policy publish" in s.get("run", "")]
+    assert len(publish) == 1
+    assert publish[0]["working-directory"] == "policies"
+
+
+@pytest.mark.parametrize("name", ["preview.yml", "deploy.yml"])
+def test_stack_list_is_derived_from_committed_stack_files(name: str) -> None:
+    script = load(WORKFLOWS / name)["jobs"]["stacks"]["steps"][-1]["run"]
+    assert "Pulumi.*.yaml" in script
+    stacks = sorted(p.name for p in REPO_ROOT.glob("Pulumi.*.yaml"))
+    # The integration tests create Pulumi.it-*.yaml and remove it; never commit one.
+    assert not [s for s in stacks if s.startswith("Pulumi.it-")], stacks
+
+
+def test_make_target_parser_reads_commands() -> None:
+    assert make_targets_in("make venv && make test -j2 STACK=dev") == ["venv", "test"]
+    assert make_targets_in("echo make # not a command\nmake lint") == ["lint"]
