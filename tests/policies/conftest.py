@@ -1,3 +1,4 @@
+# mypy: allow-untyped-defs, allow-untyped-calls, allow-incomplete-defs
 """Shared pack process for the protocol tests, and the `slow` marker."""
 
 from __future__ import annotations

@@ -1,13 +1,16 @@
+# mypy: allow-untyped-defs, allow-untyped-calls, allow-incomplete-defs
 """The pack over its gRPC protocol: metadata, configuration, preview unknowns, advisories."""
 
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 from pulumi.runtime.proto import analyzer_pb2
 
 from harness.analyzer import PolicyPackProcess
+from harness.records import RecordedResource
 from harness.wire import UNKNOWN, Secret, make_urn, resource
 
 POOL = "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_AbC123"
@@ -27,7 +30,7 @@ ADVISORIES = {
 }
 
 
-def doc(paths: dict, arns=None) -> dict:
+def doc(paths: Any, arns=None) -> dict[str, Any]:
     return {
         "openapi": "3.0.1",
         "paths": paths,
@@ -47,11 +50,11 @@ def doc(paths: dict, arns=None) -> dict:
     }
 
 
-def protected(*scopes: str) -> dict:
+def protected(*scopes: str) -> dict[str, Any]:
     return {"security": [{"pool": list(scopes or ("api/read",))}]}
 
 
-def put(body, **extra) -> object:
+def put(body: Any, **extra: Any) -> RecordedResource:
     return resource(
         "aws:apigateway/restApiPut:RestApiPut",
         "api-body",

@@ -1,0 +1,97 @@
+# mypy: allow-untyped-defs, allow-untyped-calls, allow-incomplete-defs
+"""document.py: parsing bodies and walking operations the way the REST import does."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from policies.apigw_guard.model.document import (
+    Operation,
+    SpecError,
+    iter_operations,
+    load_spec_file,
+    method_name,
+    parse_spec_text,
+    security_schemes,
+    spec_version,
+    validate_document,
+)
+
+
+def test_parses_json_and_yaml_alike():
+    doc = {"openapi": "3.0.1", "paths": {"/a": {"get": {}}}}
+    assert parse_spec_text(json.dumps(doc)) == doc
+    assert parse_spec_text("openapi: 3.0.1\npaths:\n  /a:\n    get: {}\n") == doc
+
+
+@pytest.mark.parametrize(
+    ("text", "match"),
+    [
+        ("{", "not valid JSON or YAML"),
+        ("[1, 2]", "expected an OpenAPI document"),
+        ('{"paths": {}}', "not an OpenAPI 2.0 or 3.x document"),
+        ('{"swagger": "1.2", "paths": {}}', "not an OpenAPI 2.0 or 3.x document"),
+        ('{"openapi": "3.0.1"}', "'paths' must be a mapping"),
+        ('{"openapi": "3.0.1", "paths": {"a": {}}}', "must be a string starting with '/'"),
+        ('{"openapi": "3.0.1", "paths": {"/a": []}}', "path item '/a' must be a mapping"),
+        ('{"openapi": "3.0.1", "paths": {"/a": {"get": 1}}}', "operation GET /a must be"),
+    ],
+)
+def test_rejects_what_api_gateway_cannot_import(text, match):
+    with pytest.raises(SpecError, match=match):
+        parse_spec_text(text, "body")
+
+
+def test_versions():
+    assert spec_version({"swagger": "2.0"}) == "2.0"
+    assert spec_version({"openapi": "3.1.0"}) == "3"
+
+
+def test_every_verb_is_an_operation_and_path_keys_are_not():
+    item = {
+        "parameters": [],
+        "summary": "s",
+        "servers": [],
+        "$ref": "#/x",
+        **{k: {} for k in ("get", "put", "post", "delete", "options", "head", "patch")},
+        "x-amazon-apigateway-any-method": {},
+    }
+    doc = validate_document({"openapi": "3.0.1", "paths": {"/p": item}})
+    keys = [op.key for op in iter_operations(doc)]
+    assert keys == [
+        "GET /p",
+        "PUT /p",
+        "POST /p",
+        "DELETE /p",
+        "OPTIONS /p",
+        "HEAD /p",
+        "PATCH /p",
+        "ANY /p",
+    ]
+
+
+def test_method_name_and_key():
+    assert method_name("x-amazon-apigateway-any-method") == "ANY"
+    assert Operation("GET", "/a", {}).key == "GET /a"
+
+
+def test_security_schemes_come_from_the_versions_own_section():
+    schemes = {"s": {"type": "apiKey"}}
+    assert security_schemes({"swagger": "2.0", "securityDefinitions": schemes}) == schemes
+    assert security_schemes({"swagger": "2.0", "components": {"securitySchemes": schemes}}) == {}
+    assert (
+        security_schemes({"openapi": "3.0.0", "components": {"securitySchemes": schemes}})
+        == schemes
+    )
+    assert security_schemes({"openapi": "3.0.0", "securityDefinitions": schemes}) == {}
+    assert security_schemes({"openapi": "3.0.0", "components": []}) == {}
+
+
+def test_load_spec_file_names_the_file(tmp_path):
+    with pytest.raises(SpecError, match="not found"):
+        load_spec_file(tmp_path / "missing.yaml")
+    path = tmp_path / "api.yaml"
+    path.write_text("swagger: '2.0'\npaths: {}\n")
+    assert load_spec_file(path)["paths"] == {}

@@ -1,0 +1,66 @@
+# mypy: allow-untyped-defs, allow-untyped-calls, allow-incomplete-defs
+"""scopes.py: which scopes guard which operation."""
+
+from __future__ import annotations
+
+import pytest
+
+from policies.apigw_guard.model.document import Operation
+from policies.apigw_guard.model.scopes import (
+    DEFAULT_SCOPES,
+    DefaultScopes,
+    ScopeMappingError,
+    normalize_operation_key,
+    resolve_operation_scopes,
+    scope_identifier,
+)
+
+OPS = [Operation("GET", "/pets", {}), Operation("POST", "/pets", {}), Operation("HEAD", "/x", {})]
+
+
+def test_scope_identifier_drops_a_trailing_slash():
+    assert scope_identifier("https://api.example.com/", "read") == "https://api.example.com/read"
+    assert scope_identifier("pets", "write") == "pets/write"
+
+
+def test_default_scopes_split_safe_and_unsafe_methods():
+    assert DEFAULT_SCOPES.for_method("get") == "read"
+    assert DEFAULT_SCOPES.for_method("DELETE") == "write"
+    assert DefaultScopes(safe="r", unsafe="w").for_method("OPTIONS") == "r"
+
+
+@pytest.mark.parametrize(
+    ("raw", "norm"), [("get /pets", "GET /pets"), (" POST   /a/b ", "POST /a/b")]
+)
+def test_normalize_operation_key(raw, norm):
+    assert normalize_operation_key(raw) == norm
+
+
+@pytest.mark.parametrize("raw", ["GET", "FETCH /a", "/a GET", 3])
+def test_normalize_rejects_non_keys(raw):
+    with pytest.raises(ScopeMappingError, match="is not an operation key"):
+        normalize_operation_key(raw)
+
+
+def test_resolve_uses_mapping_then_defaults():
+    resolved = resolve_operation_scopes(
+        OPS, {"post /pets": ["admin", "admin"]}, ["read", "write", "admin"], DEFAULT_SCOPES
+    )
+    assert resolved == {"GET /pets": ["read"], "POST /pets": ["admin"], "HEAD /x": ["read"]}
+
+
+@pytest.mark.parametrize(
+    ("mapping", "defaults", "match"),
+    [
+        ({"GET /nope": ["read"]}, DEFAULT_SCOPES, "is not an operation of the OpenAPI document"),
+        ({"GET /pets": []}, DEFAULT_SCOPES, "an empty list leaves the operation without any scope"),
+        ({"GET /pets": "read"}, DEFAULT_SCOPES, "expected a list of scope names"),
+        ({"GET /pets": ["admin"]}, DEFAULT_SCOPES, "'admin' is not a scope of the resource server"),
+        ({"GET /pets": ["read"], "get /pets": ["read"]}, DEFAULT_SCOPES, "is listed twice"),
+        ({}, None, "'GET /pets' has no scope"),
+        ({}, DefaultScopes(safe="view"), "default scope 'view' is not a scope"),
+    ],
+)
+def test_resolve_rejects_unguarded_or_undefined(mapping, defaults, match):
+    with pytest.raises(ScopeMappingError, match=match):
+        resolve_operation_scopes(OPS, mapping, ["read", "write"], defaults)

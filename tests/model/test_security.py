@@ -1,0 +1,184 @@
+# mypy: allow-untyped-defs, allow-untyped-calls, allow-incomplete-defs
+"""security.py: judging operations, including unknown values and whole bodies."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from policies.apigw_guard.model.document import validate_document
+from policies.apigw_guard.model.security import (
+    COGNITO_BUILTIN_SCOPES,
+    UNKNOWN,
+    JudgeOptions,
+    SchemeKind,
+    Unknown,
+    classify_scheme,
+    contains_unknown,
+    judge_body,
+    judge_document,
+    unprotected,
+)
+
+POOL = "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_AbC123"
+
+
+def cognito(arns=None) -> dict[str, Any]:
+    return {
+        "type": "apiKey",
+        "name": "Authorization",
+        "in": "header",
+        "x-amazon-apigateway-authorizer": {
+            "type": "cognito_user_pools",
+            "providerARNs": [POOL] if arns is None else arns,
+        },
+    }
+
+
+def doc3(paths: Any, schemes: dict[str, Any] | None = None, **extra) -> dict[str, Any]:
+    return {
+        "openapi": "3.0.1",
+        "paths": paths,
+        "components": {"securitySchemes": schemes if schemes is not None else {"pool": cognito()}},
+        **extra,
+    }
+
+
+def verdict(op: dict[str, Any], schemes=None, options=None, **extra):
+    (v,) = judge_document(validate_document(doc3({"/p": {"get": op}}, schemes, **extra)), options)
+    return v
+
+
+def test_unknown_is_a_singleton():
+    assert Unknown() is UNKNOWN
+    assert repr(UNKNOWN) == "<unknown>"
+
+
+def test_protected_operation_has_grants():
+    v = verdict({"security": [{"pool": ["api/read", "api/write"]}]})
+    assert v.protected
+    assert v.grants == (("pool", ("api/read", "api/write")),)
+    assert v.granting_scopes == ("api/read", "api/write")
+    assert not v.builtin_scopes_only
+
+
+def test_builtin_only_scopes_are_flagged_but_protected():
+    v = verdict({"security": [{"pool": ["openid"]}]})
+    assert v.protected
+    assert v.builtin_scopes_only
+    assert "openid" in COGNITO_BUILTIN_SCOPES
+
+
+@pytest.mark.parametrize(
+    ("op", "schemes", "fragment"),
+    [
+        ({}, None, "has no operation-level security"),
+        ({"security": []}, None, "empty security list"),
+        ({"security": "pool"}, None, "must be a list"),
+        ({"security": [{"pool": ["a"]}, {}]}, None, "security[1] is {}"),
+        ({"security": ["pool"]}, None, "must be a mapping of scheme name"),
+        ({"security": [{"nope": ["a"]}]}, None, "not defined"),
+        ({"security": [{"pool": []}]}, None, "no scopes"),
+        ({"security": [{"pool": [" "]}]}, None, "blank scope"),
+        (
+            {"security": [{"k": []}]},
+            {"k": {"type": "apiKey", "name": "x", "in": "header"}},
+            "API-key",
+        ),
+        ({"security": [{"o": ["a"]}]}, {"o": {"type": "oauth2"}}, "REST import ignores"),
+        (
+            {"security": [{"l": ["a"]}]},
+            {"l": {"type": "apiKey", "x-amazon-apigateway-authorizer": {"type": "token"}}},
+            "Lambda",
+        ),
+        ({"security": [{"b": ["a"]}]}, {"b": []}, "not a mapping"),
+        (
+            {"security": [{"b": ["a"]}]},
+            {"b": {"type": "apiKey", "x-amazon-apigateway-authorizer": 1}},
+            "not a mapping",
+        ),
+        ({"security": [{"pool": ["a"]}]}, {"pool": cognito([])}, "no providerARNs"),
+        ({"security": [{"pool": ["a"]}]}, {"pool": cognito([""])}, "blank or non-string"),
+        (
+            {"security": [{"pool": ["a"], "p2": ["b"]}]},
+            {"pool": cognito(), "p2": cognito()},
+            "more than one authorizer",
+        ),
+    ],
+)
+def test_unprotected_operations(op, schemes, fragment):
+    v = verdict(op, schemes)
+    assert not v.protected
+    assert any(fragment in p for p in v.problems), v.problems
+
+
+def test_root_security_is_named_as_ignored():
+    v = verdict({}, security=[{"pool": ["a"]}])
+    assert "root-level security is ignored" in v.problems[0]
+
+
+def test_allowlist():
+    opts = JudgeOptions(allowed_pool_arns={POOL})
+    assert verdict({"security": [{"pool": ["a"]}]}, options=opts).protected
+    other = JudgeOptions(allowed_pool_arns={"arn:other"})
+    assert (
+        "outside the allowed list"
+        in verdict({"security": [{"pool": ["a"]}]}, options=other).problems[0]
+    )
+
+
+def test_mock_options_exemption_only_when_enabled():
+    d = validate_document(
+        doc3({"/p": {"options": {"x-amazon-apigateway-integration": {"type": "MOCK"}}}})
+    )
+    assert unprotected(judge_document(d))
+    (v,) = judge_document(d, JudgeOptions(exempt_mock_options=True))
+    assert v.exempt
+    assert v.protected
+
+
+@pytest.mark.parametrize(
+    ("op", "schemes"),
+    [
+        ({"security": UNKNOWN}, None),
+        ({"security": [UNKNOWN]}, None),
+        ({"security": [{"pool": UNKNOWN}]}, None),
+        ({"security": [{"pool": ["a", UNKNOWN]}]}, None),
+        ({"security": [{"pool": ["a"]}]}, {"pool": cognito(UNKNOWN)}),
+        ({"security": [{"pool": ["a"]}]}, {"pool": cognito([UNKNOWN])}),
+        ({"security": [{"pool": ["a"]}]}, {"pool": UNKNOWN}),
+        ({"security": [{"pool": ["a"]}]}, {"pool": {"type": UNKNOWN}}),
+    ],
+)
+def test_unknown_values_are_pending_never_protected(op, schemes):
+    v = verdict(op, schemes)
+    assert v.pending
+    assert not v.protected
+    assert not v.problems
+
+
+def test_classify_scheme_kinds():
+    assert classify_scheme("c", cognito()).kind is SchemeKind.COGNITO
+    assert classify_scheme("h", {"type": "http"}).kind is SchemeKind.NATIVE
+    assert classify_scheme("k", {"type": "apiKey"}).kind is SchemeKind.API_KEY
+
+
+def test_judge_body_states():
+    good = doc3({"/p": {"get": {"security": [{"pool": ["a"]}]}}})
+    assert judge_body(json.dumps(good)).verdicts[0].protected
+    assert judge_body(good).verdicts[0].protected
+    assert "not known during preview" in (judge_body(UNKNOWN).pending or "")
+    assert judge_body(doc3(UNKNOWN)).pending
+    assert judge_body(doc3({"/p": UNKNOWN})).pending
+    assert judge_body(doc3({"/p": {"get": UNKNOWN}})).pending
+    assert "empty" in (judge_body("  ").error or "")
+    assert "not valid JSON or YAML" in (judge_body("{").error or "")
+    assert judge_body(42).error
+    assert judge_body("[" * 100000).error  # deep nesting fails closed, no RecursionError
+
+
+def test_contains_unknown():
+    assert contains_unknown({"a": [1, {"b": UNKNOWN}]})
+    assert not contains_unknown({"a": [1, {"b": "x"}]})
