@@ -164,8 +164,9 @@ def oracle_open_operations(body: Any) -> list[str]:
                 continue
             op = item[verb]
             sec = op.get("security") if isinstance(op, dict) else None
-            ok = isinstance(sec, list) and bool(sec)
-            for alt in sec if ok else []:
+            alternatives = sec if isinstance(sec, list) else []
+            ok = bool(alternatives)
+            for alt in alternatives:
                 good = isinstance(alt, dict) and any(
                     cognito(n)
                     and isinstance(sc, list)
