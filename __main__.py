@@ -1,0 +1,101 @@
+"""secured-m2m-api: an API Gateway REST API reachable only with Cognito client-credentials tokens.
+
+Everything that can be wrong with the stack config or the OpenAPI document is checked first;
+only then are resources registered, so a bad value fails `pulumi preview` with nothing
+half-created.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pulumi
+
+from components.account_logging import ApiGatewayCloudWatchRole
+from components.identity import M2MIdentity, M2MIdentityArgs
+from components.openapi_body import plan_api
+from components.secured_api import SecuredRestApi, SecuredRestApiArgs
+from components.stack_config import PROJECT, parse_config, read_raw_config
+from policies.apigw_guard.model.document import load_spec_file
+
+PROJECT_DIR = Path(__file__).resolve().parent
+
+# --- validation: raises ConfigError / SpecError / ScopeMappingError before any resource ---
+config = parse_config(read_raw_config(pulumi.Config(PROJECT).get))
+spec_path = Path(config.spec_path)
+spec = load_spec_file(spec_path if spec_path.is_absolute() else PROJECT_DIR / spec_path)
+plan = plan_api(spec, config.operation_scope_mapping, config.scope_names)
+for dropped in plan.dropped_operations:
+    pulumi.log.info(f"{dropped}: CORS preflight dropped (server-to-server callers never send one)")
+
+# --- resources ---
+# The default resource-server identifier is the stage invoke URL, which contains the REST API's
+# id, while the API's body needs the pool ARN: identity -> API -> identity. The cycle is broken
+# at the value level: the identity takes a deferred identifier that the API resolves with its
+# invoke URL as soon as its (body-less) RestApi exists; the body is applied later by RestApiPut.
+identifier: pulumi.Output[str]
+resolve_identifier: Callable[[pulumi.Output[str]], None] | None
+if config.resource_server_identifier is None:
+    identifier, resolve_identifier = pulumi.deferred_output()
+else:
+    identifier, resolve_identifier = (
+        pulumi.Output.from_input(config.resource_server_identifier),
+        None,
+    )
+
+identity = M2MIdentity(
+    "m2m",
+    M2MIdentityArgs(
+        domain_prefix=config.domain_prefix,
+        resource_server_identifier=identifier,
+        scopes=config.scopes,
+        consumers=config.consumers,
+        access_token_validity_minutes=config.access_token_validity_minutes,
+        deletion_protection=config.deletion_protection,
+    ),
+)
+account_role = (
+    [ApiGatewayCloudWatchRole("apigw-cloudwatch")] if config.manage_api_gateway_account else []
+)
+
+
+def _failed(err: BaseException) -> pulumi.Output[str]:
+    """An output that fails with `err`, so a deferred identifier never leaves a resource waiting."""
+
+    def fail(_: object) -> str:
+        raise err
+
+    return pulumi.Output.from_input("").apply(fail)
+
+
+try:
+    api = SecuredRestApi(
+        "api",
+        SecuredRestApiArgs(
+            plan=plan,
+            user_pool_arn=identity.user_pool_arn,
+            resource_server_identifier=identity.resource_server_identifier,
+            stage_name=config.stage_name,
+            log_retention_days=config.log_retention_days,
+            throttling_rate_limit=config.throttling_rate_limit,
+            throttling_burst_limit=config.throttling_burst_limit,
+            stage_depends_on=account_role,
+        ),
+    )
+except BaseException as err:
+    if resolve_identifier is not None:
+        resolve_identifier(_failed(err))
+    raise
+if resolve_identifier is not None:
+    resolve_identifier(api.invoke_url)
+
+pulumi.export("invoke_url", api.invoke_url)
+pulumi.export("token_endpoint_url", identity.token_endpoint_url)
+pulumi.export("user_pool_id", identity.user_pool_id)
+pulumi.export("user_pool_arn", identity.user_pool_arn)
+pulumi.export("rest_api_id", api.rest_api_id)
+pulumi.export("resource_server_identifier", identity.resource_server_identifier)
+pulumi.export("scope_identifiers", identity.scope_identifiers)
+pulumi.export("client_ids", identity.client_ids)
+pulumi.export("client_secrets", pulumi.Output.secret(identity.client_secrets))

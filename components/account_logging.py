@@ -1,0 +1,63 @@
+"""The account-wide API Gateway CloudWatch role, managed only when a stack opts in.
+
+`aws.apigateway.Account` is one setting per account and region, shared by every API there:
+a stack that silently set it could break (or be broken by) other teams' APIs. So it is created
+only with `manageApiGatewayAccount: true`; otherwise the role must already be configured, as
+stage access logs and execution logs need it.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pulumi
+import pulumi_aws as aws
+
+from components.naming import child_name
+
+TYPE_TOKEN = "secured-m2m-api:account:ApiGatewayCloudWatchRole"
+# AWS's managed policy for exactly this purpose.
+# https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-logging.html
+PUSH_TO_CLOUDWATCH_POLICY = (
+    "arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs"
+)
+
+
+class ApiGatewayCloudWatchRole(pulumi.ComponentResource):
+    """An IAM role API Gateway can assume to write logs, set as the account's CloudWatch role."""
+
+    role_arn: pulumi.Output[str]
+
+    def __init__(self, name: str, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__(TYPE_TOKEN, name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        self.role = aws.iam.Role(
+            child_name(name, "role"),
+            assume_role_policy=json.dumps(
+                {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Effect": "Allow",
+                            "Principal": {"Service": "apigateway.amazonaws.com"},
+                            "Action": "sts:AssumeRole",
+                        }
+                    ],
+                }
+            ),
+            opts=child,
+        )
+        self.policy = aws.iam.RolePolicyAttachment(
+            child_name(name, "push-to-cloudwatch"),
+            role=self.role.name,
+            policy_arn=PUSH_TO_CLOUDWATCH_POLICY,
+            opts=child,
+        )
+        self.account = aws.apigateway.Account(
+            child_name(name, "account"),
+            cloudwatch_role_arn=self.role.arn,
+            # The role is useless to API Gateway until its policy is attached.
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[self.policy]),
+        )
+        self.role_arn = self.role.arn
+        self.register_outputs({"role_arn": self.role_arn})

@@ -1,0 +1,215 @@
+"""Turning an OpenAPI document into the body API Gateway imports, guarded on every operation.
+
+Plain functions over dicts, no Pulumi: the component only feeds them the pool ARN and the
+resource-server identifier once those are known. Rules follow what API Gateway's REST import
+enforces (see the shared model and /work/shared/AWS-FACTS.md):
+
+* the Cognito authorizer is an `apiKey` security scheme with `x-amazon-apigateway-authorizer`,
+  under `securityDefinitions` (2.0) or `components.securitySchemes` (3.x);
+* only operation-level `security` protects anything (the import ignores root-level `security`),
+  so every operation gets one, with full scope identifiers built by `scope_identifier`;
+* CORS preflight `OPTIONS` methods are dropped: server-to-server callers never send preflights,
+  and a preflight must be anonymous to work, which would leave an unguarded method.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from policies.apigw_guard.model.document import (
+    OPERATION_KEYS,
+    iter_operations,
+    method_name,
+    spec_version,
+)
+from policies.apigw_guard.model.scopes import (
+    DEFAULT_SCOPES,
+    resolve_operation_scopes,
+    scope_identifier,
+)
+from policies.apigw_guard.model.security import COGNITO_AUTHORIZER_TYPE, judge_document
+
+COGNITO_SCHEME_NAME = "cognito-m2m"
+PREFLIGHT_KEY = "options"
+
+
+class UnprotectedBodyError(RuntimeError):
+    """The built body would leave an operation callable without an access token (a bug here)."""
+
+
+@dataclass(frozen=True)
+class PreparedDocument:
+    """The spec with preflights and root-level security removed, ready to be protected.
+
+    `dropped_operations` and `root_security_removed` say what was taken out, for the log.
+    """
+
+    document: dict[str, Any]
+    dropped_operations: tuple[str, ...] = ()
+    root_security_removed: bool = False
+
+
+def prepare_document(doc: Mapping[str, Any]) -> PreparedDocument:
+    """Copy `doc` without CORS preflight `OPTIONS` operations and without root-level security.
+
+    Root-level `security` is stripped rather than kept: API Gateway ignores it, so leaving it
+    in would only suggest a protection that does not exist. Path items left with no operation
+    are removed so the import creates no empty resources.
+    """
+    result = copy.deepcopy(dict(doc))
+    root_removed = result.pop("security", None) is not None
+    dropped: list[str] = []
+    paths: dict[str, Any] = result["paths"]
+    for path in list(paths):
+        item = paths[path]
+        if PREFLIGHT_KEY in item:
+            del item[PREFLIGHT_KEY]
+            dropped.append(f"OPTIONS {path}")
+            if not any(key in item for key in OPERATION_KEYS):
+                del paths[path]
+    return PreparedDocument(result, tuple(dropped), root_removed)
+
+
+def cognito_scheme(pool_arn: str) -> dict[str, Any]:
+    """The security scheme that makes API Gateway create a Cognito user-pool authorizer.
+
+    The token source is the `Authorization` header; no validation regex, because M2M access
+    tokens carry no `aud` to match.
+    https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-swagger-extensions-authorizer.html
+    """
+    return {
+        "type": "apiKey",
+        "name": "Authorization",
+        "in": "header",
+        "x-amazon-apigateway-authtype": COGNITO_AUTHORIZER_TYPE,
+        "x-amazon-apigateway-authorizer": {
+            "type": COGNITO_AUTHORIZER_TYPE,
+            "providerARNs": [pool_arn],
+        },
+    }
+
+
+def protect_document(
+    doc: Mapping[str, Any],
+    operation_scopes: Mapping[str, Sequence[str]],
+    *,
+    pool_arn: str,
+    identifier: str,
+    scheme_name: str = COGNITO_SCHEME_NAME,
+) -> dict[str, Any]:
+    """Return a copy of a prepared `doc` with the Cognito scheme and per-operation security.
+
+    `operation_scopes` must give every operation (`METHOD /path`) its scope names, as
+    `resolve_operation_scopes` returns them. Existing operation-level `security` is replaced:
+    the stack config is the single source of truth for who may call what. A scheme already
+    named `scheme_name` is overwritten for the same reason.
+    """
+    result = copy.deepcopy(dict(doc))
+    if spec_version(result) == "2.0":
+        section = result.setdefault("securityDefinitions", {})
+    else:
+        section = result.setdefault("components", {}).setdefault("securitySchemes", {})
+    section[scheme_name] = cognito_scheme(pool_arn)
+
+    for path, item in result["paths"].items():
+        for key in OPERATION_KEYS:
+            if key not in item:
+                continue
+            op_key = f"{method_name(key)} {path}"
+            scopes = operation_scopes.get(op_key)
+            if not scopes:
+                raise UnprotectedBodyError(f"{op_key}: no scopes resolved for this operation")
+            item[key] = {
+                **item[key],
+                "security": [{scheme_name: [scope_identifier(identifier, s) for s in scopes]}],
+            }
+    return result
+
+
+def serialize_body(doc: Mapping[str, Any]) -> str:
+    """The exact body text sent to API Gateway and hashed for redeploys: canonical JSON.
+
+    Sorted keys and fixed separators make the text (and so the deployment trigger) depend only
+    on content, never on dict order or formatting of the source file.
+    """
+    return json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def check_protected(doc: Mapping[str, Any]) -> None:
+    """Judge `doc` with the policy pack's own rules; raise if any operation is unguarded."""
+    faults = [
+        f"{v.operation.key}: {'; '.join(v.problems or v.pending)}"
+        for v in judge_document(doc)
+        if not v.protected
+    ]
+    if faults:
+        raise UnprotectedBodyError(
+            "the built API body leaves operations unprotected: " + " | ".join(faults)
+        )
+
+
+# Stand-ins used to judge the body before the real pool ARN and identifier exist. The judgement
+# depends only on the document's structure (schemes, which operations carry which scopes), which
+# is identical for every ARN and identifier, so a body protected here is protected when rendered.
+_PLACEHOLDER_POOL_ARN = "arn:aws:cognito-idp:us-east-1:000000000000:userpool/us-east-1_placeholder"
+_PLACEHOLDER_IDENTIFIER = "https://placeholder.invalid"
+
+
+@dataclass(frozen=True)
+class ApiPlan:
+    """A document ready to be rendered into a guarded body, checked before any resource exists.
+
+    `operation_scopes` maps every remaining operation (`METHOD /path`, document order) to its
+    scope names.
+    """
+
+    document: dict[str, Any]
+    operation_scopes: dict[str, list[str]]
+    dropped_operations: tuple[str, ...] = ()
+    root_security_removed: bool = False
+
+    @property
+    def title(self) -> str | None:
+        info = self.document.get("info")
+        title = info.get("title") if isinstance(info, dict) else None
+        return title if isinstance(title, str) and title.strip() else None
+
+    def render(self, *, pool_arn: str, identifier: str) -> str:
+        """The exact body text for `RestApiPut`, with the real pool ARN and identifier."""
+        return serialize_body(
+            protect_document(
+                self.document, self.operation_scopes, pool_arn=pool_arn, identifier=identifier
+            )
+        )
+
+
+def plan_api(
+    doc: Mapping[str, Any],
+    mapping: Mapping[str, Sequence[str]],
+    defined_scopes: Sequence[str],
+) -> ApiPlan:
+    """Prepare `doc`, give every operation its scopes and prove the result is fully guarded.
+
+    Raises `ScopeMappingError` for a mapping that names unknown operations or scopes, and
+    `UnprotectedBodyError` if the pack's own judgement finds an unguarded operation.
+    """
+    prepared = prepare_document(doc)
+    resolved = resolve_operation_scopes(
+        iter_operations(prepared.document), mapping, defined_scopes, DEFAULT_SCOPES
+    )
+    plan = ApiPlan(
+        prepared.document, resolved, prepared.dropped_operations, prepared.root_security_removed
+    )
+    check_protected(
+        protect_document(
+            plan.document,
+            plan.operation_scopes,
+            pool_arn=_PLACEHOLDER_POOL_ARN,
+            identifier=_PLACEHOLDER_IDENTIFIER,
+        )
+    )
+    return plan

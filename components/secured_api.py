@@ -1,0 +1,181 @@
+"""SecuredRestApi: an API Gateway REST API whose every operation needs a Cognito access token.
+
+`RestApi` (no body) first, so its id exists; then `RestApiPut` applies the guarded body, which
+may carry scopes built from the API's own invoke URL. A `Deployment` replaced whenever the body
+or any other live setting changes, and a separate hardened `Stage` pointing at it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import pulumi
+import pulumi_aws as aws
+
+from components.deployment_trigger import deployment_trigger
+from components.naming import child_name, stage_invoke_url
+from components.openapi_body import ApiPlan
+
+TYPE_TOKEN = "secured-m2m-api:api:SecuredRestApi"
+
+# A REGIONAL endpoint is served by API Gateway itself (no CloudFront in front), so the REST
+# API's own security policy decides the TLS versions clients may use.
+ENDPOINT_TYPE = "REGIONAL"
+# Minimum TLS 1.2 on the default execute-api endpoint (RestApi.security_policy, pulumi-aws 7.x).
+# The enhanced `SecurityPolicy_*` values would also need `endpoint_access_mode`.
+SECURITY_POLICY = "TLS_1_2"
+# RestApiPut in pulumi-aws 7.51.1 has no mode argument: it always PUTs with mode=overwrite, so
+# methods dropped from the body stop being live (merge mode would keep them). Recorded in the
+# trigger so a change of that behaviour would redeploy.
+PUT_MODE = "overwrite"
+
+# One JSON line per request, including who called (the Cognito client) and why a call failed.
+ACCESS_LOG_FORMAT = json.dumps(
+    {
+        "requestId": "$context.requestId",
+        "requestTime": "$context.requestTime",
+        "ip": "$context.identity.sourceIp",
+        "httpMethod": "$context.httpMethod",
+        "resourcePath": "$context.resourcePath",
+        "status": "$context.status",
+        "protocol": "$context.protocol",
+        "responseLength": "$context.responseLength",
+        "clientId": "$context.authorizer.claims.client_id",
+        "scope": "$context.authorizer.claims.scope",
+        "authorizerError": "$context.authorizer.error",
+        "integrationError": "$context.integration.error",
+    },
+    separators=(",", ":"),
+)
+
+
+@dataclass(frozen=True)
+class SecuredRestApiArgs:
+    """Inputs of `SecuredRestApi`.
+
+    `plan` comes from `openapi_body.plan_api` (already proven fully guarded).
+    `resource_server_identifier` defaults to this API's own stage invoke URL when None.
+    `stage_depends_on` lists resources the stage needs first (e.g. the account CloudWatch role).
+    """
+
+    plan: ApiPlan
+    user_pool_arn: pulumi.Input[str]
+    resource_server_identifier: pulumi.Input[str] | None = None
+    stage_name: str = "v1"
+    log_retention_days: int = 90
+    throttling_rate_limit: float = 50.0
+    throttling_burst_limit: int = 100
+    api_name: str | None = None
+    stage_depends_on: Sequence[pulumi.Resource] = field(default_factory=tuple)
+
+
+class SecuredRestApi(pulumi.ComponentResource):
+    """REST API + guarded body + deployment + hardened stage.
+
+    Outputs: `rest_api_id`, `invoke_url` (stage invoke URL, no trailing slash; known before the
+    stage exists, so it can serve as resource-server identifier), `body` (the exact body
+    applied), `deployment_trigger`, `stage_name`.
+    """
+
+    rest_api_id: pulumi.Output[str]
+    invoke_url: pulumi.Output[str]
+    body: pulumi.Output[str]
+    deployment_trigger: pulumi.Output[str]
+    stage_name: pulumi.Output[str]
+
+    def __init__(
+        self, name: str, args: SecuredRestApiArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__(TYPE_TOKEN, name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        plan = args.plan
+
+        self.rest_api = aws.apigateway.RestApi(
+            child_name(name, "rest-api"),
+            name=args.api_name or plan.title or name,
+            description="Machine-to-machine API; every method needs a Cognito access token.",
+            endpoint_configuration=aws.apigateway.RestApiEndpointConfigurationArgs(
+                types=ENDPOINT_TYPE
+            ),
+            security_policy=SECURITY_POLICY,
+            opts=child,
+        )
+        stage_name = args.stage_name
+        self.invoke_url = pulumi.Output.all(self.rest_api.id, self.rest_api.region).apply(
+            lambda v: stage_invoke_url(v[0], v[1], stage_name)
+        )
+        identifier = (
+            self.invoke_url
+            if args.resource_server_identifier is None
+            else pulumi.Output.from_input(args.resource_server_identifier)
+        )
+        # Rendering is string work only; no resource is created inside apply.
+        self.body = pulumi.Output.all(args.user_pool_arn, identifier).apply(
+            lambda v: plan.render(pool_arn=v[0], identifier=v[1])
+        )
+        self.put = aws.apigateway.RestApiPut(
+            child_name(name, "body"),
+            rest_api_id=self.rest_api.id,
+            body=self.body,
+            fail_on_warnings=True,
+            opts=child,
+        )
+        live_settings = {
+            "endpointType": ENDPOINT_TYPE,
+            "securityPolicy": SECURITY_POLICY,
+            "putMode": PUT_MODE,
+        }
+        self.deployment_trigger = self.body.apply(lambda b: deployment_trigger(b, live_settings))
+        # Replaced (create-before-delete, Pulumi's default) whenever the trigger changes; the
+        # stage then moves to the new deployment before the old one is deleted, which avoids
+        # "Active stages pointing to this deployment must be moved or deleted".
+        self.deployment = aws.apigateway.Deployment(
+            child_name(name, "deployment"),
+            rest_api=self.rest_api.id,
+            triggers={"redeployment": self.deployment_trigger},
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[self.put]),
+        )
+        self.log_group = aws.cloudwatch.LogGroup(
+            child_name(name, "access-logs"),
+            retention_in_days=args.log_retention_days,
+            opts=child,
+        )
+        self.stage = aws.apigateway.Stage(
+            child_name(name, "stage"),
+            rest_api=self.rest_api.id,
+            deployment=self.deployment.id,
+            stage_name=stage_name,
+            access_log_settings=aws.apigateway.StageAccessLogSettingsArgs(
+                destination_arn=self.log_group.arn,
+                format=ACCESS_LOG_FORMAT,
+            ),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=list(args.stage_depends_on)),
+        )
+        # Default throttling and metrics for every method of the stage ("*/*").
+        self.method_settings = aws.apigateway.MethodSettings(
+            child_name(name, "method-settings"),
+            rest_api=self.rest_api.id,
+            stage_name=self.stage.stage_name,
+            method_path="*/*",
+            settings=aws.apigateway.MethodSettingsSettingsArgs(
+                metrics_enabled=True,
+                logging_level="ERROR",
+                # Full request/response logging would write tokens to CloudWatch.
+                data_trace_enabled=False,
+                throttling_rate_limit=args.throttling_rate_limit,
+                throttling_burst_limit=args.throttling_burst_limit,
+            ),
+            opts=child,
+        )
+        self.rest_api_id = self.rest_api.id
+        self.stage_name = self.stage.stage_name
+        self.register_outputs(
+            {
+                "rest_api_id": self.rest_api_id,
+                "invoke_url": self.invoke_url,
+                "deployment_trigger": self.deployment_trigger,
+                "stage_name": self.stage_name,
+            }
+        )

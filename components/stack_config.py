@@ -1,0 +1,352 @@
+"""Typed, validated stack configuration.
+
+Every config value is checked here, before the program registers its first resource, so a bad
+value fails `pulumi preview` fast and nothing is half-created. Messages start with the config
+key (a stable prefix tests match on), name the rule and the value received.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+PROJECT = "secured-m2m-api"
+
+# Cognito managed-domain prefix: lowercase letters, digits, hyphens; no leading or trailing
+# hyphen; 1-63 characters. https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-assign-domain-prefix.html
+_DOMAIN_PREFIX = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
+# Cognito refuses prefixes containing these reserved words.
+_RESERVED_PREFIX_WORDS = ("aws", "amazon", "cognito")
+# API Gateway stage names: letters, digits, hyphens and underscores, up to 128 characters.
+_STAGE_NAME = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
+# Cognito scope names: printable ASCII except space, `"`, `/` and `\`, 1-256 characters.
+_SCOPE_NAME = re.compile(r"^[\x21\x23-\x2E\x30-\x5B\x5D-\x7E]{1,256}$")
+# Cognito resource-server identifiers: printable ASCII except space, `"` and `\`, 1-256.
+_IDENTIFIER = re.compile(r"^[\x21\x23-\x5B\x5D-\x7E]{1,256}$")
+# Consumer names become Cognito client names, resource names and output keys: keep them tame.
+_CONSUMER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
+# Values CloudWatch Logs accepts for retention_in_days.
+LOG_RETENTION_DAYS: tuple[int, ...] = (
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557,
+    2922, 3288, 3653,
+)  # fmt: skip
+MAX_SCOPES = 100  # per resource server
+MIN_TOKEN_MINUTES = 5
+MAX_TOKEN_MINUTES = 24 * 60
+
+DEFAULT_SCOPE_DESCRIPTIONS: Mapping[str, str] = {
+    "read": "Read access to the API",
+    "write": "Write access to the API",
+}
+
+
+class ConfigError(ValueError):
+    """A stack config value that cannot work; the message names the key and the accepted form."""
+
+
+@dataclass(frozen=True)
+class ScopeDef:
+    """One scope of the resource server: Cognito's `scope_name` and its description."""
+
+    name: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Consumer:
+    """One machine client: gets its own app client allowed exactly `scopes`."""
+
+    name: str
+    scopes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class StackConfig:
+    """Everything the program reads from stack config, validated.
+
+    `operation_scopes` is only checked for shape here; whether its operations and scopes exist
+    is decided against the OpenAPI document by the shared model's `resolve_operation_scopes`.
+    """
+
+    domain_prefix: str
+    spec_path: str = "api/petstore.yaml"
+    stage_name: str = "v1"
+    scopes: tuple[ScopeDef, ...] = (
+        ScopeDef("read", DEFAULT_SCOPE_DESCRIPTIONS["read"]),
+        ScopeDef("write", DEFAULT_SCOPE_DESCRIPTIONS["write"]),
+    )
+    operation_scopes: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    consumers: tuple[Consumer, ...] = ()
+    access_token_validity_minutes: int = 60
+    resource_server_identifier: str | None = None
+    deletion_protection: bool = False
+    manage_api_gateway_account: bool = False
+    log_retention_days: int = 90
+    throttling_rate_limit: float = 50.0
+    throttling_burst_limit: int = 100
+
+    @property
+    def scope_names(self) -> tuple[str, ...]:
+        return tuple(s.name for s in self.scopes)
+
+    @property
+    def operation_scope_mapping(self) -> dict[str, list[str]]:
+        return {key: list(scopes) for key, scopes in self.operation_scopes}
+
+
+# Keys whose stack-config value is an object or list (the CLI hands them over as JSON text).
+STRUCTURED_KEYS: frozenset[str] = frozenset({"scopes", "operationScopes", "consumers"})
+KNOWN_KEYS: tuple[str, ...] = (
+    "domainPrefix",
+    "specPath",
+    "stageName",
+    "scopes",
+    "operationScopes",
+    "consumers",
+    "accessTokenValidityMinutes",
+    "resourceServerIdentifier",
+    "deletionProtection",
+    "manageApiGatewayAccount",
+    "logRetentionDays",
+    "throttlingRateLimit",
+    "throttlingBurstLimit",
+)
+
+
+def read_raw_config(get: Callable[[str], str | None]) -> dict[str, Any]:
+    """Collect the raw values of every known key, decoding JSON for structured keys.
+
+    `get` is `pulumi.Config(PROJECT).get`: the CLI passes every value as a string, objects and
+    lists as JSON text. Absent keys are left out so `parse_config` applies its defaults.
+    """
+    raw: dict[str, Any] = {}
+    for key in KNOWN_KEYS:
+        value = get(key)
+        if value is None:
+            continue
+        if key in STRUCTURED_KEYS:
+            try:
+                raw[key] = json.loads(value)
+            except ValueError:
+                raise ConfigError(
+                    f"{key}: expected a YAML/JSON object or list, got {value!r}"
+                ) from None
+        else:
+            raw[key] = value
+    return raw
+
+
+def parse_config(raw: Mapping[str, Any]) -> StackConfig:
+    """Validate raw config values (strings as the CLI passes them, or native values)."""
+    domain_prefix = _domain_prefix(raw.get("domainPrefix"))
+    scopes = _scopes(raw.get("scopes"))
+    defined = [s.name for s in scopes]
+    identifier = raw.get("resourceServerIdentifier")
+    return StackConfig(
+        domain_prefix=domain_prefix,
+        spec_path=_non_empty_string("specPath", raw.get("specPath", "api/petstore.yaml")),
+        stage_name=_stage_name(raw.get("stageName", "v1")),
+        scopes=scopes,
+        operation_scopes=_operation_scopes(raw.get("operationScopes", {})),
+        consumers=_consumers(raw.get("consumers", []), defined),
+        access_token_validity_minutes=_token_validity(raw.get("accessTokenValidityMinutes", 60)),
+        resource_server_identifier=None if identifier in (None, "") else _identifier(identifier),
+        deletion_protection=_bool("deletionProtection", raw.get("deletionProtection", False)),
+        manage_api_gateway_account=_bool(
+            "manageApiGatewayAccount", raw.get("manageApiGatewayAccount", False)
+        ),
+        log_retention_days=_log_retention(raw.get("logRetentionDays", 90)),
+        throttling_rate_limit=_rate("throttlingRateLimit", raw.get("throttlingRateLimit", 50)),
+        throttling_burst_limit=_int_at_least(
+            "throttlingBurstLimit", raw.get("throttlingBurstLimit", 100), 0
+        ),
+    )
+
+
+def _domain_prefix(value: Any) -> str:
+    if value is None or value == "":
+        raise ConfigError(
+            "domainPrefix: required; set a Cognito domain prefix (lowercase letters, digits and "
+            "hyphens, 1-63 characters), e.g. `pulumi config set domainPrefix my-m2m-api-dev`"
+        )
+    if not isinstance(value, str) or not _DOMAIN_PREFIX.match(value):
+        raise ConfigError(
+            f"domainPrefix: {value!r} is not a valid Cognito domain prefix; expected 1-63 "
+            "lowercase letters, digits and hyphens, not starting or ending with a hyphen"
+        )
+    reserved = [w for w in _RESERVED_PREFIX_WORDS if w in value]
+    if reserved:
+        raise ConfigError(
+            f"domainPrefix: {value!r} contains the reserved word {reserved[0]!r}; Cognito "
+            f"rejects prefixes containing any of: {', '.join(_RESERVED_PREFIX_WORDS)}"
+        )
+    return value
+
+
+def _stage_name(value: Any) -> str:
+    if not isinstance(value, str) or not _STAGE_NAME.match(value):
+        raise ConfigError(
+            f"stageName: {value!r} is not a valid API Gateway stage name; expected 1-128 "
+            "letters, digits, hyphens or underscores, e.g. 'v1'"
+        )
+    return value
+
+
+def _scopes(value: Any) -> tuple[ScopeDef, ...]:
+    if value is None:
+        return tuple(ScopeDef(n, d) for n, d in DEFAULT_SCOPE_DESCRIPTIONS.items())
+    if not isinstance(value, Mapping) or not value:
+        raise ConfigError(
+            f"scopes: expected a non-empty map of scope name to description, got {value!r}"
+        )
+    if len(value) > MAX_SCOPES:
+        raise ConfigError(f"scopes: {len(value)} scopes; a resource server allows {MAX_SCOPES}")
+    result = []
+    for name, description in value.items():
+        if not isinstance(name, str) or not _SCOPE_NAME.match(name):
+            raise ConfigError(
+                f"scopes: {name!r} is not a valid scope name; expected 1-256 printable "
+                "characters without spaces, '/', '\"' or '\\'"
+            )
+        if not isinstance(description, str) or not 1 <= len(description) <= 256:
+            raise ConfigError(
+                f"scopes[{name!r}]: expected a description of 1-256 characters, got {description!r}"
+            )
+        result.append(ScopeDef(name, description))
+    return tuple(result)
+
+
+def _operation_scopes(value: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    if not isinstance(value, Mapping):
+        raise ConfigError(
+            "operationScopes: expected a map of 'METHOD /path' to a list of scope names, "
+            f"got {value!r}"
+        )
+    result = []
+    for key, scopes in value.items():
+        if (
+            isinstance(scopes, str)
+            or not isinstance(scopes, Sequence)
+            or not all(isinstance(s, str) for s in scopes)
+        ):
+            raise ConfigError(
+                f"operationScopes[{key!r}]: expected a list of scope names, got {scopes!r}"
+            )
+        result.append((str(key), tuple(scopes)))
+    return tuple(result)
+
+
+def _consumers(value: Any, defined: Sequence[str]) -> tuple[Consumer, ...]:
+    defined_text = ", ".join(defined)
+    if not isinstance(value, list):
+        raise ConfigError(f"consumers: expected a list of {{name, scopes}}, got {value!r}")
+    seen: set[str] = set()
+    result = []
+    for index, item in enumerate(value):
+        where = f"consumers[{index}]"
+        if not isinstance(item, Mapping):
+            raise ConfigError(f"{where}: expected a mapping with name and scopes, got {item!r}")
+        name = item.get("name")
+        if not isinstance(name, str) or not _CONSUMER_NAME.match(name):
+            raise ConfigError(
+                f"{where}.name: {name!r} is not a valid consumer name; expected 1-64 letters, "
+                "digits, hyphens or underscores, starting with a letter or digit"
+            )
+        if name in seen:
+            raise ConfigError(f"{where}.name: {name!r} is a duplicate; consumer names are unique")
+        seen.add(name)
+        scopes = item.get("scopes")
+        if not isinstance(scopes, list) or not scopes:
+            raise ConfigError(
+                f"{where}.scopes: consumer {name!r} needs at least one scope "
+                f"(defined: {defined_text}), got {scopes!r}"
+            )
+        for scope in scopes:
+            if scope not in defined:
+                raise ConfigError(
+                    f"{where}.scopes: {scope!r} is not a scope of the resource server "
+                    f"(defined: {defined_text})"
+                )
+        result.append(Consumer(name, tuple(dict.fromkeys(scopes))))
+    return tuple(result)
+
+
+def _token_validity(value: Any) -> int:
+    minutes = _int("accessTokenValidityMinutes", value)
+    if not MIN_TOKEN_MINUTES <= minutes <= MAX_TOKEN_MINUTES:
+        raise ConfigError(
+            f"accessTokenValidityMinutes: {minutes} is out of range; Cognito accepts "
+            f"{MIN_TOKEN_MINUTES} to {MAX_TOKEN_MINUTES} minutes (5 minutes to 1 day)"
+        )
+    return minutes
+
+
+def _identifier(value: Any) -> str:
+    if not isinstance(value, str) or not _IDENTIFIER.match(value):
+        raise ConfigError(
+            f"resourceServerIdentifier: {value!r} is not a valid identifier; expected 1-256 "
+            "printable characters without spaces, e.g. 'https://api.example.com'"
+        )
+    if value.endswith("/"):
+        raise ConfigError(
+            f"resourceServerIdentifier: {value!r} ends with '/'; drop it (scopes would read "
+            "'...//read')"
+        )
+    return value
+
+
+def _log_retention(value: Any) -> int:
+    days = _int("logRetentionDays", value)
+    if days not in LOG_RETENTION_DAYS:
+        raise ConfigError(
+            f"logRetentionDays: {days} is not a CloudWatch Logs retention; expected one of "
+            f"{', '.join(map(str, LOG_RETENTION_DAYS))}"
+        )
+    return days
+
+
+def _rate(key: str, value: Any) -> float:
+    try:
+        rate = float(value)
+    except (TypeError, ValueError):
+        raise ConfigError(
+            f"{key}: expected a number of requests per second, got {value!r}"
+        ) from None
+    if not math.isfinite(rate) or rate <= 0:
+        raise ConfigError(f"{key}: expected a positive number of requests per second, got {rate}")
+    return rate
+
+
+def _int_at_least(key: str, value: Any, minimum: int) -> int:
+    number = _int(key, value)
+    if number < minimum:
+        raise ConfigError(f"{key}: expected an integer >= {minimum}, got {number}")
+    return number
+
+
+def _int(key: str, value: Any) -> int:
+    if isinstance(value, bool):
+        raise ConfigError(f"{key}: expected an integer, got {value!r}")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"-?\d+", value.strip()):
+        return int(value)
+    raise ConfigError(f"{key}: expected an integer, got {value!r}")
+
+
+def _bool(key: str, value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    raise ConfigError(f"{key}: expected true or false, got {value!r}")
+
+
+def _non_empty_string(key: str, value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigError(f"{key}: expected a non-empty string, got {value!r}")
+    return value

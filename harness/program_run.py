@@ -1,0 +1,315 @@
+"""Run the Pulumi program offline, the way `pulumi up` / `pulumi preview` would, under mocks.
+
+Config is assembled as the CLI does (Pulumi.yaml defaults, then Pulumi.<stack>.yaml, then any
+overrides), passed as namespaced strings, and `__main__.py` runs with the project directory as
+cwd and on `sys.path` inside a fresh Stack. Every `RegisterResource` is recorded in wire format
+(`harness.records.RecordedResource`), and the stack outputs are returned with a secret flag.
+
+Each run executes in a brand-new `contextvars.Context` with its own event loop, so the Pulumi
+runtime's global settings (monitor, stack, root resource, config) never leak between runs.
+Errors raised by the program (ConfigError, SpecError, ScopeMappingError, ...) propagate as
+they are.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import json
+import os
+import runpy
+import sys
+import threading
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from google.protobuf import json_format, struct_pb2
+from pulumi.runtime import config as pulumi_config
+from pulumi.runtime import settings as pulumi_settings
+from pulumi.runtime.mocks import MockEngine, MockSettings
+from pulumi.runtime.stack import run_in_stack
+
+from harness.mocks import SECRET_SIG, SPECIAL_SIG_KEY, UNKNOWN_WIRE, AwsMocks, RecordingMonitor
+from harness.records import RecordedResource
+from policies.apigw_guard.model.security import UNKNOWN
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+DEFAULT_REGION = "us-east-1"
+SECRET_PLACEHOLDER = "mock-secret-config-value"
+
+# One run at a time: the program changes the process's cwd, sys.path and environment.
+_RUN_LOCK = threading.Lock()
+
+
+@dataclass(frozen=True)
+class StackOutput:
+    """One stack output: its plain value (secrets revealed, unknowns as `UNKNOWN`) and flag."""
+
+    value: Any
+    secret: bool
+
+
+@dataclass
+class CapturedStack:
+    """What one offline run produced.
+
+    `resources` are in registration order (components included, the root Stack excluded);
+    `outputs` maps each exported name to a `StackOutput`; `config` is the namespaced string
+    config the program saw, `secret_keys` the keys that were `secure:` values.
+    """
+
+    project: str
+    stack: str
+    preview: bool
+    config: dict[str, str]
+    secret_keys: list[str]
+    resources: list[RecordedResource]
+    outputs: dict[str, StackOutput]
+    stack_urn: str = ""
+    raw_outputs: struct_pb2.Struct = field(default_factory=struct_pb2.Struct)
+
+    def of_type(self, type_: str) -> list[RecordedResource]:
+        """Every recorded resource of a type token, e.g. `aws:cognito/userPool:UserPool`."""
+        return [r for r in self.resources if r.type == type_]
+
+    def one(self, type_: str) -> RecordedResource:
+        """The single resource of a type; raises if there are none or several."""
+        found = self.of_type(type_)
+        if len(found) != 1:
+            raise LookupError(f"expected exactly one {type_}, found {len(found)}")
+        return found[0]
+
+    def by_name(self, name: str) -> RecordedResource:
+        """The resource with this logical name."""
+        for record in self.resources:
+            if record.name == name:
+                return record
+        raise LookupError(f"no resource named {name!r}")
+
+    @property
+    def custom_resources(self) -> list[RecordedResource]:
+        """Only the resources a provider manages (what AWS would bill for)."""
+        return [r for r in self.resources if r.custom]
+
+
+def decode(value: struct_pb2.Struct | struct_pb2.Value) -> Any:
+    """Turn a wire-format Struct/Value into plain Python: secrets unwrapped, unknowns `UNKNOWN`."""
+    return _plain(json_format.MessageToDict(value))
+
+
+def inputs_of(record: RecordedResource) -> dict[str, Any]:
+    """A recorded resource's inputs as plain Python."""
+    return dict(decode(record.inputs))
+
+
+def outputs_of(record: RecordedResource) -> dict[str, Any]:
+    """A recorded resource's outputs (inputs merged with the mock's answer) as plain Python."""
+    return dict(decode(record.outputs))
+
+
+def contains_secret(value: struct_pb2.Struct | struct_pb2.Value) -> bool:
+    """Whether a wire value is, or contains, a secret."""
+    return _has_secret(json_format.MessageToDict(value))
+
+
+def load_stack_config(
+    stack: str = "dev",
+    *,
+    project_dir: Path = PROJECT_DIR,
+    config_overrides: Mapping[str, Any] | None = None,
+) -> tuple[str, dict[str, str], list[str]]:
+    """Assemble (project name, namespaced string config, secret keys) like the CLI does.
+
+    Pulumi.yaml `config` defaults first (keys without a namespace get the project's), then the
+    stack file (`secure:` values become a placeholder and are listed as secret), then
+    `config_overrides` (namespace optional; a value of None removes the key). Objects and lists
+    are passed as JSON text, booleans as `true`/`false`, as the CLI passes them.
+    """
+    project_file = yaml.safe_load((project_dir / "Pulumi.yaml").read_text(encoding="utf-8"))
+    project = str(project_file["name"])
+    values: dict[str, Any] = {}
+    for key, decl in (project_file.get("config") or {}).items():
+        full = _namespaced(project, key)
+        if isinstance(decl, dict):
+            if "value" in decl:
+                values[full] = decl["value"]
+            elif "default" in decl:
+                values[full] = decl["default"]
+        else:
+            values[full] = decl
+    secret_keys: list[str] = []
+    stack_path = project_dir / f"Pulumi.{stack}.yaml"
+    if stack_path.is_file():
+        stack_file = yaml.safe_load(stack_path.read_text(encoding="utf-8")) or {}
+        for key, value in (stack_file.get("config") or {}).items():
+            full = _namespaced(project, key)
+            if isinstance(value, dict) and set(value) == {"secure"}:
+                values[full] = SECRET_PLACEHOLDER
+                secret_keys.append(full)
+            else:
+                values[full] = value
+    for key, value in (config_overrides or {}).items():
+        full = _namespaced(project, key)
+        if value is None:
+            values.pop(full, None)
+        else:
+            values[full] = value
+    return project, {k: _cli_string(v) for k, v in values.items()}, secret_keys
+
+
+def run_program(
+    stack: str = "dev",
+    *,
+    project_dir: Path = PROJECT_DIR,
+    config_overrides: Mapping[str, Any] | None = None,
+    preview: bool = False,
+) -> CapturedStack:
+    """Run `<project_dir>/__main__.py` under mocks and return what it registered and exported.
+
+    `preview=True` behaves like `pulumi preview`: computed attributes (ids, ARNs, secrets) stay
+    unknown. Safe to call repeatedly in one process (each run is isolated).
+    """
+    project, config, secret_keys = load_stack_config(
+        stack, project_dir=project_dir, config_overrides=config_overrides
+    )
+    region = config.get("aws:region", DEFAULT_REGION)
+    monitor = RecordingMonitor(AwsMocks(region), preview=preview)
+    with _RUN_LOCK, _process_state(project_dir, config, secret_keys):
+        contextvars.Context().run(
+            _run_isolated, monitor, project, stack, preview, project_dir, config, secret_keys
+        )
+    return CapturedStack(
+        project=project,
+        stack=stack,
+        preview=preview,
+        config=config,
+        secret_keys=secret_keys,
+        resources=list(monitor.records),
+        outputs=_stack_outputs(monitor.stack_outputs),
+        stack_urn=monitor.stack_urn,
+        raw_outputs=monitor.stack_outputs,
+    )
+
+
+def _run_isolated(
+    monitor: RecordingMonitor,
+    project: str,
+    stack: str,
+    preview: bool,
+    project_dir: Path,
+    config: dict[str, str],
+    secret_keys: list[str],
+) -> None:
+    """Body of one run, inside a fresh context: configure the runtime, run the program."""
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    try:
+        # What `pulumi.runtime.set_mocks` does, minus creating a root Stack: `run_in_stack`
+        # creates the Stack itself, exactly as the CLI's language host does.
+        features = monitor.GetDeploymentInfo(None).supportedFeatures  # type: ignore[no-untyped-call]
+        MockSettings(  # type: ignore[no-untyped-call]
+            monitor=monitor,
+            monitor_features=set(features),
+            engine=MockEngine(None),
+            project=project,
+            stack=stack,
+            dry_run=preview,
+            organization="organization",
+            root_directory=str(project_dir),
+            callbacks=None,
+        )
+        # These settings are ContextVars whose defaults the SDK overwrites on first set, so a
+        # fresh context would inherit a previous run's objects: reset them explicitly.
+        pulumi_settings.SETTINGS.outputs = set()
+        pulumi_settings.SETTINGS.lock = threading.Lock()
+        pulumi_settings.SETTINGS.package_refs = {}
+        pulumi_settings.SETTINGS.base_providers_by_ref = {}
+        pulumi_settings.SETTINGS.legacy_apply_enabled = False
+        pulumi_settings.ROOT.set(None)
+        pulumi_config.set_all_config(dict(config), list(secret_keys))
+
+        program = str(project_dir / "__main__.py")
+
+        def run_main() -> None:
+            runpy.run_path(program, run_name="__main__")
+
+        loop.run_until_complete(run_in_stack(run_main))
+    finally:
+        try:
+            pending = [t for t in asyncio.all_tasks(loop) if not t.done()]
+            for task in pending:
+                task.cancel()
+            if pending:
+                loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+        finally:
+            asyncio.set_event_loop(None)
+            loop.close()
+
+
+@contextmanager
+def _process_state(
+    project_dir: Path, config: dict[str, str], secret_keys: list[str]
+) -> Iterator[None]:
+    """cwd, sys.path and the CLI's PULUMI_CONFIG variables for the run; restored afterwards."""
+    saved_cwd = os.getcwd()
+    saved_path = list(sys.path)
+    saved_env = {k: os.environ.get(k) for k in ("PULUMI_CONFIG", "PULUMI_CONFIG_SECRET_KEYS")}
+    os.chdir(project_dir)
+    sys.path.insert(0, str(project_dir))
+    os.environ["PULUMI_CONFIG"] = json.dumps(config)
+    os.environ["PULUMI_CONFIG_SECRET_KEYS"] = json.dumps(secret_keys)
+    try:
+        yield
+    finally:
+        os.chdir(saved_cwd)
+        sys.path[:] = saved_path
+        for key, value in saved_env.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def _stack_outputs(struct: struct_pb2.Struct) -> dict[str, StackOutput]:
+    raw = json_format.MessageToDict(struct)
+    return {name: StackOutput(_plain(value), _has_secret(value)) for name, value in raw.items()}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        if value.get(SPECIAL_SIG_KEY) == SECRET_SIG:
+            return _plain(value.get("value"))
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if value == UNKNOWN_WIRE:
+        return UNKNOWN
+    return value
+
+
+def _has_secret(value: Any) -> bool:
+    if isinstance(value, dict):
+        return value.get(SPECIAL_SIG_KEY) == SECRET_SIG or any(
+            _has_secret(v) for v in value.values()
+        )
+    if isinstance(value, list):
+        return any(_has_secret(v) for v in value)
+    return False
+
+
+def _namespaced(project: str, key: str) -> str:
+    return key if ":" in key else f"{project}:{key}"
+
+
+def _cli_string(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
+    return json.dumps(value)
