@@ -40,7 +40,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         return
     marker = pytest.mark.skip(reason=reason)
     for item in items:
-        if HERE in Path(item.fspath).resolve().parents and item.get_closest_marker("integration"):
+        if HERE in item.path.resolve().parents and item.get_closest_marker("integration"):
             item.add_marker(marker)
 
 
