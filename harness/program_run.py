@@ -167,17 +167,21 @@ def run_program(
     project_dir: Path = PROJECT_DIR,
     config_overrides: Mapping[str, Any] | None = None,
     preview: bool = False,
+    monitor: RecordingMonitor | None = None,
 ) -> CapturedStack:
     """Run `<project_dir>/__main__.py` under mocks and return what it registered and exported.
 
     `preview=True` behaves like `pulumi preview`: computed attributes (ids, ARNs, secrets) stay
-    unknown. Safe to call repeatedly in one process (each run is isolated).
+    unknown. Safe to call repeatedly in one process (each run is isolated). Pass your own
+    `monitor` (e.g. `new_monitor(...)`) to inspect what was registered when the program raises.
     """
     project, config, secret_keys = load_stack_config(
         stack, project_dir=project_dir, config_overrides=config_overrides
     )
-    region = config.get("aws:region", DEFAULT_REGION)
-    monitor = RecordingMonitor(AwsMocks(region), preview=preview)
+    if monitor is None:
+        monitor = new_monitor(config, preview=preview)
+    elif monitor.preview != preview:
+        raise ValueError(f"monitor.preview={monitor.preview} but preview={preview}")
     with _RUN_LOCK, _process_state(project_dir, config, secret_keys):
         contextvars.Context().run(
             _run_isolated, monitor, project, stack, preview, project_dir, config, secret_keys
@@ -193,6 +197,11 @@ def run_program(
         stack_urn=monitor.stack_urn,
         raw_outputs=monitor.stack_outputs,
     )
+
+
+def new_monitor(config: Mapping[str, str], *, preview: bool = False) -> RecordingMonitor:
+    """A recording monitor answering with AWS mocks for the config's `aws:region`."""
+    return RecordingMonitor(AwsMocks(config.get("aws:region", DEFAULT_REGION)), preview=preview)
 
 
 def _run_isolated(

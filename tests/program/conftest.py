@@ -1,0 +1,43 @@
+"""Shared runs of the program under mocks: each distinct run happens once per session."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from harness.program_run import CapturedStack, inputs_of, run_program
+
+COMPONENT_TYPES = {
+    "secured-m2m-api:identity:M2MIdentity",
+    "secured-m2m-api:api:SecuredRestApi",
+    "secured-m2m-api:account:ApiGatewayCloudWatchRole",
+}
+
+
+@pytest.fixture(scope="session")
+def dev() -> CapturedStack:
+    """`pulumi up` of the dev stack, as the CLI would run it."""
+    return run_program("dev")
+
+
+@pytest.fixture(scope="session")
+def dev_preview() -> CapturedStack:
+    """`pulumi preview` of the dev stack: computed attributes unknown."""
+    return run_program("dev", preview=True)
+
+
+def body_of(stack: CapturedStack) -> dict[str, Any]:
+    """The OpenAPI body the program applied with RestApiPut, parsed."""
+    body = inputs_of(stack.one("aws:apigateway/restApiPut:RestApiPut"))["body"]
+    assert isinstance(body, str), f"body is not known: {body!r}"
+    parsed: dict[str, Any] = json.loads(body)
+    return parsed
+
+
+def trigger_of(stack: CapturedStack) -> str:
+    """The Deployment's redeploy trigger."""
+    triggers = inputs_of(stack.one("aws:apigateway/deployment:Deployment"))["triggers"]
+    value: str = triggers["redeployment"]
+    return value

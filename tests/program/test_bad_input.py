@@ -1,0 +1,147 @@
+"""Every bad input fails with a clear, typed error before any resource is registered."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from components.openapi_body import UnprotectedBodyError
+from components.stack_config import ConfigError
+from harness.program_run import new_monitor, run_program
+from policies.apigw_guard.model.document import SpecError
+from policies.apigw_guard.model.scopes import ScopeMappingError
+
+NOT_OPENAPI = "title: just some yaml\npaths: {}\n"
+BROKEN = "openapi: 3.0.1\npaths: {/pets: [unclosed\n"
+
+
+def _spec(tmp_path: Path, name: str, text: str) -> str:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+CASES: list[tuple[str, dict[str, Any], type[Exception], str]] = [
+    (
+        "spec file missing",
+        {"specPath": "api/does-not-exist.yaml"},
+        SpecError,
+        r"does-not-exist\.yaml: OpenAPI document not found",
+    ),
+    (
+        "operation in mapping that the spec lacks",
+        {"operationScopes": {"DELETE /pets": ["write"]}},
+        ScopeMappingError,
+        r"operationScopes: 'DELETE /pets' is not an operation of the OpenAPI document",
+    ),
+    (
+        "scope in mapping the resource server does not define",
+        {"operationScopes": {"GET /pets": ["admin"]}},
+        ScopeMappingError,
+        r"operationScopes\['GET /pets'\]: 'admin' is not a scope of the resource server "
+        r"\(defined: read, write\)",
+    ),
+    (
+        "operation left without any scope",
+        {"operationScopes": {"GET /pets": []}},
+        ScopeMappingError,
+        r"operationScopes\['GET /pets'\]: an empty list leaves the operation without any scope",
+    ),
+    (
+        "default scope missing for unlisted operations",
+        {"scopes": {"read": "Read"}, "operationScopes": {}, "consumers": []},
+        ScopeMappingError,
+        r"operationScopes: 'POST /pets' is not listed and its default scope 'write'",
+    ),
+    (
+        "consumer with no scopes",
+        {"consumers": [{"name": "analytics", "scopes": []}]},
+        ConfigError,
+        r"consumers\[0\]\.scopes: consumer 'analytics' needs at least one scope",
+    ),
+    (
+        "consumer with an undefined scope",
+        {"consumers": [{"name": "a", "scopes": ["read"]}, {"name": "b", "scopes": ["admin"]}]},
+        ConfigError,
+        r"consumers\[1\]\.scopes: 'admin' is not a scope of the resource server "
+        r"\(defined: read, write\)",
+    ),
+    (
+        "duplicate consumer name",
+        {"consumers": [{"name": "orders", "scopes": ["read"]}] * 2},
+        ConfigError,
+        r"consumers\[1\]\.name: 'orders' is a duplicate",
+    ),
+    (
+        "invalid domain prefix",
+        {"domainPrefix": "PetStoreApi"},
+        ConfigError,
+        r"domainPrefix: 'PetStoreApi' is not a valid Cognito domain prefix",
+    ),
+    (
+        "missing domain prefix",
+        {"domainPrefix": None},
+        ConfigError,
+        r"domainPrefix: required",
+    ),
+    (
+        "invalid stage name",
+        {"stageName": "v1/beta"},
+        ConfigError,
+        r"stageName: 'v1/beta' is not a valid API Gateway stage name",
+    ),
+    (
+        "token validity too short",
+        {"accessTokenValidityMinutes": 4},
+        ConfigError,
+        r"accessTokenValidityMinutes: 4 is out of range",
+    ),
+    (
+        "token validity too long",
+        {"accessTokenValidityMinutes": 1441},
+        ConfigError,
+        r"accessTokenValidityMinutes: 1441 is out of range",
+    ),
+    (
+        "token validity not a number",
+        {"accessTokenValidityMinutes": "an hour"},
+        ConfigError,
+        r"accessTokenValidityMinutes: expected an integer",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "error", "message"),
+    [pytest.param(o, e, m, id=i) for i, o, e, m in CASES],
+)
+def test_rejects_bad_config_before_any_resource(
+    overrides: dict[str, Any], error: type[Exception], message: str
+) -> None:
+    monitor = new_monitor({})
+    with pytest.raises(error, match=message):
+        run_program("dev", config_overrides=overrides, monitor=monitor)
+    assert monitor.records == []
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        pytest.param(BROKEN, r"not valid JSON or YAML", id="unparseable"),
+        pytest.param(NOT_OPENAPI, r"not an OpenAPI 2\.0 or 3\.x document", id="not-openapi"),
+        pytest.param("[1, 2]", r"expected an OpenAPI document", id="not-a-mapping"),
+    ],
+)
+def test_rejects_a_spec_that_is_not_openapi(tmp_path: Path, text: str, message: str) -> None:
+    monitor = new_monitor({})
+    spec = _spec(tmp_path, "spec.yaml", text)
+    with pytest.raises(SpecError, match=message):
+        run_program("dev", config_overrides={"specPath": spec}, monitor=monitor)
+    assert monitor.records == []
+
+
+def test_unprotected_body_error_is_distinct_from_config_errors() -> None:
+    # A valid config can never produce it (see tests/components); it signals a program bug.
+    assert not issubclass(UnprotectedBodyError, ValueError)
