@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import yaml
@@ -38,7 +39,7 @@ def test_reformatting_the_spec_file_does_not_redeploy(dev: CapturedStack, tmp_pa
     spec = yaml.safe_load(PETSTORE.read_text(encoding="utf-8"))
     reordered = dict(reversed(list(spec.items())))
     as_json = tmp_path / "petstore.json"
-    as_json.write_text(yaml.safe_dump(reordered, default_flow_style=True), encoding="utf-8")
+    as_json.write_text(json.dumps(reordered, indent=1), encoding="utf-8")
     assert trigger_of(run_program("dev", config_overrides={"specPath": str(as_json)})) == (
         trigger_of(dev)
     )

@@ -1,0 +1,85 @@
+"""SecuredRestApi on its own: REST API, guarded body, deployment, hardened stage."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from component_projects import run_component_program
+
+from components.secured_api import TYPE_TOKEN
+from harness.program_run import CapturedStack, inputs_of
+from policies.apigw_guard.model.document import iter_operations
+from policies.apigw_guard.model.security import judge_document
+
+ARN = "arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_unit"
+SPEC = {
+    "swagger": "2.0",
+    "info": {"title": "Orders", "version": "1"},
+    "security": [{"ignored": []}],
+    "paths": {
+        "/orders": {
+            "get": {"responses": {}},
+            "delete": {"responses": {}},
+            "options": {"x-amazon-apigateway-integration": {"type": "mock"}},
+        }
+    },
+}
+
+PROGRAM = """
+import json
+import pulumi
+from components.openapi_body import plan_api
+from components.secured_api import SecuredRestApi, SecuredRestApiArgs
+
+plan = plan_api(json.loads({spec!r}), {{"DELETE /orders": ["admin"]}}, ["read", "write", "admin"])
+api = SecuredRestApi(
+    "orders",
+    SecuredRestApiArgs(plan=plan, user_pool_arn={arn!r}, stage_name="live", log_retention_days=7),
+)
+pulumi.export("invoke_url", api.invoke_url)
+pulumi.export("rest_api_id", api.rest_api_id)
+"""
+
+
+@pytest.fixture(scope="module")
+def api(tmp_path_factory: pytest.TempPathFactory) -> CapturedStack:
+    program = PROGRAM.format(spec=json.dumps(SPEC), arn=ARN)
+    return run_component_program(tmp_path_factory.mktemp("api"), program)
+
+
+def test_children_are_parented_and_named_after_the_component(api: CapturedStack) -> None:
+    component = api.one(TYPE_TOKEN)
+    assert sorted(r.name for r in api.custom_resources) == [
+        "orders-access-logs",
+        "orders-body",
+        "orders-deployment",
+        "orders-method-settings",
+        "orders-rest-api",
+        "orders-stage",
+    ]
+    assert all(r.parent == component.urn for r in api.custom_resources)
+
+
+def test_body_defaults_the_identifier_to_its_own_invoke_url(api: CapturedStack) -> None:
+    invoke_url = api.outputs["invoke_url"].value
+    api_id = api.outputs["rest_api_id"].value
+    assert invoke_url == f"https://{api_id}.execute-api.eu-west-1.amazonaws.com/live"
+    body = json.loads(inputs_of(api.one("aws:apigateway/restApiPut:RestApiPut"))["body"])
+    assert body["securityDefinitions"]["cognito-m2m"]["x-amazon-apigateway-authorizer"] == {
+        "type": "cognito_user_pools",
+        "providerARNs": [ARN],
+    }
+    assert "security" not in body
+    scopes = {op.key: op.definition["security"][0]["cognito-m2m"] for op in iter_operations(body)}
+    assert scopes == {
+        "GET /orders": [f"{invoke_url}/read"],
+        "DELETE /orders": [f"{invoke_url}/admin"],
+    }
+    assert all(v.protected for v in judge_document(body))
+
+
+def test_stage_and_log_group_follow_args(api: CapturedStack) -> None:
+    assert inputs_of(api.one("aws:apigateway/stage:Stage"))["stageName"] == "live"
+    assert inputs_of(api.one("aws:cloudwatch/logGroup:LogGroup"))["retentionInDays"] == 7
+    assert inputs_of(api.one("aws:apigateway/restApi:RestApi"))["name"] == "Orders"
