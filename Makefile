@@ -53,3 +53,9 @@ call: venv
 # test is reported SKIPPED with the missing prerequisite.
 integration: venv
 	$(VENV)/bin/pytest -m integration -rs
+
+# Policy pack Analyze time on 400- and 4,000-operation bodies over gRPC, next to a pack that
+# only parses the body (bench/parse_only_pack). Target: within 3x that floor, about linear.
+.PHONY: bench
+bench: venv
+	PYTHONPATH=$(CURDIR) $(PY) bench/policy_pack.py
