@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import gc
 from typing import Any
 
 from pulumi_policy import (
@@ -34,6 +36,23 @@ def body_of(props: dict[str, Any]) -> Any:
     return props.get("body")
 
 
+@functools.lru_cache(maxsize=1)
+def _judge_text(body: str, options: JudgeOptions, source: str) -> BodyJudgement:
+    return _judge_without_gc(body, options, source)
+
+
+def _judge_without_gc(body: Any, options: JudgeOptions, source: str) -> BodyJudgement:
+    # Parsing a large body allocates many containers, which triggers full garbage collections
+    # that walk every live object; none of them is garbage, so collection is paused meanwhile.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return judge_body(body, options, source)
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def judge_resource(
     resource_type: str, name: str, props: dict[str, Any], options: JudgeOptions
 ) -> BodyJudgement | None:
@@ -41,7 +60,11 @@ def judge_resource(
     body = body_of(props)
     if body is None:
         return None
-    return judge_body(body, options, source=f"{describe(resource_type, name)} body")
+    source = f"{describe(resource_type, name)} body"
+    if isinstance(body, str):
+        # Two policies judge the same body within one Analyze call; parse and judge it once.
+        return _judge_text(body, options, source)
+    return _judge_without_gc(body, options, source)
 
 
 def validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
@@ -65,6 +88,8 @@ def validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
         defer([judgement.pending])
     pending: list[str] = []
     for verdict in judgement.verdicts:
+        if not verdict.problems and not verdict.pending:
+            continue
         for problem in verdict.problems:
             report(f"{who}: {verdict.operation.key} {problem}. Fix: {COGNITO_SCHEME_FIX}.", None)
         pending.extend(f"{who}: {verdict.operation.key}: {p}" for p in verdict.pending)

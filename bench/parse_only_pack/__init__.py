@@ -1,0 +1,1 @@
+"""Benchmark floor pack (a package only so that type checkers name its __main__ uniquely)."""

@@ -1,0 +1,142 @@
+"""Benchmark: the pack's Analyze time on large OpenAPI bodies, next to a parse-only floor.
+
+Both packs are started as the CLI starts them and called over gRPC with the same RestApiPut
+(every operation protected, so the pack does its full work and reports nothing). Prints, per
+size, the median wall time of Analyze for the pack and the floor, their ratio, and how time
+grows with the number of operations. Target: ratio <= 3 at 4,000 operations, roughly linear.
+Run: `make bench` (or `PYTHONPATH=. .venv/bin/python bench/policy_pack.py [sizes...]`).
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from harness.analyzer import PolicyPackProcess  # noqa: E402
+from harness.records import RecordedResource  # noqa: E402
+from harness.wire import resource  # noqa: E402
+
+POOL = "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_AbC123"
+VERBS = (
+    "get",
+    "put",
+    "post",
+    "delete",
+    "patch",
+    "head",
+    "options",
+    "x-amazon-apigateway-any-method",
+)
+TARGET_RATIO = 3.0
+
+
+def body_with(operations: int, variant: int = 0) -> str:
+    """An OpenAPI 3 body with exactly `operations` protected operations.
+
+    `variant` changes only info.version, so every timed call sees a body it has not seen (the
+    pack caches a body's judgement within one Analyze call; repeats must not hit that cache).
+    """
+    paths: dict[str, dict[str, Any]] = {}
+    for i in range(operations):
+        path = f"/resource{i // len(VERBS)}/{{id}}"
+        paths.setdefault(path, {"parameters": [{"name": "id", "in": "path", "required": True}]})
+        paths[path][VERBS[i % len(VERBS)]] = {
+            "operationId": f"op{i}",
+            "security": [{"pool": [f"https://api.example.com/scope{i % 7}"]}],
+            "responses": {"200": {"description": "ok"}},
+            "x-amazon-apigateway-integration": {
+                "type": "http_proxy",
+                "httpMethod": "ANY",
+                "uri": f"https://backend.example.com/resource{i}",
+            },
+        }
+    doc = {
+        "openapi": "3.0.1",
+        "info": {"title": "bench", "version": str(variant)},
+        "paths": paths,
+        "components": {
+            "securitySchemes": {
+                "pool": {
+                    "type": "apiKey",
+                    "name": "Authorization",
+                    "in": "header",
+                    "x-amazon-apigateway-authtype": "cognito_user_pools",
+                    "x-amazon-apigateway-authorizer": {
+                        "type": "cognito_user_pools",
+                        "providerARNs": [POOL],
+                    },
+                }
+            }
+        },
+    }
+    return json.dumps(doc)
+
+
+def timed(pack: PolicyPackProcess, variants: list[RecordedResource]) -> float:
+    pack.analyze(variants[0])  # warm-up
+    samples = []
+    for res in variants[1:]:
+        start = time.perf_counter()
+        diags = pack.analyze(res)
+        samples.append(time.perf_counter() - start)
+        bad = [d for d in diags if d.mandatory]
+        if bad:
+            raise SystemExit(f"benchmark body unexpectedly blocked: {bad[0].message}")
+    return statistics.median(samples)
+
+
+def main(sizes: list[int]) -> int:
+    def put(n: int, variant: int) -> RecordedResource:
+        return resource(
+            "aws:apigateway/restApiPut:RestApiPut",
+            "bench",
+            {
+                "restApiId": "abc",
+                "failOnWarnings": True,
+                "putRestApiMode": "overwrite",
+                "body": body_with(n, variant),
+            },
+        )
+
+    # Warm-up + 7 timed calls (5 for large bodies), each on a body the pack has not seen.
+    variants = {n: [put(n, v) for v in range(8 if n <= 1000 else 6)] for n in sizes}
+    results: dict[int, tuple[float, float]] = {}
+    with (
+        PolicyPackProcess() as pack,
+        PolicyPackProcess(REPO / "bench" / "parse_only_pack") as floor,
+    ):
+        pack.configure(default_level=None)
+        floor.configure(default_level=None)
+        for n in sizes:
+            results[n] = (timed(pack, variants[n]), timed(floor, variants[n]))
+
+    print(f"{'operations':>10} {'body KiB':>9} {'pack ms':>9} {'floor ms':>9} {'ratio':>6}")
+    for n in sizes:
+        pack_s, floor_s = results[n]
+        kib = len(body_with(n)) / 1024
+        print(
+            f"{n:>10} {kib:>9.0f} {pack_s * 1000:>9.1f} {floor_s * 1000:>9.1f} "
+            f"{pack_s / floor_s:>6.2f}"
+        )
+    small, large = min(sizes), max(sizes)
+    growth = results[large][0] / results[small][0]
+    print(
+        f"growth {small}->{large} operations: x{growth:.1f} for x{large / small:.0f} operations "
+        "(about linear if close)"
+    )
+    ratio = results[large][0] / results[large][1]
+    verdict = "meets" if ratio <= TARGET_RATIO else "MISSES"
+    print(f"ratio at {large} operations: {ratio:.2f} ({verdict} the target of <= {TARGET_RATIO:g})")
+    return 0 if ratio <= TARGET_RATIO else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main([int(a) for a in sys.argv[1:]] or [400, 4000]))
