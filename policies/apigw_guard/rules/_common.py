@@ -141,15 +141,6 @@ def short_type(resource_type: str) -> str:
     return resource_type.rsplit(":", 1)[-1]
 
 
-def is_blank_list(value: Any) -> bool:
-    """No scopes: missing, empty, or only blank entries."""
-    if not isinstance(value, list) or not value:
-        return True
-    return not any(isinstance(s, str) and s.strip() for s in value if s is not UNKNOWN) and (
-        UNKNOWN not in value
-    )
-
-
 def blank_entries(value: list[Any]) -> list[Any]:
     return [s for s in value if s is not UNKNOWN and not (isinstance(s, str) and s.strip())]
 
