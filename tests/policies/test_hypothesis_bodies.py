@@ -205,3 +205,87 @@ def test_pack_never_crashes_and_blocks_open_operations(pack: PolicyPackProcess, 
     assert all("can't run policy" not in d.message for d in diags), diags
     if oracle_open_operations(body):
         assert any(d.policy_name == BODY_POLICY and d.mandatory for d in diags), diags
+
+
+auth_values = st.sampled_from(
+    ["NONE", "AWS_IAM", "CUSTOM", "COGNITO_USER_POOLS", "cognito_user_pools", "JWT", "", None]
+)
+ids = st.sampled_from(["", " ", "auth1", None])
+scope_lists = st.one_of(
+    st.none(), st.lists(st.sampled_from(["api/read", "", " ", "openid"]), max_size=3), json_value
+)
+
+
+def _drop_none(props: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in props.items() if v is not None}
+
+
+@settings(
+    max_examples=60,
+    derandomize=True,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(auth=auth_values, authorizer=ids, scopes=scope_lists, native=st.booleans())
+def test_methods_without_cognito_scopes_are_always_blocked(
+    pack: PolicyPackProcess, auth, authorizer, scopes, native
+):
+    pack.configure(default_level=None)
+    props = _drop_none(
+        {
+            "restApi": "a",
+            "resourceId": "r",
+            "httpMethod": "GET",
+            ("authorizationType" if native else "authorization"): auth,
+            "authorizerId": authorizer,
+            "authorizationScopes": scopes,
+        }
+    )
+    type_ = "aws-native:apigateway:Method" if native else "aws:apigateway/method:Method"
+    diags = pack.analyze(resource(type_, "m", props))
+    assert all("can't run policy" not in d.message for d in diags), diags
+    sound = (
+        (auth == "COGNITO_USER_POOLS" or auth == "cognito_user_pools")
+        and isinstance(authorizer, str)
+        and authorizer.strip()
+        and isinstance(scopes, list)
+        and scopes
+        and all(isinstance(s, str) and s.strip() for s in scopes)
+    )
+    if not sound:
+        assert any(d.mandatory for d in diags), (props, diags)
+
+
+@settings(
+    max_examples=60,
+    derandomize=True,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(auth=auth_values, authorizer=ids, scopes=scope_lists)
+def test_routes_without_jwt_scopes_are_always_blocked(
+    pack: PolicyPackProcess, auth, authorizer, scopes
+):
+    pack.configure(default_level=None)
+    props = _drop_none(
+        {
+            "apiId": "h",
+            "routeKey": "GET /pets",
+            "authorizationType": auth,
+            "authorizerId": authorizer,
+            "authorizationScopes": scopes,
+        }
+    )
+    diags = pack.analyze(resource("aws:apigatewayv2/route:Route", "r", props))
+    assert all("can't run policy" not in d.message for d in diags), diags
+    sound = (
+        isinstance(auth, str)
+        and auth.upper() == "JWT"
+        and isinstance(authorizer, str)
+        and authorizer.strip()
+        and isinstance(scopes, list)
+        and scopes
+        and all(isinstance(s, str) and s.strip() for s in scopes)
+    )
+    if not sound:
+        assert any(d.mandatory for d in diags), (props, diags)
