@@ -29,6 +29,12 @@ test: lint
 test-fast: venv
 	$(VENV)/bin/pytest -x -q
 
+# The main job with no cloud account: program under mocks, every resource through the policy
+# pack over gRPC, then the authorization matrix. FORMAT=table|markdown|json, PREVIEW=1.
+FORMAT ?= table
+report: venv
+	$(PY) -m report --stack $(STACK) --format $(FORMAT) $(if $(PREVIEW),--preview)
+
 lock: venv
 	{ echo '# Transitive pins: every package in the dev venv, as resolved and tested. Regenerate with `make lock`.'; \
 	  $(PY) -m pip freeze --exclude-editable; } > constraints.txt

@@ -126,13 +126,15 @@ def _as_record(res: RecordedResource | Mapping[str, Any]) -> RecordedResource:
     )
 
 
-def _diagnostics(response: analyzer_pb2.AnalyzeResponse) -> list[Diagnostic]:
+def _diagnostics(response: analyzer_pb2.AnalyzeResponse, urn: str = "") -> list[Diagnostic]:
+    """Decode diagnostics; `urn` is the analyzed resource's, which the engine attributes a
+    resource-level diagnostic to when the pack leaves its URN empty."""
     return [
         Diagnostic(
             policy_name=d.policyName,
             enforcement_level=LEVEL_NAMES.get(d.enforcementLevel, str(d.enforcementLevel)),
             message=d.message,
-            urn=d.urn,
+            urn=d.urn or urn,
             description=d.description,
             severity=SEVERITY_NAMES.get(d.severity, ""),
         )
@@ -303,7 +305,7 @@ class PolicyPackProcess:
 
     def analyze(self, res: RecordedResource | Mapping[str, Any]) -> list[Diagnostic]:
         """Analyze one resource's inputs, as during preview/update of that resource."""
-        return _diagnostics(self.analyze_raw(res))
+        return _diagnostics(self.analyze_raw(res), _as_record(res).urn)
 
     def analyze_raw(
         self, res: RecordedResource | Mapping[str, Any]

@@ -175,6 +175,7 @@ def run_program(
     unknown. Safe to call repeatedly in one process (each run is isolated). Pass your own
     `monitor` (e.g. `new_monitor(...)`) to inspect what was registered when the program raises.
     """
+    project_dir = project_dir.resolve()  # the run changes cwd; a relative path would break
     project, config, secret_keys = load_stack_config(
         stack, project_dir=project_dir, config_overrides=config_overrides
     )

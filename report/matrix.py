@@ -6,15 +6,17 @@ what would be deployed (the body API Gateway imports, the clients Cognito issues
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from policies.apigw_guard.model.document import SpecError, parse_spec_text, validate_document
-from policies.apigw_guard.model.security import UNKNOWN, JudgeOptions, judge_document
+from harness.program_run import inputs_of
+from harness.records import RecordedResource
+from policies.apigw_guard.model.security import UNKNOWN, JudgeOptions, judge_body
 
 BODY_TYPES = ("aws:apigateway/restApi:RestApi", "aws:apigateway/restApiPut:RestApiPut")
+METHOD_TYPE = "aws:apigateway/method:Method"
+PATH_RESOURCE_TYPE = "aws:apigateway/resource:Resource"
 CLIENT_TYPE = "aws:cognito/userPoolClient:UserPoolClient"
 RESOURCE_SERVER_TYPE = "aws:cognito/resourceServer:ResourceServer"
 
@@ -27,6 +29,14 @@ class Resource:
     type: str
     name: str
     inputs: Mapping[str, Any]
+    # property name -> URNs its value came from; how a Method leads to its path and API.
+    property_dependencies: Mapping[str, Sequence[str]] = field(default_factory=dict)
+
+
+def from_record(record: RecordedResource) -> Resource:
+    return Resource(
+        record.urn, record.type, record.name, inputs_of(record), record.property_dependencies
+    )
 
 
 @dataclass(frozen=True)
@@ -69,17 +79,24 @@ class Matrix:
 
 def build_matrix(resources: Iterable[Resource], options: JudgeOptions | None = None) -> Matrix:
     """Judge every OpenAPI body among `resources` and match its scopes against the clients."""
-    resources = list(resources)
-    consumers = tuple(_consumer(r) for r in resources if r.type == CLIENT_TYPE)
+    # Registration order varies between runs (resources register from several threads), so
+    # everything is ordered by name: the same stack always gives the same report.
+    resources = sorted(resources, key=lambda r: (r.name, r.type))
+    consumers = tuple(
+        sorted((_consumer(r) for r in resources if r.type == CLIENT_TYPE), key=lambda c: c.name)
+    )
     identifiers = tuple(
         str(r.inputs["identifier"])
         for r in resources
         if r.type == RESOURCE_SERVER_TYPE and isinstance(r.inputs.get("identifier"), str)
     )
+    by_urn = {r.urn: r for r in resources}
     rows: list[Row] = []
     for resource in resources:
         if resource.type in BODY_TYPES and "body" in resource.inputs:
             rows.extend(_body_rows(resource, consumers, options))
+        elif resource.type == METHOD_TYPE:
+            rows.append(_method_row(resource, by_urn, consumers))
     return Matrix(rows=tuple(rows), consumers=consumers, identifiers=identifiers)
 
 
@@ -99,18 +116,12 @@ def _strings(value: Any) -> tuple[str, ...]:
 def _body_rows(
     resource: Resource, consumers: Sequence[Consumer], options: JudgeOptions | None
 ) -> list[Row]:
-    body = resource.inputs["body"]
-    if body is UNKNOWN:
-        return [Row(resource.name, "*", "*", "pending", detail="body is unknown until the update")]
-    try:
-        doc = (
-            parse_spec_text(body, resource.name)
-            if isinstance(body, str)
-            else validate_document(json.loads(json.dumps(body)), resource.name)
-        )
-        verdicts = judge_document(doc, options)
-    except (SpecError, TypeError, ValueError) as err:
-        return [Row(resource.name, "*", "*", "UNPROTECTED", detail=f"unreadable body: {err}")]
+    judgement = judge_body(resource.inputs["body"], options, source=f"{resource.name} body")
+    if judgement.pending:
+        return [Row(resource.name, "*", "*", "pending", detail=judgement.pending)]
+    if judgement.error:
+        return [Row(resource.name, "*", "*", "UNPROTECTED", detail=judgement.error)]
+    verdicts = judgement.verdicts
     rows = []
     for verdict in verdicts:
         op = verdict.operation
@@ -126,3 +137,52 @@ def _body_rows(
         holders = tuple(c.name for c in consumers if set(c.scopes) & set(scopes))
         rows.append(Row(resource.name, op.method, op.path, status, scopes, holders, detail))
     return rows
+
+
+def _method_row(
+    method: Resource, by_urn: Mapping[str, Resource], consumers: Sequence[Consumer]
+) -> Row:
+    """A method defined as its own resource: protected only by a Cognito authorizer + scopes.
+
+    Whether the authorizer really is a Cognito one is the pack's stack-level check; the matrix
+    shows what the method itself asks for.
+    """
+    inputs = method.inputs
+    http_method = str(inputs.get("httpMethod", "?"))
+    path = _path_of(method, by_urn)
+    scopes = _strings(inputs.get("authorizationScopes"))
+    authorization = inputs.get("authorization")
+    if authorization is UNKNOWN:
+        return Row(method.name, http_method, path, "pending", detail="authorization is unknown")
+    if authorization != "COGNITO_USER_POOLS" or not inputs.get("authorizerId") or not scopes:
+        return Row(
+            method.name,
+            http_method,
+            path,
+            "UNPROTECTED",
+            detail=f"Method resource with authorization {authorization!r} and scopes "
+            f"{list(scopes)!r}",
+        )
+    holders = tuple(c.name for c in consumers if set(c.scopes) & set(scopes))
+    return Row(method.name, http_method, path, "protected", scopes, holders)
+
+
+def _path_of(method: Resource, by_urn: Mapping[str, Resource]) -> str:
+    """Follow resourceId/parentId property dependencies up to the API root to get the path."""
+    parts: list[str] = []
+    current, key = method, "resourceId"
+    for _ in range(64):  # paths are shallow; the bound only guards against a cycle
+        deps = [by_urn[u] for u in current.property_dependencies.get(key, ()) if u in by_urn]
+        parent = next((d for d in deps if d.type == PATH_RESOURCE_TYPE), None)
+        if parent is None:
+            break
+        parts.append(str(parent.inputs.get("pathPart", "?")))
+        current, key = parent, "parentId"
+    if not parts:
+        via_root = any(
+            by_urn[u].type in BODY_TYPES
+            for u in method.property_dependencies.get("resourceId", ())
+            if u in by_urn
+        )
+        return "/" if via_root else f"(resource {method.inputs.get('resourceId')!r})"
+    return "/" + "/".join(reversed(parts))

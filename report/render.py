@@ -67,9 +67,15 @@ def _md_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
 
 def _verdict_lines(report: Report) -> list[tuple[str, list[str]]]:
     return [
-        (level, [f"[{f.policy_name}] {f.urn.split('::')[-1]}: {f.message}" for f in findings])
+        (level, [f"[{f.policy_name}] {_subject(f.urn)}: {f.message}" for f in findings])
         for level, findings in report.findings_by_level()
     ]
+
+
+def _subject(urn: str) -> str:
+    """`type::name` of a URN (the name alone is ambiguous across types); `stack` if none."""
+    parts = urn.split("::")
+    return f"{parts[-2].rsplit(':', 1)[-1]} {parts[-1]!r}" if len(parts) >= 4 else "stack"
 
 
 def render_table(report: Report) -> str:
@@ -84,7 +90,7 @@ def render_table(report: Report) -> str:
         parts.append("  none: every policy passed")
     for level, lines in verdicts:
         parts.append(f"  {level} ({len(lines)})")
-        parts += [f"    - {line}" for line in lines]
+        parts += ["    - " + line.replace("\n", "\n      ") for line in lines]
     parts += ["", "Resources the stack would create"]
     parts += [f"  {n:>3}  {t}" for t, n in report.resource_counts]
     parts += ["", _summary_line(report)]
@@ -103,7 +109,11 @@ def render_markdown(report: Report) -> str:
     if not verdicts:
         parts.append("None: every policy passed.")
     for level, lines in verdicts:
-        parts += [f"**{level}** ({len(lines)})", ""] + [f"- {line}" for line in lines] + [""]
+        parts += (
+            [f"**{level}** ({len(lines)})", ""]
+            + ["- " + line.replace("\n", "<br>") for line in lines]
+            + [""]
+        )
     parts += ["", "<details><summary>Resources the stack would create</summary>", ""]
     parts += [f"- {n} x `{t}`" for t, n in report.resource_counts]
     parts += ["", "</details>", "", _summary_line(report)]

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from component_projects import run_component_program
 
 from components.identity import TYPE_TOKEN, scope_identifier_map
 from harness.program_run import CapturedStack, contains_secret, inputs_of
+from tests.components.component_projects import run_component_program
 
 PROGRAM = """
 import pulumi

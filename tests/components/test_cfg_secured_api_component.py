@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 
 import pytest
-from component_projects import run_component_program
 
 from components.secured_api import TYPE_TOKEN
 from harness.program_run import CapturedStack, inputs_of
 from policies.apigw_guard.model.document import iter_operations
 from policies.apigw_guard.model.security import judge_document
+from tests.components.component_projects import run_component_program
 
 ARN = "arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_unit"
 SPEC = {

@@ -40,7 +40,9 @@ def test_drops_cors_preflights_and_root_security_from_a_swagger_2_spec(tmp_path:
 
 
 def test_aws_resource_count_does_not_grow_with_operations(tmp_path: Path) -> None:
-    paths = {f"/r{i}": {"get": {"responses": {}}, "post": {"responses": {}}} for i in range(60)}
+    paths: dict[str, Any] = {
+        f"/r{i}": {"get": {"responses": {}}, "post": {"responses": {}}} for i in range(60)
+    }
     spec = {"openapi": "3.0.1", "info": {"title": "Big", "version": "1"}, "paths": paths}
     overrides = {"specPath": _write(tmp_path, spec), "operationScopes": {}}
     big = run_program("dev", config_overrides=overrides)

@@ -1,0 +1,57 @@
+"""`python -m report [--stack dev] [--format table|markdown|json]`.
+
+Exit status: 0 when no mandatory violation, 1 when the pack reports one, 2 on bad input (a
+missing stack file, bad config, a broken spec), which is printed as one clear line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from components.stack_config import ConfigError
+from policies.apigw_guard.model.document import SpecError
+from policies.apigw_guard.model.scopes import ScopeMappingError
+
+from .render import FORMATS, render
+from .run import PROJECT_DIR, StackNotFoundError, build_report
+
+USER_ERRORS = (ConfigError, SpecError, ScopeMappingError, StackNotFoundError)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="make report",
+        description="Offline authorization report: who can call each operation, and the "
+        "policy pack's verdicts, with no Pulumi CLI and no AWS account.",
+    )
+    parser.add_argument("--stack", default="dev", help="stack name (reads Pulumi.<stack>.yaml)")
+    parser.add_argument("--format", choices=FORMATS, default="table", dest="fmt")
+    parser.add_argument(
+        "--preview",
+        action="store_true",
+        help="simulate `pulumi preview`: values AWS assigns (pool ARN, ids) are unknown",
+    )
+    parser.add_argument(
+        "--project-dir",
+        type=Path,
+        default=PROJECT_DIR,
+        help="Pulumi project to run (default: this repository's program)",
+    )
+    args = parser.parse_args(argv)
+    try:
+        report = build_report(args.stack, project_dir=args.project_dir, preview=args.preview)
+    except USER_ERRORS as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    try:
+        print(render(report, args.fmt))
+    except BrokenPipeError:  # `make report | head`: the reader left, which is not an error
+        sys.stderr.close()
+    return 1 if report.failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

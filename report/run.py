@@ -1,0 +1,65 @@
+"""Produce a Report the way the engine would: program under mocks, then the pack over gRPC."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from harness.analyzer import PolicyPackProcess
+from harness.program_run import run_program
+
+from .matrix import build_matrix, from_record
+from .model import Report, count_resources
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+
+class StackNotFoundError(ValueError):
+    """The stack has no Pulumi.<stack>.yaml; the message lists the stacks that do."""
+
+
+def stack_file(stack: str, project_dir: Path) -> Path:
+    path = project_dir / f"Pulumi.{stack}.yaml"
+    if not path.is_file():
+        known = sorted(
+            p.name[len("Pulumi.") : -len(".yaml")] for p in project_dir.glob("Pulumi.*.yaml")
+        )
+        raise StackNotFoundError(
+            f"stack {stack!r}: {path.name} not found in {project_dir}; "
+            f"known stacks: {', '.join(known) or '(none)'} (STACK=<name>)"
+        )
+    return path
+
+
+def build_report(
+    stack: str = "dev",
+    *,
+    project_dir: Path = PROJECT_DIR,
+    pack_dir: Path | None = None,
+    config_overrides: Mapping[str, Any] | None = None,
+    preview: bool = False,
+) -> Report:
+    """Run the program for `stack` and send every resource to this repository's policy pack.
+
+    Policies are configured with their declared enforcement levels, which is what the CLI sends
+    for a pack run without a policy config file. Component resources are sent too (the engine
+    analyzes them) but are left out of the resource summary, which lists what AWS would hold.
+    """
+    stack_file(stack, project_dir)
+    captured = run_program(
+        stack, project_dir=project_dir, config_overrides=config_overrides, preview=preview
+    )
+    records = list(captured.resources)
+    with PolicyPackProcess(pack_dir or PROJECT_DIR / "policies") as pack:
+        pack.configure(default_level=None)
+        findings = pack.analyze_all(records)
+    matrix = build_matrix(from_record(r) for r in records)
+    return Report(
+        stack=stack,
+        matrix=matrix,
+        findings=tuple(sorted(findings, key=lambda f: (f.urn, f.policy_name, f.message))),
+        resource_counts=count_resources(
+            [r.type for r in records if r.custom and not r.type.startswith("pulumi:providers:")]
+        ),
+    )
