@@ -35,6 +35,11 @@ FORMAT ?= table
 report: venv
 	$(PY) -m report --stack $(STACK) --format $(FORMAT) $(if $(PREVIEW),--preview)
 
+# `make report` wall time for the dev stack and a 1,000-operation spec, with a breakdown.
+.PHONY: bench-report
+bench-report: venv
+	PYTHONPATH=$(CURDIR) $(PY) bench/report_timing.py
+
 lock: venv
 	{ echo '# Transitive pins: every package in the dev venv, as resolved and tested. Regenerate with `make lock`.'; \
 	  $(PY) -m pip freeze --exclude-editable; } > constraints.txt
