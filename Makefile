@@ -86,11 +86,14 @@ stack-select: venv
 	$(pulumi_prerequisites)
 	$(PULUMI) stack select --create $(STACK) --secrets-provider passphrase
 
+# The pack runs with the project's venv first on PATH: the CLI starts a Python policy pack with
+# the `python` it finds there, and that one has pulumi-policy installed at the pinned version.
+POLICY_PACK ?= policies
 preview: stack-select
-	$(PULUMI) preview --stack $(STACK) --diff
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(PULUMI) preview --stack $(STACK) --diff --policy-pack $(POLICY_PACK)
 
 up: stack-select
-	$(PULUMI) up --stack $(STACK) $(if $(YES),--yes)
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(PULUMI) up --stack $(STACK) --policy-pack $(POLICY_PACK) $(if $(YES),--yes)
 
 destroy: venv
 	$(pulumi_prerequisites)
