@@ -11,7 +11,7 @@ import json
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 PROJECT = "secured-m2m-api"
@@ -37,11 +37,6 @@ LOG_RETENTION_DAYS: tuple[int, ...] = (
 MAX_SCOPES = 100  # per resource server
 MIN_TOKEN_MINUTES = 5
 MAX_TOKEN_MINUTES = 24 * 60
-
-DEFAULT_SCOPE_DESCRIPTIONS: Mapping[str, str] = {
-    "read": "Read access to the API",
-    "write": "Write access to the API",
-}
 
 
 class ConfigError(ValueError):
@@ -76,8 +71,8 @@ class StackConfig:
     spec_path: str = "api/petstore.yaml"
     stage_name: str = "v1"
     scopes: tuple[ScopeDef, ...] = (
-        ScopeDef("read", DEFAULT_SCOPE_DESCRIPTIONS["read"]),
-        ScopeDef("write", DEFAULT_SCOPE_DESCRIPTIONS["write"]),
+        ScopeDef("read", "Read access to the API"),
+        ScopeDef("write", "Write access to the API"),
     )
     operation_scopes: tuple[tuple[str, tuple[str, ...]], ...] = ()
     consumers: tuple[Consumer, ...] = ()
@@ -141,28 +136,40 @@ def read_raw_config(get: Callable[[str], str | None]) -> dict[str, Any]:
 
 
 def parse_config(raw: Mapping[str, Any]) -> StackConfig:
-    """Validate raw config values (strings as the CLI passes them, or native values)."""
-    domain_prefix = _domain_prefix(raw.get("domainPrefix"))
-    scopes = _scopes(raw.get("scopes"))
-    defined = [s.name for s in scopes]
+    """Validate raw config values (strings as the CLI passes them, or native values).
+
+    Absent keys take `StackConfig`'s field defaults, the single copy of them in code (Pulumi.yaml
+    declares the same values for the CLI; tests/program/test_config_contract.py compares them).
+    """
+    defaults = StackConfig(domain_prefix=_domain_prefix(raw.get("domainPrefix")))
+    scopes = _scopes(raw.get("scopes"), defaults.scopes)
     identifier = raw.get("resourceServerIdentifier")
-    return StackConfig(
-        domain_prefix=domain_prefix,
-        spec_path=_non_empty_string("specPath", raw.get("specPath", "api/petstore.yaml")),
-        stage_name=_stage_name(raw.get("stageName", "v1")),
+    return replace(
+        defaults,
+        spec_path=_non_empty_string("specPath", raw.get("specPath", defaults.spec_path)),
+        stage_name=_stage_name(raw.get("stageName", defaults.stage_name)),
         scopes=scopes,
         operation_scopes=_operation_scopes(raw.get("operationScopes", {})),
-        consumers=_consumers(raw.get("consumers", []), defined),
-        access_token_validity_minutes=_token_validity(raw.get("accessTokenValidityMinutes", 60)),
-        resource_server_identifier=None if identifier in (None, "") else _identifier(identifier),
-        deletion_protection=_bool("deletionProtection", raw.get("deletionProtection", False)),
-        manage_api_gateway_account=_bool(
-            "manageApiGatewayAccount", raw.get("manageApiGatewayAccount", False)
+        consumers=_consumers(raw.get("consumers", []), [s.name for s in scopes]),
+        access_token_validity_minutes=_token_validity(
+            raw.get("accessTokenValidityMinutes", defaults.access_token_validity_minutes)
         ),
-        log_retention_days=_log_retention(raw.get("logRetentionDays", 90)),
-        throttling_rate_limit=_rate("throttlingRateLimit", raw.get("throttlingRateLimit", 50)),
+        resource_server_identifier=None if identifier in (None, "") else _identifier(identifier),
+        deletion_protection=_bool(
+            "deletionProtection", raw.get("deletionProtection", defaults.deletion_protection)
+        ),
+        manage_api_gateway_account=_bool(
+            "manageApiGatewayAccount",
+            raw.get("manageApiGatewayAccount", defaults.manage_api_gateway_account),
+        ),
+        log_retention_days=_log_retention(raw.get("logRetentionDays", defaults.log_retention_days)),
+        throttling_rate_limit=_rate(
+            "throttlingRateLimit", raw.get("throttlingRateLimit", defaults.throttling_rate_limit)
+        ),
         throttling_burst_limit=_int_at_least(
-            "throttlingBurstLimit", raw.get("throttlingBurstLimit", 100), 0
+            "throttlingBurstLimit",
+            raw.get("throttlingBurstLimit", defaults.throttling_burst_limit),
+            0,
         ),
     )
 
@@ -196,9 +203,9 @@ def _stage_name(value: Any) -> str:
     return value
 
 
-def _scopes(value: Any) -> tuple[ScopeDef, ...]:
+def _scopes(value: Any, default: tuple[ScopeDef, ...]) -> tuple[ScopeDef, ...]:
     if value is None:
-        return tuple(ScopeDef(n, d) for n, d in DEFAULT_SCOPE_DESCRIPTIONS.items())
+        return default
     if not isinstance(value, Mapping) or not value:
         raise ConfigError(
             f"scopes: expected a non-empty map of scope name to description, got {value!r}"
