@@ -33,6 +33,7 @@ from pulumi.runtime import settings as pulumi_settings
 from pulumi.runtime.mocks import MockEngine, MockSettings
 from pulumi.runtime.stack import run_in_stack
 
+from components.stack_config import ConfigError
 from harness.mocks import SECRET_SIG, SPECIAL_SIG_KEY, UNKNOWN_WIRE, AwsMocks, RecordingMonitor
 from harness.records import RecordedResource
 from policies.apigw_guard.model.security import UNKNOWN
@@ -43,6 +44,15 @@ SECRET_PLACEHOLDER = "mock-secret-config-value"
 
 # One run at a time: the program changes the process's cwd, sys.path and environment.
 _RUN_LOCK = threading.Lock()
+
+
+class MissingStackConfigError(ConfigError):
+    """A project key declared without `default` or `value` that the stack does not set.
+
+    The CLI refuses such a stack before the program starts, with this same message
+    (`mergeConfig` in pulumi's sdk/go/common/workspace/config.go), so the harness does too:
+    a Pulumi.yaml that works under mocks but not under `pulumi up` would be a false pass.
+    """
 
 
 @dataclass(frozen=True)
@@ -127,11 +137,14 @@ def load_stack_config(
     Pulumi.yaml `config` defaults first (keys without a namespace get the project's), then the
     stack file (`secure:` values become a placeholder and are listed as secret), then
     `config_overrides` (namespace optional; a value of None removes the key). Objects and lists
-    are passed as JSON text, booleans as `true`/`false`, as the CLI passes them.
+    are passed as JSON text, booleans as `true`/`false`, as the CLI passes them. Raises
+    `MissingStackConfigError`, as the CLI would, when a project key declared without a default
+    ends up unset.
     """
     project_file = yaml.safe_load((project_dir / "Pulumi.yaml").read_text(encoding="utf-8"))
     project = str(project_file["name"])
     values: dict[str, Any] = {}
+    required: list[str] = []
     for key, decl in (project_file.get("config") or {}).items():
         full = _namespaced(project, key)
         if isinstance(decl, dict):
@@ -139,6 +152,8 @@ def load_stack_config(
                 values[full] = decl["value"]
             elif "default" in decl:
                 values[full] = decl["default"]
+            elif full.startswith(f"{project}:"):
+                required.append(key)
         else:
             values[full] = decl
     secret_keys: list[str] = []
@@ -158,6 +173,12 @@ def load_stack_config(
             values.pop(full, None)
         else:
             values[full] = value
+    missing = sorted(k for k in required if _namespaced(project, k) not in values)
+    if missing:
+        quoted = [f"'{k}'" for k in missing]
+        names = quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} and {quoted[-1]}"
+        plural = "value" if len(missing) == 1 else "values"
+        raise MissingStackConfigError(f"Stack '{stack}' is missing configuration {plural} {names}")
     return project, {k: _cli_string(v) for k, v in values.items()}, secret_keys
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from components.openapi_body import UnprotectedBodyError
 from components.stack_config import ConfigError
-from harness.program_run import new_monitor, run_program
+from harness.program_run import MissingStackConfigError, new_monitor, run_program
 from policies.apigw_guard.model.document import SpecError
 from policies.apigw_guard.model.scopes import ScopeMappingError
 
@@ -81,8 +81,20 @@ CASES: list[tuple[str, dict[str, Any], type[Exception], str]] = [
         r"domainPrefix: 'PetStoreApi' is not a valid Cognito domain prefix",
     ),
     (
-        "missing domain prefix",
+        "domain prefix with a reserved word",
+        {"domainPrefix": "petstore-amazon-dev"},
+        ConfigError,
+        r"domainPrefix: 'petstore-amazon-dev' contains the reserved word 'amazon'",
+    ),
+    (
+        "missing domain prefix (refused by the CLI before the program starts)",
         {"domainPrefix": None},
+        MissingStackConfigError,
+        r"^Stack 'dev' is missing configuration value 'domainPrefix'$",
+    ),
+    (
+        "empty domain prefix",
+        {"domainPrefix": ""},
         ConfigError,
         r"domainPrefix: required",
     ),
