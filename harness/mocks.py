@@ -160,15 +160,22 @@ class RecordingMonitor(MockMonitor):
 
     Preview mode answers custom resources the way the engine does during `pulumi preview`: the
     inputs come back as they were sent (unknowns stay unknown), no id and no computed attribute
-    (so a pool's `arn` is unknown). `additionalSecretOutputs` are made secret, as the engine does.
+    (so a pool's `arn` is unknown). `additionalSecretOutputs` are made secret, as the engine does,
+    unless `honour_additional_secret_outputs=False`: that plays a provider whose schema forgot to
+    mark a secret, to prove the program's own secret wrapping. `registered_outputs` keeps what
+    every component (and the stack) passed to `register_outputs`, by URN.
     """
 
-    def __init__(self, mocks: Mocks, *, preview: bool) -> None:
+    def __init__(
+        self, mocks: Mocks, *, preview: bool, honour_additional_secret_outputs: bool = True
+    ) -> None:
         super().__init__(mocks)
         self.preview = preview
+        self.honour_additional_secret_outputs = honour_additional_secret_outputs
         self.records: list[RecordedResource] = []
         self.stack_urn = ""
         self.stack_outputs = struct_pb2.Struct()
+        self.registered_outputs: dict[str, struct_pb2.Struct] = {}
         self._lock = threading.Lock()
 
     def RegisterResource(self, request: Any) -> Any:
@@ -203,7 +210,10 @@ class RecordingMonitor(MockMonitor):
                 and not _is_secret(response.fields[key])
             ):
                 response.fields[key].CopyFrom(_wrap_secret(response.fields[key]))
-        for key in request.additionalSecretOutputs:
+        secret_outputs = (
+            request.additionalSecretOutputs if self.honour_additional_secret_outputs else []
+        )
+        for key in secret_outputs:
             if key in response.fields and not _is_secret(response.fields[key]):
                 response.fields[key].CopyFrom(_wrap_secret(response.fields[key]))
 
@@ -234,8 +244,10 @@ class RecordingMonitor(MockMonitor):
         return resource_pb2.RegisterResourceResponse(urn=urn, id=resource_id, object=response)
 
     def RegisterResourceOutputs(self, request: Any) -> Any:
+        captured = struct_pb2.Struct()
+        captured.CopyFrom(request.outputs)
+        with self._lock:
+            self.registered_outputs[request.urn] = captured
         if request.urn and request.urn == self.stack_urn:
-            captured = struct_pb2.Struct()
-            captured.CopyFrom(request.outputs)
             self.stack_outputs = captured
         return super().RegisterResourceOutputs(request)  # type: ignore[no-untyped-call]

@@ -69,7 +69,9 @@ class CapturedStack:
 
     `resources` are in registration order (components included, the root Stack excluded);
     `outputs` maps each exported name to a `StackOutput`; `config` is the namespaced string
-    config the program saw, `secret_keys` the keys that were `secure:` values.
+    config the program saw, `secret_keys` the keys that were `secure:` values;
+    `registered_outputs` is what each component passed to `register_outputs`, by URN, in wire
+    format (secrets still wrapped).
     """
 
     project: str
@@ -81,6 +83,7 @@ class CapturedStack:
     outputs: dict[str, StackOutput]
     stack_urn: str = ""
     raw_outputs: struct_pb2.Struct = field(default_factory=struct_pb2.Struct)
+    registered_outputs: dict[str, struct_pb2.Struct] = field(default_factory=dict)
 
     def of_type(self, type_: str) -> list[RecordedResource]:
         """Every recorded resource of a type token, e.g. `aws:cognito/userPool:UserPool`."""
@@ -124,6 +127,28 @@ def outputs_of(record: RecordedResource) -> dict[str, Any]:
 def contains_secret(value: struct_pb2.Struct | struct_pb2.Value) -> bool:
     """Whether a wire value is, or contains, a secret."""
     return _has_secret(json_format.MessageToDict(value))
+
+
+def plain_occurrences(
+    value: struct_pb2.Struct | struct_pb2.Value, needles: set[str], where: str = ""
+) -> list[str]:
+    """Paths at which one of `needles` appears in `value` outside a secret wrapper.
+
+    Substrings count too (a secret inside a URL or a JSON blob leaks just the same).
+    """
+    return _plain_paths(json_format.MessageToDict(value), needles, where)
+
+
+def _plain_paths(value: Any, needles: set[str], where: str) -> list[str]:
+    if isinstance(value, dict):
+        if value.get(SPECIAL_SIG_KEY) == SECRET_SIG:
+            return []
+        return [p for k, v in value.items() for p in _plain_paths(v, needles, f"{where}.{k}")]
+    if isinstance(value, list):
+        return [p for i, v in enumerate(value) for p in _plain_paths(v, needles, f"{where}[{i}]")]
+    if isinstance(value, str) and any(n and n in value for n in needles):
+        return [where or "."]
+    return []
 
 
 def load_stack_config(
@@ -218,12 +243,29 @@ def run_program(
         outputs=_stack_outputs(monitor.stack_outputs),
         stack_urn=monitor.stack_urn,
         raw_outputs=monitor.stack_outputs,
+        registered_outputs={
+            urn: outputs
+            for urn, outputs in monitor.registered_outputs.items()
+            if urn != monitor.stack_urn
+        },
     )
 
 
-def new_monitor(config: Mapping[str, str], *, preview: bool = False) -> RecordingMonitor:
-    """A recording monitor answering with AWS mocks for the config's `aws:region`."""
-    return RecordingMonitor(AwsMocks(config.get("aws:region", DEFAULT_REGION)), preview=preview)
+def new_monitor(
+    config: Mapping[str, str],
+    *,
+    preview: bool = False,
+    honour_additional_secret_outputs: bool = True,
+) -> RecordingMonitor:
+    """A recording monitor answering with AWS mocks for the config's `aws:region`.
+
+    `honour_additional_secret_outputs=False` plays a provider that marks nothing secret.
+    """
+    return RecordingMonitor(
+        AwsMocks(config.get("aws:region", DEFAULT_REGION)),
+        preview=preview,
+        honour_additional_secret_outputs=honour_additional_secret_outputs,
+    )
 
 
 def _run_isolated(

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from components.identity import TYPE_TOKEN, scope_identifier_map
-from harness.program_run import CapturedStack, contains_secret, inputs_of
+from harness.program_run import (
+    CapturedStack,
+    contains_secret,
+    inputs_of,
+    new_monitor,
+    outputs_of,
+    plain_occurrences,
+)
 from tests.components.component_projects import run_component_program
 
 PROGRAM = """
@@ -78,13 +87,38 @@ def test_pool_deletion_protection_and_outputs(identity: CapturedStack) -> None:
     assert not identity.outputs["client_ids"].secret
 
 
-def test_client_secrets_output_is_secret_even_without_provider_metadata(
+def _client_secrets(stack: CapturedStack) -> set[str]:
+    return {
+        outputs_of(c)["clientSecret"]
+        for c in stack.of_type("aws:cognito/userPoolClient:UserPoolClient")
+    }
+
+
+def test_client_secrets_are_secret_in_state_outputs_and_register_outputs(
     identity: CapturedStack,
 ) -> None:
     assert identity.outputs["client_secrets"].secret
     assert set(identity.outputs["client_secrets"].value) == {"reporting", "billing"}
     for client in identity.of_type("aws:cognito/userPoolClient:UserPoolClient"):
-        assert contains_secret(client.outputs.fields["clientSecret"])
+        assert contains_secret(client.outputs.fields["clientSecret"]), client.urn
+    registered = identity.registered_outputs[identity.one(TYPE_TOKEN).urn]
+    assert contains_secret(registered.fields["client_secrets"])
+    assert plain_occurrences(registered, _client_secrets(identity)) == []
+
+
+def test_client_secrets_stay_secret_when_the_provider_marks_nothing(tmp_path: Path) -> None:
+    monitor = new_monitor({"aws:region": "eu-west-1"}, honour_additional_secret_outputs=False)
+    stack = run_component_program(tmp_path, PROGRAM, monitor=monitor)
+    secrets = _client_secrets(stack)
+    clients = stack.of_type("aws:cognito/userPoolClient:UserPoolClient")
+    # The stand-in provider really left the attribute plain ...
+    assert not any(contains_secret(c.outputs.fields["clientSecret"]) for c in clients)
+    # ... and the component's own wrapping still keeps every copy it hands on secret.
+    assert stack.outputs["client_secrets"].secret
+    assert set(stack.outputs["client_secrets"].value.values()) == secrets
+    registered = stack.registered_outputs[stack.one(TYPE_TOKEN).urn]
+    assert plain_occurrences(registered, secrets) == []
+    assert plain_occurrences(stack.raw_outputs, secrets) == []
 
 
 def test_scope_map_refuses_scopes_the_server_does_not_report() -> None:

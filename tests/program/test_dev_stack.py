@@ -7,7 +7,13 @@ import json
 import re
 
 from components.deployment_trigger import deployment_trigger
-from harness.program_run import CapturedStack, contains_secret, inputs_of, outputs_of
+from harness.program_run import (
+    CapturedStack,
+    contains_secret,
+    inputs_of,
+    outputs_of,
+    plain_occurrences,
+)
 from policies.apigw_guard.model.document import iter_operations
 from policies.apigw_guard.model.security import SchemeKind, classify_scheme, judge_document
 
@@ -202,3 +208,18 @@ def test_client_secrets_are_exported_only_as_secrets(dev: CapturedStack) -> None
             assert not secret_values & set(json.dumps(output.value).split('"')), name
     for client in dev.of_type(CLIENT):
         assert contains_secret(client.outputs.fields["clientSecret"]), client.urn
+
+
+def test_no_client_secret_appears_in_plain_anywhere(dev: CapturedStack) -> None:
+    # Stack outputs, every resource's inputs and state, and every component's register_outputs:
+    # a secret copied into any of them unwrapped would be stored in plain text in the state.
+    secrets = {outputs_of(c)["clientSecret"] for c in dev.of_type(CLIENT)}
+    assert len(secrets) == 2
+    leaks = plain_occurrences(dev.raw_outputs, secrets, "stack")
+    for record in dev.resources:
+        leaks += plain_occurrences(record.inputs, secrets, f"{record.urn} inputs")
+        leaks += plain_occurrences(record.outputs, secrets, f"{record.urn} outputs")
+    for urn, registered in dev.registered_outputs.items():
+        leaks += plain_occurrences(registered, secrets, f"{urn} register_outputs")
+    assert leaks == []
+    assert set(dev.registered_outputs) == {r.urn for r in dev.resources if not r.custom}
