@@ -16,6 +16,8 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import Literal
 
 import requests
@@ -70,8 +72,8 @@ class RetryPolicy:
 
     ``max_attempts`` counts the first request, so 4 means one request and up to three
     retries. Delay before retry ``n`` (1-based) is ``min(base_delay * 2 ** (n - 1), max_delay)``;
-    a numeric ``Retry-After`` header on a 429/503 replaces it, still capped by ``max_delay``
-    so a misbehaving server cannot stall the caller indefinitely.
+    a ``Retry-After`` header (seconds or HTTP-date) on a 429/5xx replaces it, still capped by
+    ``max_delay`` so a misbehaving server cannot stall the caller indefinitely.
     """
 
     max_attempts: int = 4
@@ -310,14 +312,25 @@ def _json_object(response: requests.Response) -> dict[str, object]:
 
 
 def _retry_after_seconds(response: requests.Response) -> float | None:
+    """Seconds the server asks us to wait: `Retry-After` as delay-seconds or as an HTTP-date.
+
+    RFC 9110 section 10.2.3 allows both forms; a date in the past means "now". Anything else
+    is ignored, and our own backoff applies.
+    """
     value = response.headers.get("Retry-After")
     if value is None:
         return None
     try:
         return float(value)
     except ValueError:
-        # HTTP-date form: fall back to our own backoff rather than parse calendar dates.
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
         return None
+    if when.tzinfo is None:  # RFC 850/asctime forms carry no zone; HTTP dates are GMT
+        when = when.replace(tzinfo=UTC)
+    return max((when - datetime.now(UTC)).total_seconds(), 0.0)
 
 
 def wait_for_token_endpoint(

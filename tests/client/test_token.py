@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import socket
 import threading
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 
 import pytest
 import requests
@@ -229,17 +231,29 @@ def test_backoff_is_capped_at_max_delay(
     assert sleep.calls == [1.0, 2.0, 3.0, 3.0, 3.0]
 
 
-def test_numeric_retry_after_replaces_backoff_but_stays_capped(
+def test_retry_after_replaces_backoff_but_stays_capped(
     cognito: FakeCognito, clock: FakeClock, sleep: SleepRecorder
 ) -> None:
     cognito.script = [
         Scripted(429, {}, {"Retry-After": "2"}),
         Scripted(429, {}, {"Retry-After": "120"}),
-        Scripted(503, {}, {"Retry-After": "Wed, 21 Oct 2015 07:28:00 GMT"}),
+        Scripted(503, {}, {"Retry-After": "Wed, 21 Oct 2015 07:28:00 GMT"}),  # past: now
+        Scripted(503, {}, {"Retry-After": "soon"}),  # unreadable: our own backoff
     ]
-    client = make_client(cognito, clock, sleep, retry=RetryPolicy(4, 0.5, 8.0))
+    client = make_client(cognito, clock, sleep, retry=RetryPolicy(5, 0.5, 8.0))
     assert client.get_token()
-    assert sleep.calls == [2.0, 8.0, 2.0]
+    assert sleep.calls == [2.0, 8.0, 0.0, 4.0]
+
+
+def test_retry_after_as_an_http_date_waits_until_then(
+    cognito: FakeCognito, clock: FakeClock, sleep: SleepRecorder
+) -> None:
+    then = datetime.now(UTC) + timedelta(seconds=5)
+    cognito.script = [Scripted(429, {}, {"Retry-After": format_datetime(then, usegmt=True)})]
+    client = make_client(cognito, clock, sleep, retry=RetryPolicy(2, 0.5, 8.0))
+    assert client.get_token()
+    (waited,) = sleep.calls
+    assert 3.0 <= waited <= 5.0  # the date has whole seconds; the request took a moment
 
 
 def test_gives_up_after_max_attempts_and_says_what_failed(
