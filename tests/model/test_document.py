@@ -95,3 +95,52 @@ def test_load_spec_file_names_the_file(tmp_path):
     path = tmp_path / "api.yaml"
     path.write_text("swagger: '2.0'\npaths: {}\n")
     assert load_spec_file(path)["paths"] == {}
+
+
+# -- parse_body_text and audit_document: what the pack refuses to guess about ----------------
+
+
+def test_parse_body_text_refuses_duplicate_keys_in_json_and_yaml():
+    from policies.apigw_guard.model.document import parse_body_text
+
+    with pytest.raises(SpecError, match="duplicate key 'security'"):
+        parse_body_text('{"paths": {"/a": {"get": {"security": [], "security": [{"p": []}]}}}}')
+    with pytest.raises(SpecError, match="duplicate key 'get'"):
+        parse_body_text("paths:\n  /a:\n    get: {}\n    get: {security: []}\n")
+
+
+def test_parse_body_text_accepts_merge_keys_bom_and_returns_raw_values():
+    from policies.apigw_guard.model.document import parse_body_text
+
+    text = "x: &op {security: [], a: 1}\ny:\n  <<: *op\n  security: [{p: [s]}]\n"
+    assert parse_body_text(text)["y"] == {"security": [{"p": ["s"]}], "a": 1}
+    assert parse_body_text('\ufeff{"openapi": "3.0.1"}') == {"openapi": "3.0.1"}
+    assert parse_body_text("[1, 2]") == [1, 2]  # validation is the caller's job
+    with pytest.raises(SpecError, match="not valid JSON or YAML"):
+        parse_body_text("a: [")
+
+
+@pytest.mark.parametrize(
+    ("doc", "fragment"),
+    [
+        ({"swagger": "2.0", "openapi": "3.0.1", "paths": {}}, "declares both swagger"),
+        ({"openapi": "3.0.1", "paths": {"/a": {"$ref": "#/x"}}}, "path '/a' is a $ref"),
+        ({"openapi": "3.0.1", "paths": {"/a": {"Get": {}}}}, "GET /a is written 'Get'"),
+        (
+            {"openapi": "3.0.1", "paths": {"/a": {"X-Amazon-Apigateway-Any-Method": {}}}},
+            "ANY /a is written",
+        ),
+    ],
+)
+def test_audit_document_names_what_api_gateway_may_read_differently(doc, fragment):
+    from policies.apigw_guard.model.document import audit_document
+
+    (fault,) = audit_document(doc)
+    assert fragment in fault
+
+
+def test_audit_document_passes_an_ordinary_document():
+    from policies.apigw_guard.model.document import audit_document
+
+    doc = {"openapi": "3.0.1", "paths": {"/a": {"get": {}, "parameters": [], "summary": "s"}}}
+    assert audit_document(doc) == []

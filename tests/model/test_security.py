@@ -182,3 +182,74 @@ def test_judge_body_states():
 def test_contains_unknown():
     assert contains_unknown({"a": [1, {"b": UNKNOWN}]})
     assert not contains_unknown({"a": [1, {"b": "x"}]})
+
+
+# -- judge_api_body: the pack's strict reading, REST and HTTP APIs ----------------------------
+
+
+def jwt_scheme(issuer: Any = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_AbC123"):
+    return {
+        "type": "oauth2",
+        "x-amazon-apigateway-authorizer": {
+            "type": "jwt",
+            "jwtConfiguration": {"issuer": issuer, "audience": ["c"]},
+        },
+    }
+
+
+def test_judge_api_body_agrees_with_judge_body_on_an_ordinary_body():
+    from policies.apigw_guard.model.security import judge_api_body
+
+    body = json.dumps(doc3({"/p": {"get": {"security": [{"pool": ["s"]}]}, "post": {}}}))
+    assert judge_api_body(body) == judge_body(body)
+
+
+def test_judge_api_body_fails_closed_where_judge_body_would_guess():
+    from policies.apigw_guard.model.security import judge_api_body
+
+    body = json.dumps(doc3({"/p": {"get": {"security": [{"pool": ["s"]}]}}}, swagger="2.0"))
+    assert judge_body(body).error is None
+    assert "declares both swagger" in str(judge_api_body(body).error)
+    deep = "[" * 100_000 + "]" * 100_000
+    assert "cannot be parsed (RecursionError)" in str(judge_api_body(deep).error)
+
+
+@pytest.mark.parametrize(
+    ("scheme", "options", "fragment"),
+    [
+        (jwt_scheme("https://example.auth0.com/"), None, "not a Cognito user pool"),
+        (
+            jwt_scheme(),
+            JudgeOptions(allowed_pool_arns=[POOL.replace("AbC123", "Other1")]),
+            "outside the allowed list",
+        ),
+        ({"type": "apiKey", "name": "x", "in": "header"}, None, "not a JWT authorizer"),
+        (
+            {"type": "apiKey", "x-amazon-apigateway-authorizer": {"type": "request"}},
+            None,
+            "Lambda authorizer",
+        ),
+        ({"$ref": "#/elsewhere"}, None, "is a $ref"),
+    ],
+)
+def test_http_api_bodies_need_a_cognito_jwt_authorizer(scheme, options, fragment):
+    from policies.apigw_guard.model.security import judge_api_body
+
+    body = doc3({"/p": {"get": {"security": [{"s": ["api/read"]}]}}}, {"s": scheme})
+    (v,) = judge_api_body(body, options, api="http").verdicts
+    assert fragment in " ".join(v.problems)
+
+
+def test_http_api_body_with_cognito_jwt_and_scopes_is_protected():
+    from policies.apigw_guard.model.security import judge_api_body
+
+    body = doc3({"/p": {"get": {"security": [{"s": ["api/read"]}]}}}, {"s": jwt_scheme()})
+    allowed = JudgeOptions(allowed_pool_arns=[POOL])
+    (v,) = judge_api_body(body, allowed, api="http").verdicts
+    assert v.protected
+    (pending,) = judge_api_body(
+        doc3({"/p": {"get": {"security": [{"s": ["a"]}]}}}, {"s": jwt_scheme(UNKNOWN)}),
+        api="http",
+    ).verdicts
+    assert pending.pending
+    assert not pending.problems

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from harness.analyzer import PolicyPackProcess
 from harness.wire import resource
-from policies.apigw_guard.model.security import judge_body
+from policies.apigw_guard.model.security import judge_api_body, judge_body
 
 VERBS = [
     "get",
@@ -183,11 +183,12 @@ def oracle_open_operations(body: Any) -> list[str]:
 @settings(max_examples=400, derandomize=True, deadline=None)
 @given(bodies)
 def test_model_never_raises_and_never_passes_an_open_operation(body):
-    judgement = judge_body(body)
     open_ops = oracle_open_operations(body)
-    if open_ops:
-        blocked = judgement.error is not None or any(v.problems for v in judgement.verdicts)
-        assert blocked, f"open {open_ops} passed: {judgement}"
+    # judge_body (the program's and report's reading) and judge_api_body (the pack's, stricter)
+    for judgement in (judge_body(body), judge_api_body(body)):
+        if open_ops:
+            blocked = judgement.error is not None or any(v.problems for v in judgement.verdicts)
+            assert blocked, f"open {open_ops} passed: {judgement}"
 
 
 @settings(

@@ -71,6 +71,85 @@ def parse_spec_text(text: str, source: str = "<body>") -> dict[str, Any]:
     return validate_document(doc, source)
 
 
+class _DuplicateKeyError(ValueError):
+    def __init__(self, key: Any) -> None:
+        super().__init__(f"duplicate key {key!r}")
+        self.key = key
+
+
+def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    # Cheapest duplicate check json offers: one dict build and a length comparison per object.
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _DuplicateKeyError(key)
+            seen.add(key)
+    return obj
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """SafeLoader that refuses a mapping with the same key twice (merge keys `<<` excepted)."""
+
+
+def _construct_unique_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> Any:
+    seen: set[Any] = set()
+    for key_node, _ in node.value:
+        if key_node.tag == "tag:yaml.org,2002:merge":
+            continue  # merged keys may be overridden explicitly; that is what merge is for
+        key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, str | int | float | bool):
+            continue
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r}", key_node.start_mark
+            )
+        seen.add(key)
+    return loader.construct_mapping(node)
+
+
+_UniqueKeyLoader.add_constructor(
+    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
+    _construct_unique_mapping,
+)
+
+
+def parse_body_text(text: str, source: str = "<body>") -> Any:
+    """Parse JSON or YAML text the way a policy must: refusing what parsers may read differently.
+
+    Unlike `parse_spec_text` (the program's reader of its own spec) it returns the raw value
+    without validating it, drops a leading byte-order mark, and rejects a mapping with a
+    duplicate key: Python keeps the last value, but another parser (API Gateway's importer)
+    may keep the first, so a body could show this pack a protected operation and API Gateway
+    an open one.
+    """
+    text = text.removeprefix("\ufeff")
+    try:
+        return json.loads(text, object_pairs_hook=_unique_pairs)
+    except _DuplicateKeyError as err:
+        raise SpecError(f"{source}: {err}; {_DUPLICATE_FIX}") from None
+    except ValueError:
+        pass
+    try:
+        return yaml.load(text, Loader=_UniqueKeyLoader)
+    except yaml.constructor.ConstructorError as err:
+        if "duplicate key" in str(err.problem):
+            raise SpecError(f"{source}: {err.problem}; {_DUPLICATE_FIX}") from None
+        raise SpecError(f"{source}: not valid YAML ({_first_line(err)})") from None
+    except yaml.YAMLError as err:
+        raise SpecError(
+            f"{source}: not valid JSON or YAML ({_first_line(err)}); "
+            "expected an OpenAPI 2.0 or 3.x document"
+        ) from None
+
+
+_DUPLICATE_FIX = (
+    "parsers disagree on which value wins (Python keeps the last, others the first), so the "
+    "pack cannot tell which security API Gateway applies; remove the duplicate"
+)
+
+
 def load_spec_file(path: str | Path) -> dict[str, Any]:
     """Read an OpenAPI document from disk, with errors that name the file."""
     p = Path(path)
@@ -148,6 +227,44 @@ def security_schemes(doc: Mapping[str, Any]) -> Mapping[str, Any]:
         components = doc.get("components")
         section = components.get("securitySchemes") if isinstance(components, dict) else None
     return section if isinstance(section, dict) else {}
+
+
+def audit_document(doc: Mapping[str, Any]) -> list[str]:
+    """Faults of a document that API Gateway may read differently from this model.
+
+    Each is a reason to fail closed rather than judge: a document declaring both versions (the
+    importer may take the other one, and with it the other section's security schemes), path
+    items that are `$ref`s (resolved by the importer into operations this model never sees),
+    and operation keys that are not lower case (`GET:` is not an OpenAPI operation here, but
+    an importer that ignores case would create an unguarded method).
+    """
+    faults: list[str] = []
+    if "swagger" in doc and "openapi" in doc:
+        faults.append(
+            f"declares both swagger ({doc['swagger']!r}) and openapi ({doc['openapi']!r}), so "
+            "API Gateway may read it as the other version, with the other section's security "
+            "schemes; keep exactly one"
+        )
+    paths = doc.get("paths")
+    if not isinstance(paths, dict):
+        return faults
+    for path, item in paths.items():
+        if not isinstance(item, dict):
+            continue
+        if "$ref" in item:
+            faults.append(
+                f"path {path!r} is a $ref path item ({item['$ref']!r}), which API Gateway "
+                "resolves into operations this pack cannot see; define the operations inline"
+            )
+        for key in item:
+            lowered = key.lower() if isinstance(key, str) else None
+            if key not in OPERATION_KEYS and lowered in OPERATION_KEYS:
+                faults.append(
+                    f"{method_name(str(lowered))} {path} is written {key!r}; operation keys "
+                    f"must be lower case ({lowered!r}), or this pack cannot judge an operation "
+                    "API Gateway may still create"
+                )
+    return faults
 
 
 def _first_line(err: Exception) -> str:

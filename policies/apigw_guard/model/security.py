@@ -10,15 +10,18 @@ https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-swagger
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+import re
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any
+from typing import Any, Literal
 
 from .document import (
     Operation,
     SpecError,
+    audit_document,
     iter_operations,
+    parse_body_text,
     parse_spec_text,
     security_schemes,
     validate_document,
@@ -31,6 +34,19 @@ COGNITO_BUILTIN_SCOPES: frozenset[str] = frozenset(
 )
 
 COGNITO_AUTHORIZER_TYPE = "cognito_user_pools"
+
+# The issuer of a Cognito user pool's tokens, and a user pool ARN; both name the pool id.
+COGNITO_ISSUER = re.compile(
+    r"^https://cognito-idp\.(?P<region>[a-z0-9-]+)\.amazonaws\.com/(?P<pool>(?P=region)_[A-Za-z0-9]+)$"
+)
+POOL_ARN = re.compile(
+    r"^arn:aws[a-z-]*:cognito-idp:(?P<region>[a-z0-9-]+):\d{12}:userpool/(?P<pool>[\w-]+_[A-Za-z0-9]+)$"
+)
+
+
+def pool_id_of_arn(arn: str) -> str | None:
+    match = POOL_ARN.match(arn)
+    return match.group("pool") if match else None
 
 
 class Unknown:
@@ -57,6 +73,7 @@ class SchemeKind(Enum):
     API_KEY = "API key"
     LAMBDA = "Lambda authorizer"
     NATIVE = "OpenAPI scheme that API Gateway's REST import ignores"
+    NOT_JWT = "scheme that is not a JWT authorizer (IAM, API key or none)"
     INVALID = "malformed security scheme"
 
 
@@ -122,6 +139,12 @@ def classify_scheme(name: str, scheme: Any, options: JudgeOptions | None = None)
         return Scheme(name, SchemeKind.COGNITO, pending=f"security scheme {name!r}")
     if not isinstance(scheme, dict):
         return Scheme(name, SchemeKind.INVALID, problem=f"scheme {name!r} is not a mapping")
+    if "$ref" in scheme:
+        return Scheme(
+            name,
+            SchemeKind.INVALID,
+            problem=f"scheme {name!r} is a $ref, which this pack does not follow; define it inline",
+        )
     scheme_type = scheme.get("type")
     authorizer = scheme.get("x-amazon-apigateway-authorizer")
     if (
@@ -145,7 +168,65 @@ def classify_scheme(name: str, scheme: Any, options: JudgeOptions | None = None)
     if not isinstance(authorizer_type, str) or authorizer_type.lower() != COGNITO_AUTHORIZER_TYPE:
         # `token` and `request` are Lambda authorizers, whatever x-amazon-apigateway-authtype says.
         return Scheme(name, SchemeKind.LAMBDA)
+    if authorizer_type != COGNITO_AUTHORIZER_TYPE:
+        # Only the documented spelling is accepted: an importer that did not recognise another
+        # one would drop the authorizer with a warning and leave the method open.
+        return Scheme(
+            name,
+            SchemeKind.INVALID,
+            problem=f"scheme {name!r} has x-amazon-apigateway-authorizer type "
+            f"{authorizer_type!r}; write it exactly {COGNITO_AUTHORIZER_TYPE!r}",
+        )
     return _cognito_scheme(name, authorizer.get("providerARNs"), options)
+
+
+def classify_jwt_scheme(name: str, scheme: Any, options: JudgeOptions | None = None) -> Scheme:
+    """Say what a security scheme of an HTTP API body turns into once API Gateway imports it.
+
+    Only `x-amazon-apigateway-authorizer` of type `jwt` whose `jwtConfiguration.issuer` is a
+    Cognito user pool (`https://cognito-idp.<region>.amazonaws.com/<pool-id>`) counts; the pool
+    id is checked against `allowed_pool_arns`. `request` authorizers are Lambda authorizers.
+    https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-open-api.html
+    """
+    options = options or JudgeOptions()
+    if scheme is UNKNOWN:
+        return Scheme(name, SchemeKind.COGNITO, pending=f"security scheme {name!r}")
+    if not isinstance(scheme, dict):
+        return Scheme(name, SchemeKind.INVALID, problem=f"scheme {name!r} is not a mapping")
+    if "$ref" in scheme:
+        return Scheme(
+            name,
+            SchemeKind.INVALID,
+            problem=f"scheme {name!r} is a $ref, which this pack does not follow; define it inline",
+        )
+    authorizer = scheme.get("x-amazon-apigateway-authorizer")
+    if authorizer is UNKNOWN or (isinstance(authorizer, dict) and UNKNOWN in authorizer.values()):
+        return Scheme(name, SchemeKind.COGNITO, pending=f"the authorizer of scheme {name!r}")
+    if not isinstance(authorizer, dict):
+        return Scheme(name, SchemeKind.NOT_JWT)
+    if authorizer.get("type") != "jwt":
+        return Scheme(name, SchemeKind.LAMBDA)
+    config = authorizer.get("jwtConfiguration")
+    issuer = config.get("issuer") if isinstance(config, dict) else None
+    if issuer is UNKNOWN or (isinstance(config, dict) and UNKNOWN in config.values()):
+        return Scheme(name, SchemeKind.COGNITO, pending=f"the JWT issuer of scheme {name!r}")
+    match = COGNITO_ISSUER.match(issuer) if isinstance(issuer, str) else None
+    if not match:
+        return Scheme(
+            name,
+            SchemeKind.COGNITO,
+            problem=f"scheme {name!r} has JWT issuer {issuer!r}, which is not a Cognito user "
+            "pool (https://cognito-idp.<region>.amazonaws.com/<pool-id>)",
+        )
+    allowed = options.allowed_pool_arns
+    if allowed is not None and match.group("pool") not in {pool_id_of_arn(a) for a in allowed}:
+        return Scheme(
+            name,
+            SchemeKind.COGNITO,
+            problem=f"scheme {name!r} trusts issuer {issuer!r}, a user pool outside the allowed "
+            "list",
+        )
+    return Scheme(name, SchemeKind.COGNITO, provider_arns=(str(issuer),))
 
 
 def _cognito_scheme(name: str, arns: Any, options: JudgeOptions) -> Scheme:
@@ -218,14 +299,29 @@ class _Where:
     __format__ = lambda self, spec: str(self)  # noqa: E731
 
 
+REST_SCHEME_WANTED = (
+    "a Cognito user-pool authorizer scheme (type apiKey with x-amazon-apigateway-authorizer "
+    "type cognito_user_pools)"
+)
+JWT_SCHEME_WANTED = (
+    "a JWT authorizer scheme (x-amazon-apigateway-authorizer type jwt) whose issuer is a "
+    "Cognito user pool"
+)
+
+
 def judge_operation(
     op: Operation,
     schemes: Mapping[str, Scheme],
     *,
     root_security_present: bool = False,
     options: JudgeOptions | None = None,
+    wanted: str = REST_SCHEME_WANTED,
 ) -> Verdict:
-    """Decide whether `op` demands a Cognito access token carrying one of its scopes."""
+    """Decide whether `op` demands a Cognito access token carrying one of its scopes.
+
+    `wanted` names the kind of scheme that qualifies, for messages (REST: Cognito authorizer;
+    HTTP APIs: a JWT authorizer with a Cognito issuer).
+    """
     options = options or JudgeOptions()
     if options.exempt_mock_options and _is_mock_options(op):
         return Verdict(op, exempt="CORS preflight OPTIONS with a MOCK integration (exempted)")
@@ -300,9 +396,7 @@ def judge_operation(
                 continue  # an API key is an extra requirement, never a substitute
             if scheme.kind is not SchemeKind.COGNITO:
                 problems.append(
-                    f"{where} uses {scheme_name!r}, a {scheme.kind.value}; use a Cognito "
-                    "user-pool authorizer scheme (type apiKey with x-amazon-apigateway-authorizer "
-                    "type cognito_user_pools)"
+                    f"{where} uses {scheme_name!r}, a {scheme.kind.value}; use {wanted}"
                 )
                 continue
             state = _scopes_state(scopes) if isinstance(scopes, list) else None
@@ -333,16 +427,29 @@ def judge_operation(
 
 def judge_document(doc: Mapping[str, Any], options: JudgeOptions | None = None) -> list[Verdict]:
     """Judge every operation of a validated document (see document.validate_document)."""
+    return _judge_document(doc, options, "rest")
+
+
+def _judge_document(
+    doc: Mapping[str, Any], options: JudgeOptions | None, api: ApiKind
+) -> list[Verdict]:
     options = options or JudgeOptions()
+    classify, wanted = _FLAVOURS[api]
     schemes = {
-        name: classify_scheme(name, scheme, options)
-        for name, scheme in security_schemes(doc).items()
+        name: classify(name, scheme, options) for name, scheme in security_schemes(doc).items()
     }
     root = doc.get("security") is not None
     return [
-        judge_operation(op, schemes, root_security_present=root, options=options)
+        judge_operation(op, schemes, root_security_present=root, options=options, wanted=wanted)
         for op in iter_operations(doc)
     ]
+
+
+ApiKind = Literal["rest", "http"]
+_FLAVOURS: dict[ApiKind, tuple[Callable[[str, Any, JudgeOptions], Scheme], str]] = {
+    "rest": (classify_scheme, REST_SCHEME_WANTED),
+    "http": (classify_jwt_scheme, JWT_SCHEME_WANTED),
+}
 
 
 def unprotected(verdicts: Iterable[Verdict]) -> list[Verdict]:
@@ -420,6 +527,36 @@ def judge_body(
             return BodyJudgement(error=str(err))
         except (RecursionError, ValueError, TypeError) as err:
             return BodyJudgement(error=f"{source}: cannot be parsed ({type(err).__name__})")
+    return _judge_parsed(doc, options, source, "rest", audit=False)
+
+
+def judge_api_body(
+    body: Any, options: JudgeOptions | None = None, source: str = "body", api: ApiKind = "rest"
+) -> BodyJudgement:
+    """Judge a body as a policy must: like `judge_body`, but failing closed on ambiguity.
+
+    Text is read with `parse_body_text` (duplicate keys refused, a byte-order mark dropped) and
+    the document with `audit_document` (both version markers, `$ref` path items, upper-case
+    operation keys), because API Gateway might read such a body differently from this model.
+    `api` is "rest" (Cognito user-pool authorizers) or "http" (HTTP API bodies: JWT authorizers
+    whose issuer is a Cognito user pool).
+    """
+    if body is UNKNOWN or (isinstance(body, str) and not body.strip()):
+        return judge_body(body, options, source)
+    doc: Any = body
+    if isinstance(body, str):
+        try:
+            doc = parse_body_text(body, source)
+        except SpecError as err:
+            return BodyJudgement(error=str(err))
+        except (RecursionError, ValueError, TypeError) as err:
+            return BodyJudgement(error=f"{source}: cannot be parsed ({type(err).__name__})")
+    return _judge_parsed(doc, options, source, api, audit=True)
+
+
+def _judge_parsed(
+    doc: Any, options: JudgeOptions | None, source: str, api: ApiKind, *, audit: bool
+) -> BodyJudgement:
     if _structure_unknown(doc):
         return BodyJudgement(
             pending=f"{source} has parts (paths, operations or security schemes) that are not "
@@ -427,6 +564,12 @@ def judge_body(
         )
     try:
         doc = validate_document(doc, source)
-        return BodyJudgement(verdicts=tuple(judge_document(doc, options)))
+        if audit:
+            faults = audit_document(doc)
+            if faults:
+                return BodyJudgement(error=f"{source}: " + "; ".join(faults))
+        return BodyJudgement(verdicts=tuple(_judge_document(doc, options, api)))
     except SpecError as err:
         return BodyJudgement(error=str(err))
+    except RecursionError:
+        return BodyJudgement(error=f"{source}: nested too deeply to be judged")
