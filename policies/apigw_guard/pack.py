@@ -1,9 +1,10 @@
 """The policy list of the `apigw-cognito-guard` pack, in reporting order.
 
 The guarantee (mandatory by default): every REST API method, OpenAPI operation and HTTP API
-route requires a Cognito user-pool authorizer and at least one non-blank OAuth scope. Everything
-else is advisory by default. Config (declared by each guarantee policy's schema, defaults
-applied in code): `exemptCorsPreflightMock` (default false) and `allowedUserPoolArns`.
+route (resource or body) requires a Cognito user-pool authorizer and at least one non-blank
+OAuth scope. Everything else is advisory by default. Config (declared by each guarantee
+policy's schema, defaults applied in code): `exemptCorsPreflightMock` (default false) and
+`allowedUserPoolArns`.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from pulumi_policy import EnforcementLevel, Policy
 
 from .rules import (
     cloudformation_hidden_methods,
+    httpapi_body_route_security,
     httpapi_no_quick_create,
     method_cognito_authorization,
     method_cognito_authorizer,
@@ -34,6 +36,7 @@ POLICIES: list[Policy] = [
     restapi_body_operation_security.policy,
     route_cognito_jwt_authorization.policy,
     route_cognito_jwt_authorizer.policy,
+    httpapi_body_route_security.policy,
     scopes_not_builtin_only.policy,
     restapi_put_mode_overwrite.policy,
     restapi_fail_on_warnings.policy,

@@ -20,6 +20,7 @@ GUARANTEE = {
     "apigateway-restapi-body-operation-security",
     "apigateway-route-cognito-jwt-authorization",
     "apigateway-route-cognito-jwt-authorizer",
+    "apigateway-httpapi-body-route-security",
 }
 ADVISORIES = {
     "apigateway-scopes-not-builtin-only",
@@ -394,3 +395,65 @@ def test_violations_carry_the_resource_urn_at_stack_level(declared: PolicyPackPr
     )
     (diag,) = declared.analyze_stack([method])
     assert diag.urn == make_urn("aws:apigateway/method:Method", "m")
+
+
+# -- review round: robustness and config ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "[" * 200_000 + "]" * 200_000,
+        '{"openapi": "3.0.1", "paths": ' + '{"a": ' * 50_000 + "{}" + "}" * 50_001,
+        "a:\n" + "".join(" " * i + "- b:\n" for i in range(1, 3000)),
+    ],
+    ids=["json-array", "json-object", "yaml"],
+)
+def test_deeply_nested_body_fails_closed_without_crashing(declared: PolicyPackProcess, body):
+    diags = declared.analyze(put(body))
+    mandatory = [d for d in diags if d.mandatory]
+    assert [d.policy_name for d in mandatory] == ["apigateway-restapi-body-operation-security"]
+    assert "failing closed" in mandatory[0].message
+    assert all("can't run policy" not in d.message for d in diags)
+
+
+def test_exemption_config_of_the_wrong_type_is_reported_and_treated_as_off(
+    pack: PolicyPackProcess,
+):
+    pack.configure(
+        default_level=None,
+        config={"apigateway-restapi-body-operation-security": {"exemptCorsPreflightMock": "yes"}},
+    )
+    body = json.dumps(
+        doc({"/pets": {"options": {"x-amazon-apigateway-integration": {"type": "mock"}}}})
+    )
+    messages = [d.message for d in pack.analyze(put(body)) if d.mandatory]
+    assert any(
+        "policy config: exemptCorsPreflightMock must be true or false" in m for m in messages
+    )
+    assert any("OPTIONS /pets has no operation-level security" in m for m in messages)
+
+
+def test_unknown_issuer_in_http_api_body_defers(declared: PolicyPackProcess):
+    body = {
+        "openapi": "3.0.1",
+        "paths": {"/pets": {"get": {"security": [{"jwt": ["api/read"]}]}, "post": {}}},
+        "components": {
+            "securitySchemes": {
+                "jwt": {
+                    "type": "oauth2",
+                    "x-amazon-apigateway-authorizer": {
+                        "type": "jwt",
+                        "jwtConfiguration": {"issuer": UNKNOWN, "audience": ["c"]},
+                    },
+                }
+            }
+        },
+    }
+    api = resource("aws-native:apigatewayv2:Api", "http", {"body": body})
+    diags = declared.analyze(api)
+    assert [(d.enforcement_level, "POST /pets" in d.message) for d in diags] == [
+        ("mandatory", True),
+        ("advisory", False),
+    ]
+    assert "JWT issuer of scheme 'jwt'" in diags[1].message

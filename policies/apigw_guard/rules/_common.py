@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from pulumi_policy import PolicyConfigSchema, ReportViolation
+from pulumi_policy import (
+    PolicyConfigSchema,
+    PolicyResource,
+    ReportViolation,
+    ResourceValidationArgs,
+    StackValidationArgs,
+)
 from pulumi_policy.proxy import (
     UNKNOWN_ARCHIVE_VALUE,
     UNKNOWN_ARRAY_VALUE,
@@ -18,7 +23,12 @@ from pulumi_policy.proxy import (
     UnknownValueError,
 )
 
-from ..model.security import UNKNOWN, JudgeOptions, Verdict
+from ..model.security import (
+    POOL_ARN,
+    UNKNOWN,
+    BodyJudgement,
+    JudgeOptions,
+)
 
 _UNKNOWN_SENTINELS = frozenset(
     {
@@ -96,18 +106,60 @@ def props_of(props: Any) -> dict[str, Any]:
 
 
 def judge_options(config: Mapping[str, Any] | None) -> JudgeOptions:
-    """Policy config with defaults applied: no exemption, any user pool."""
+    """Policy config with defaults applied: no exemption, any user pool.
+
+    Values of the wrong type fail closed (see `config_errors`): an exemption that is not `true`
+    is off, and an allowlist that is not a list trusts no pool.
+    """
     config = config or {}
     exempt = config.get(EXEMPT_MOCK_OPTIONS, False)
     allowed = config.get(ALLOWED_POOL_ARNS)
     return JudgeOptions(
         exempt_mock_options=exempt is True,
         allowed_pool_arns=(
-            frozenset(a for a in allowed if isinstance(a, str))
+            None
+            if allowed is None
+            else frozenset(a for a in allowed if isinstance(a, str))
             if isinstance(allowed, list)
-            else None
+            else frozenset()
         ),
     )
+
+
+def config_errors(config: Mapping[str, Any] | None) -> list[str]:
+    """What is wrong with a policy's config; the CLI validates against the schema, but a pack
+    started by another client (or an older CLI) may be sent anything."""
+    config = config or {}
+    errors = []
+    exempt = config.get(EXEMPT_MOCK_OPTIONS, False)
+    if not isinstance(exempt, bool):
+        errors.append(
+            f"{EXEMPT_MOCK_OPTIONS} must be true or false, got {exempt!r}; it is treated as false"
+        )
+    allowed = config.get(ALLOWED_POOL_ARNS)
+    if allowed is not None:
+        bad = (
+            [a for a in allowed if not (isinstance(a, str) and POOL_ARN.match(a))]
+            if isinstance(allowed, list)
+            else [allowed]
+        )
+        if bad:
+            errors.append(
+                f"{ALLOWED_POOL_ARNS} must be a list of user pool ARNs "
+                "(arn:aws:cognito-idp:<region>:<account>:userpool/<pool-id>), got "
+                f"{', '.join(map(repr, bad))}; no user pool is trusted through an invalid entry"
+            )
+    return errors
+
+
+def configured_options(
+    args: ResourceValidationArgs | StackValidationArgs, report: ReportViolation
+) -> JudgeOptions:
+    """The policy's options; each config error is reported as a violation of the policy."""
+    config = args.get_config()
+    for error in config_errors(config):
+        report(f"policy config: {error}. Fix: correct the policy config of this pack.", None)
+    return judge_options(config)
 
 
 class PendingUntilUpdate(UnknownValueError):
@@ -141,25 +193,77 @@ def short_type(resource_type: str) -> str:
     return resource_type.rsplit(":", 1)[-1]
 
 
+def resolve_authorizers(
+    resource: PolicyResource,
+    authorizer_id: str,
+    resources: list[PolicyResource],
+    types: Iterable[str],
+) -> list[PolicyResource]:
+    """The authorizer(s) a method's or route's `authorizerId` names.
+
+    Property dependencies of `authorizerId` come first, but only those whose own id (`id`, or
+    aws-native's `authorizerId`), when known, is that value: a dependency proves the value was
+    computed from the resource, not that it is its id (`cognito.id.apply(lambda _: "lambda1")`
+    depends on the Cognito authorizer and names another). Otherwise, any authorizer of the stack
+    whose id is the value.
+    """
+    types = tuple(types)
+    deps = [
+        d
+        for d in resource.property_dependencies.get("authorizerId", [])
+        if d.resource_type in types
+    ]
+    matching = [d for d in deps if authorizer_id in (_ids_of(d) or (authorizer_id,))]
+    if matching:
+        return matching
+    return [
+        r for r in resources if r.resource_type in types and authorizer_id in (_ids_of(r) or ())
+    ]
+
+
+def _ids_of(resource: PolicyResource) -> tuple[str, ...] | None:
+    """The known ids of a resource, or None when none is known (mocks, older states)."""
+    props = props_of(resource.props)
+    ids = tuple(v for v in (props.get("id"), props.get("authorizerId")) if isinstance(v, str) and v)
+    return ids or None
+
+
 def blank_entries(value: list[Any]) -> list[Any]:
     return [s for s in value if s is not UNKNOWN and not (isinstance(s, str) and s.strip())]
 
 
-def report_verdict_problems(
-    report: ReportViolation, where: str, verdict: Verdict, urn: str | None = None
+def report_body(report: ReportViolation, who: str, judgement: BodyJudgement, fix: str) -> None:
+    """Report an OpenAPI body's faults, one violation per faulty operation, then defer unknowns.
+
+    A body that cannot be read fails closed: no operation in it can be shown to be protected.
+    """
+    if judgement.error:
+        report(
+            f"{judgement.error}. The body cannot be read, so no operation can be shown to be "
+            f"protected (failing closed). Fix: provide a valid OpenAPI 2.0 or 3.x JSON/YAML "
+            f"document; {fix}.",
+            None,
+        )
+        return
+    if judgement.pending:
+        defer([judgement.pending])
+    pending: list[str] = []
+    for verdict in judgement.verdicts:
+        for problem in verdict.problems:
+            report(f"{who}: {verdict.operation.key} {problem}. Fix: {fix}.", None)
+        pending.extend(f"{who}: {verdict.operation.key}: {p}" for p in verdict.pending)
+    defer(pending)
+
+
+def report_unreadable_source(
+    report: ReportViolation, who: str, props: Mapping[str, Any], fields: Iterable[str]
 ) -> None:
-    for problem in verdict.problems:
-        report(f"{where}: {verdict.operation.key} {problem}. Fix: {COGNITO_SCHEME_FIX}.", urn)
-
-
-COGNITO_ISSUER = re.compile(
-    r"^https://cognito-idp\.(?P<region>[a-z0-9-]+)\.amazonaws\.com/(?P<pool>(?P=region)_[A-Za-z0-9]+)$"
-)
-POOL_ARN = re.compile(
-    r"^arn:aws[a-z-]*:cognito-idp:(?P<region>[a-z0-9-]+):\d{12}:userpool/(?P<pool>[\w-]+_[A-Za-z0-9]+)$"
-)
-
-
-def pool_id_of_arn(arn: str) -> str | None:
-    match = POOL_ARN.match(arn)
-    return match.group("pool") if match else None
+    """Fail closed on a body the pack cannot read (S3) or methods copied from another API."""
+    for field in fields:
+        if props.get(field) is not None:
+            report(
+                f"{who}: {field} is set, so API Gateway creates methods from a source this pack "
+                "cannot read, and none can be shown to be protected (failing closed). Fix: "
+                f"remove {field} and pass the OpenAPI document inline as body.",
+                None,
+            )

@@ -13,12 +13,14 @@ from pulumi_policy import (
 )
 
 from ..model.security import UNKNOWN
-from ._common import CONFIG_SCHEMA, blank_entries, defer, describe, judge_options, props_of
+from ._common import CONFIG_SCHEMA, blank_entries, configured_options, defer, describe, props_of
 
 NAME = "apigateway-method-cognito-authorization"
 CLASSIC = "aws:apigateway/method:Method"
 NATIVE = "aws-native:apigateway:Method"
 TYPES = (CLASSIC, NATIVE)
+# Exactly as the API spells it: the pack does not guess how API Gateway reads other spellings.
+COGNITO = "COGNITO_USER_POOLS"
 
 FIX = (
     "set authorization to COGNITO_USER_POOLS, authorizerId to a Cognito user-pool authorizer "
@@ -61,7 +63,7 @@ def problems_of(resource_type: str, props: dict[str, Any]) -> tuple[list[str], l
     field = "authorizationType" if resource_type == NATIVE else "authorization"
     if auth is UNKNOWN:
         pending.append(f"{field}")
-    elif not isinstance(auth, str) or auth.upper() != "COGNITO_USER_POOLS":
+    elif auth != COGNITO:
         extra = (
             " (an API key identifies callers but authorizes nobody)"
             if props.get("apiKeyRequired") is True
@@ -90,7 +92,7 @@ def validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
     if args.resource_type not in TYPES:
         return
     props = props_of(args.props)
-    options = judge_options(args.get_config())
+    options = configured_options(args, report)
     if options.exempt_mock_options and is_mock_options(args.resource_type, props) is not False:
         return  # classic OPTIONS: the stack policy checks that its integration is MOCK
     problems, pending = problems_of(args.resource_type, props)

@@ -15,7 +15,15 @@ from pulumi_policy import (
 
 from ..model.security import UNKNOWN, JudgeOptions
 from . import method_cognito_authorization as method_rule
-from ._common import CONFIG_SCHEMA, blank_entries, defer, describe, judge_options, props_of
+from ._common import (
+    CONFIG_SCHEMA,
+    blank_entries,
+    configured_options,
+    defer,
+    describe,
+    props_of,
+    resolve_authorizers,
+)
 
 NAME = "apigateway-method-cognito-authorizer"
 AUTHORIZER_TYPES = ("aws:apigateway/authorizer:Authorizer", "aws-native:apigateway:Authorizer")
@@ -50,25 +58,6 @@ def _label(method: PolicyResource, props: dict[str, Any]) -> str:
     return f"{describe(method.resource_type, method.name)} ({text} {_path_of(method, props)})"
 
 
-def _find_authorizers(
-    method: PolicyResource, authorizer_id: Any, resources: list[PolicyResource]
-) -> list[PolicyResource]:
-    found = [
-        d
-        for d in method.property_dependencies.get("authorizerId", [])
-        if d.resource_type in AUTHORIZER_TYPES
-    ]
-    if found or not isinstance(authorizer_id, str):
-        return found
-    # Without property dependencies (a literal id), match the authorizer's own id output.
-    return [
-        r
-        for r in resources
-        if r.resource_type in AUTHORIZER_TYPES
-        and authorizer_id in (props_of(r.props).get("id"), props_of(r.props).get("authorizerId"))
-    ]
-
-
 def authorizer_problems(
     authorizer: dict[str, Any], options: JudgeOptions
 ) -> tuple[list[str], list[str]]:
@@ -77,7 +66,7 @@ def authorizer_problems(
     kind = authorizer.get("type")
     if kind is UNKNOWN:
         pending.append("authorizer type")
-    elif not isinstance(kind, str) or kind.upper() != "COGNITO_USER_POOLS":
+    elif kind != method_rule.COGNITO:
         problems.append(f"its authorizer has type {kind!r}, not 'COGNITO_USER_POOLS'")
         return problems, pending
     arns = authorizer.get("providerArns")
@@ -111,7 +100,7 @@ def _has_mock_integration(props: dict[str, Any], resources: list[PolicyResource]
 
 
 def validate(args: StackValidationArgs, report: ReportViolation) -> None:
-    options = judge_options(args.get_config())
+    options = configured_options(args, report)
     pending: list[str] = []
     for method in args.resources:
         if method.resource_type not in method_rule.TYPES:
@@ -136,8 +125,7 @@ def validate(args: StackValidationArgs, report: ReportViolation) -> None:
             pending.extend(f"{label}: {p}" for p in unknown)
             if own or unknown:
                 continue
-        auth = method_rule.authorization_of(method.resource_type, props)
-        if not isinstance(auth, str) or auth.upper() != "COGNITO_USER_POOLS":
+        if method_rule.authorization_of(method.resource_type, props) != method_rule.COGNITO:
             continue  # reported by apigateway-method-cognito-authorization
         authorizer_id = props.get("authorizerId")
         if authorizer_id is UNKNOWN:
@@ -145,7 +133,7 @@ def validate(args: StackValidationArgs, report: ReportViolation) -> None:
             continue
         if not isinstance(authorizer_id, str) or not authorizer_id.strip():
             continue  # reported by apigateway-method-cognito-authorization
-        authorizers = _find_authorizers(method, authorizer_id, args.resources)
+        authorizers = resolve_authorizers(method, authorizer_id, args.resources, AUTHORIZER_TYPES)
         if not authorizers:
             report(
                 f"{label}: authorizerId {authorizer_id!r} does not resolve to an API Gateway "

@@ -14,14 +14,15 @@ from pulumi_policy import (
     Severity,
 )
 
-from ..model.security import BodyJudgement, JudgeOptions, judge_body
+from ..model.security import ApiKind, BodyJudgement, JudgeOptions, judge_api_body
 from ._common import (
     COGNITO_SCHEME_FIX,
     CONFIG_SCHEMA,
-    defer,
+    configured_options,
     describe,
-    judge_options,
     props_of,
+    report_body,
+    report_unreadable_source,
 )
 
 NAME = "apigateway-restapi-body-operation-security"
@@ -30,6 +31,8 @@ BODY_TYPES = (
     "aws:apigateway/restApiPut:RestApiPut",
     "aws-native:apigateway:RestApi",
 )
+# aws-native only: a body kept in S3, or the methods of another API copied wholesale.
+UNREADABLE_SOURCES = ("bodyS3Location", "cloneFrom")
 
 
 def body_of(props: dict[str, Any]) -> Any:
@@ -37,24 +40,28 @@ def body_of(props: dict[str, Any]) -> Any:
 
 
 @functools.lru_cache(maxsize=1)
-def _judge_text(body: str, options: JudgeOptions, source: str) -> BodyJudgement:
-    return _judge_without_gc(body, options, source)
+def _judge_text(body: str, options: JudgeOptions, source: str, api: ApiKind) -> BodyJudgement:
+    return _judge_without_gc(body, options, source, api)
 
 
-def _judge_without_gc(body: Any, options: JudgeOptions, source: str) -> BodyJudgement:
+def _judge_without_gc(body: Any, options: JudgeOptions, source: str, api: ApiKind) -> BodyJudgement:
     # Parsing a large body allocates many containers, which triggers full garbage collections
     # that walk every live object; none of them is garbage, so collection is paused meanwhile.
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return judge_body(body, options, source)
+        return judge_api_body(body, options, source, api)
     finally:
         if enabled:
             gc.enable()
 
 
 def judge_resource(
-    resource_type: str, name: str, props: dict[str, Any], options: JudgeOptions
+    resource_type: str,
+    name: str,
+    props: dict[str, Any],
+    options: JudgeOptions,
+    api: ApiKind = "rest",
 ) -> BodyJudgement | None:
     """The body's judgement, or None when the resource carries no body."""
     body = body_of(props)
@@ -63,37 +70,21 @@ def judge_resource(
     source = f"{describe(resource_type, name)} body"
     if isinstance(body, str):
         # Two policies judge the same body within one Analyze call; parse and judge it once.
-        return _judge_text(body, options, source)
-    return _judge_without_gc(body, options, source)
+        return _judge_text(body, options, source, api)
+    return _judge_without_gc(body, options, source, api)
 
 
 def validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
     if args.resource_type not in BODY_TYPES:
         return
-    judgement = judge_resource(
-        args.resource_type, args.name, props_of(args.props), judge_options(args.get_config())
-    )
-    if judgement is None:
-        return
+    props = props_of(args.props)
     who = describe(args.resource_type, args.name)
-    if judgement.error:
-        report(
-            f"{judgement.error}. The body cannot be read, so no operation can be shown to be "
-            f"protected (failing closed). Fix: provide a valid OpenAPI 2.0 or 3.x JSON/YAML "
-            f"document; {COGNITO_SCHEME_FIX}.",
-            None,
-        )
-        return
-    if judgement.pending:
-        defer([judgement.pending])
-    pending: list[str] = []
-    for verdict in judgement.verdicts:
-        if not verdict.problems and not verdict.pending:
-            continue
-        for problem in verdict.problems:
-            report(f"{who}: {verdict.operation.key} {problem}. Fix: {COGNITO_SCHEME_FIX}.", None)
-        pending.extend(f"{who}: {verdict.operation.key}: {p}" for p in verdict.pending)
-    defer(pending)
+    report_unreadable_source(report, who, props, UNREADABLE_SOURCES)
+    judgement = judge_resource(
+        args.resource_type, args.name, props, configured_options(args, report)
+    )
+    if judgement is not None:
+        report_body(report, who, judgement, COGNITO_SCHEME_FIX)
 
 
 policy = ResourceValidationPolicy(
@@ -112,6 +103,8 @@ policy = ResourceValidationPolicy(
         "{type: cognito_user_pools, providerARNs: [<user pool ARN>]}, and give every operation "
         "its own `security: [{<scheme>: [<scope>, ...]}]` with at least one scope. Root-level "
         "security is ignored by API Gateway's import; API keys, Lambda authorizers and native "
-        "oauth2/http/openIdConnect schemes do not qualify."
+        "oauth2/http/openIdConnect schemes do not qualify. Bodies are read strictly: duplicate "
+        "keys, both swagger and openapi, $ref path items, upper-case operation keys, "
+        "bodyS3Location and cloneFrom fail closed."
     ),
 )

@@ -13,7 +13,7 @@ from pulumi_policy import (
 )
 
 from ..model.security import UNKNOWN
-from ._common import CONFIG_SCHEMA, blank_entries, defer, describe, props_of
+from ._common import CONFIG_SCHEMA, blank_entries, configured_options, defer, describe, props_of
 
 NAME = "apigateway-route-cognito-jwt-authorization"
 TYPES = ("aws:apigatewayv2/route:Route", "aws-native:apigatewayv2:Route")
@@ -38,7 +38,7 @@ def problems_of(props: dict[str, Any]) -> tuple[list[str], list[str]]:
     auth = props.get("authorizationType", "NONE")
     if auth is UNKNOWN:
         pending.append("authorizationType")
-    elif not isinstance(auth, str) or auth.upper() != "JWT":
+    elif auth != "JWT":  # exactly as the API spells it
         problems.append(f"authorizationType is {auth!r}, not 'JWT'")
         return problems, pending
     authorizer_id = props.get("authorizerId")
@@ -59,6 +59,7 @@ def problems_of(props: dict[str, Any]) -> tuple[list[str], list[str]]:
 def validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
     if args.resource_type not in TYPES:
         return
+    configured_options(args, report)  # only to report config errors; routes have no exemption
     props = props_of(args.props)
     label = route_label(args.resource_type, args.name, props)
     problems, pending = problems_of(props)

@@ -6,23 +6,21 @@ from typing import Any
 
 from pulumi_policy import (
     EnforcementLevel,
-    PolicyResource,
     ReportViolation,
     Severity,
     StackValidationArgs,
     StackValidationPolicy,
 )
 
-from ..model.security import UNKNOWN, JudgeOptions
+from ..model.security import COGNITO_ISSUER, UNKNOWN, JudgeOptions, pool_id_of_arn
 from . import route_cognito_jwt_authorization as route_rule
 from ._common import (
-    COGNITO_ISSUER,
     CONFIG_SCHEMA,
+    configured_options,
     defer,
     describe,
-    judge_options,
-    pool_id_of_arn,
     props_of,
+    resolve_authorizers,
 )
 
 NAME = "apigateway-route-cognito-jwt-authorizer"
@@ -42,7 +40,7 @@ def authorizer_problems(
     kind = props.get("authorizerType")
     if kind is UNKNOWN:
         return problems, ["authorizerType"]
-    if not isinstance(kind, str) or kind.upper() != "JWT":
+    if kind != "JWT":
         return [f"its authorizer has authorizerType {kind!r}, not 'JWT'"], pending
     jwt = props.get("jwtConfiguration")
     issuer = jwt.get("issuer") if isinstance(jwt, dict) else None
@@ -58,26 +56,8 @@ def authorizer_problems(
     return problems, pending
 
 
-def _authorizers(
-    route: PolicyResource, authorizer_id: str, resources: list[PolicyResource]
-) -> list[PolicyResource]:
-    found = [
-        d
-        for d in route.property_dependencies.get("authorizerId", [])
-        if d.resource_type in AUTHORIZER_TYPES
-    ]
-    if found:
-        return found
-    return [
-        r
-        for r in resources
-        if r.resource_type in AUTHORIZER_TYPES
-        and authorizer_id in (props_of(r.props).get("id"), props_of(r.props).get("authorizerId"))
-    ]
-
-
 def validate(args: StackValidationArgs, report: ReportViolation) -> None:
-    options = judge_options(args.get_config())
+    options = configured_options(args, report)
     pending: list[str] = []
     for route in args.resources:
         if route.resource_type not in route_rule.TYPES:
@@ -85,7 +65,7 @@ def validate(args: StackValidationArgs, report: ReportViolation) -> None:
         props = props_of(route.props)
         auth = props.get("authorizationType", "NONE")
         authorizer_id = props.get("authorizerId")
-        if not isinstance(auth, str) or auth.upper() != "JWT":
+        if auth != "JWT":
             continue  # reported by apigateway-route-cognito-jwt-authorization
         label = route_rule.route_label(route.resource_type, route.name, props)
         if authorizer_id is UNKNOWN:
@@ -93,7 +73,7 @@ def validate(args: StackValidationArgs, report: ReportViolation) -> None:
             continue
         if not isinstance(authorizer_id, str) or not authorizer_id.strip():
             continue
-        authorizers = _authorizers(route, authorizer_id, args.resources)
+        authorizers = resolve_authorizers(route, authorizer_id, args.resources, AUTHORIZER_TYPES)
         if not authorizers:
             report(
                 f"{label}: authorizerId {authorizer_id!r} does not resolve to an apigatewayv2 "

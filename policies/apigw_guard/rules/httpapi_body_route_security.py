@@ -1,0 +1,72 @@
+"""apigateway-httpapi-body-route-security: every route of an HTTP API's OpenAPI body is protected.
+
+An `aws.apigatewayv2.Api` with `body` imports its routes and authorizers from the document; no
+Route resource shows them, so without this policy they would pass unchecked.
+https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-open-api.html
+"""
+
+from __future__ import annotations
+
+from pulumi_policy import (
+    EnforcementLevel,
+    ReportViolation,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+    Severity,
+)
+
+from . import restapi_body_operation_security as body_rule
+from ._common import (
+    CONFIG_SCHEMA,
+    configured_options,
+    describe,
+    props_of,
+    report_body,
+    report_unreadable_source,
+)
+
+NAME = "apigateway-httpapi-body-route-security"
+TYPES = ("aws:apigatewayv2/api:Api", "aws-native:apigatewayv2:Api")
+UNREADABLE_SOURCES = ("bodyS3Location",)  # aws-native only
+
+FIX = (
+    "define a security scheme with x-amazon-apigateway-authorizer {type: jwt, "
+    "identitySource: '$request.header.Authorization', jwtConfiguration: {issuer: "
+    "'https://cognito-idp.<region>.amazonaws.com/<pool-id>', audience: [<app client id>]}} and "
+    'give every operation security: [{<scheme>: ["<resource-server-identifier>/<scope>"]}]'
+)
+
+
+def validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
+    if args.resource_type not in TYPES:
+        return
+    props = props_of(args.props)
+    who = describe(args.resource_type, args.name)
+    report_unreadable_source(report, who, props, UNREADABLE_SOURCES)
+    judgement = body_rule.judge_resource(
+        args.resource_type, args.name, props, configured_options(args, report), api="http"
+    )
+    if judgement is not None:
+        report_body(report, who, judgement, FIX)
+
+
+policy = ResourceValidationPolicy(
+    name=NAME,
+    description=(
+        "Every route in an HTTP API's OpenAPI body requires, at operation level, a JWT authorizer "
+        "whose issuer is a Cognito user pool and at least one OAuth scope."
+    ),
+    validate=validate,
+    enforcement_level=EnforcementLevel.MANDATORY,
+    config_schema=CONFIG_SCHEMA,
+    severity=Severity.CRITICAL,
+    remediation_steps=(
+        "In the HTTP API's OpenAPI body, define a security scheme with "
+        "x-amazon-apigateway-authorizer {type: jwt, jwtConfiguration: {issuer: "
+        "https://cognito-idp.<region>.amazonaws.com/<pool-id>, audience: [...]}} and give every "
+        "operation its own `security: [{<scheme>: [<scope>, ...]}]`. Lambda (request) "
+        "authorizers, IAM and routes without security do not qualify; a `$default` path and "
+        "bodyS3Location cannot be judged and fail closed: declare such routes as "
+        "aws.apigatewayv2.Route resources instead."
+    ),
+)
