@@ -22,7 +22,13 @@ import requests
 from m2m_client.stack import StackOutputs, parse_outputs
 from m2m_client.token import TokenClient, wait_for_token_endpoint
 
-from .support import region, skip_reason, stack_config, unique_domain_prefix
+from .support import (
+    manage_api_gateway_account,
+    region,
+    skip_reason,
+    stack_config,
+    unique_domain_prefix,
+)
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
@@ -99,7 +105,11 @@ def deployed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DeployedStack
     backend = tmp_path_factory.mktemp("pulumi-backend")
     stack_name = f"it-{secrets.token_hex(4)}"
     settings_file = REPO_ROOT / f"Pulumi.{stack_name}.yaml"
-    config = stack_config(unique_domain_prefix(), region(os.environ))
+    config = stack_config(
+        unique_domain_prefix(),
+        region(os.environ),
+        manage_account=manage_api_gateway_account(os.environ),
+    )
     env = {
         "PULUMI_BACKEND_URL": f"file://{backend}",
         "PULUMI_CONFIG_PASSPHRASE": secrets.token_urlsafe(24),

@@ -126,7 +126,20 @@ def unique_domain_prefix() -> str:
     return f"m2m-it-{secrets.token_hex(5)}"
 
 
-def stack_config(domain_prefix: str, aws_region: str) -> dict[str, object]:
+def manage_api_gateway_account(env: Mapping[str, str]) -> bool:
+    """Whether the throw-away stack may set the account's API Gateway CloudWatch role.
+
+    Off unless ``M2M_IT_MANAGE_API_GATEWAY_ACCOUNT=1``: the role is one setting per account
+    and region, shared with every other API there, so a test must not take it over silently.
+    Stage access logs need it, though: in an account where nobody has set it yet, `up` fails
+    until this is switched on.
+    """
+    return env.get("M2M_IT_MANAGE_API_GATEWAY_ACCOUNT") == "1"
+
+
+def stack_config(
+    domain_prefix: str, aws_region: str, *, manage_account: bool = False
+) -> dict[str, object]:
     """Config of the ephemeral stack, keyed as in Pulumi.<stack>.yaml (structured values)."""
     ns = PROJECT
     return {
@@ -134,9 +147,7 @@ def stack_config(domain_prefix: str, aws_region: str) -> dict[str, object]:
         f"{ns}:domainPrefix": domain_prefix,
         f"{ns}:stageName": "it",
         f"{ns}:deletionProtection": False,
-        # The API Gateway CloudWatch role is one setting per account and region, shared with
-        # every other API there: a throw-away stack must not take it over.
-        f"{ns}:manageApiGatewayAccount": False,
+        f"{ns}:manageApiGatewayAccount": manage_account,
         f"{ns}:accessTokenValidityMinutes": 60,
         f"{ns}:scopes": dict(SCOPES),
         f"{ns}:operationScopes": {

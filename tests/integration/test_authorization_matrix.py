@@ -52,10 +52,15 @@ def test_malformed_token_is_401(
     assert response.status_code == 401, response.text
 
 
+# The raw-token form must be refused for a missing scope just like `Bearer <token>`: if only
+# the prefixed form were checked, an authorizer quirk on the other could go unnoticed.
+@pytest.mark.parametrize("prefix", ["Bearer ", ""], ids=["bearer-prefix", "raw-token"])
 @pytest.mark.parametrize("case", insufficient_scope_cases(), ids=lambda c: c.id)
-def test_token_without_the_operations_scope_is_401(deployed: DeployedStack, case: Case) -> None:
+def test_token_without_the_operations_scope_is_401(
+    deployed: DeployedStack, case: Case, prefix: str
+) -> None:
     token = deployed.token(case.consumer, case.token_scopes)
-    response = deployed.call(case.method, case.path, f"Bearer {token}", _body(case.method))
+    response = deployed.call(case.method, case.path, prefix + token, _body(case.method))
     assert response.status_code == 401, response.text
 
 

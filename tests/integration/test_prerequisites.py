@@ -14,6 +14,7 @@ from .support import (
     PROJECT,
     granting_cases,
     insufficient_scope_cases,
+    manage_api_gateway_account,
     missing_aws_credentials,
     operations,
     region,
@@ -135,6 +136,14 @@ def test_stack_config_uses_the_program_contract_keys() -> None:
     }
     assert config[f"{PROJECT}:deletionProtection"] is False
     assert config[f"{PROJECT}:manageApiGatewayAccount"] is False
+
+
+def test_account_cloudwatch_role_is_taken_over_only_on_explicit_request() -> None:
+    assert manage_api_gateway_account({}) is False
+    assert manage_api_gateway_account({"M2M_IT_MANAGE_API_GATEWAY_ACCOUNT": "true"}) is False
+    assert manage_api_gateway_account({"M2M_IT_MANAGE_API_GATEWAY_ACCOUNT": "1"}) is True
+    config = stack_config("m2m-it-x", "eu-west-1", manage_account=True)
+    assert config[f"{PROJECT}:manageApiGatewayAccount"] is True
 
 
 def test_matrix_covers_every_consumer_and_operation() -> None:
