@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 import yaml
 
-from harness.program_run import CapturedStack, run_program
+from components.deployment_trigger import deployment_trigger
+from harness.program_run import CapturedStack, inputs_of, run_program
 
 from .conftest import trigger_of
 
@@ -43,3 +45,30 @@ def test_reformatting_the_spec_file_does_not_redeploy(dev: CapturedStack, tmp_pa
     assert trigger_of(run_program("dev", config_overrides={"specPath": str(as_json)})) == (
         trigger_of(dev)
     )
+
+
+def test_trigger_changes_when_the_resource_server_identifier_changes(dev: CapturedStack) -> None:
+    # Every scope string in the body carries the identifier: a new one must go live.
+    changed = run_program(
+        "dev", config_overrides={"resourceServerIdentifier": "https://pets.example.com"}
+    )
+    assert trigger_of(changed) != trigger_of(dev)
+
+
+def test_every_live_rest_api_setting_is_in_the_trigger(dev: CapturedStack) -> None:
+    # A tripwire: a new RestApi input (binaryMediaTypes, policy, ...) changes what a deployment
+    # serves, so it must join the trigger's live settings in components/secured_api.py.
+    api = inputs_of(dev.one("aws:apigateway/restApi:RestApi"))
+    assert set(api) - {"name", "description"} == {"endpointConfiguration", "securityPolicy"}
+
+
+LIVE = {"endpointType": "REGIONAL", "securityPolicy": "TLS_1_2", "putMode": "overwrite"}
+
+
+@pytest.mark.parametrize("key", sorted(LIVE))
+def test_trigger_changes_with_each_live_setting(key: str) -> None:
+    assert deployment_trigger("{}", {**LIVE, key: "other"}) != deployment_trigger("{}", LIVE)
+
+
+def test_trigger_ignores_the_order_of_live_settings() -> None:
+    assert deployment_trigger("{}", dict(reversed(LIVE.items()))) == deployment_trigger("{}", LIVE)
