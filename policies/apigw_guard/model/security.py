@@ -132,9 +132,8 @@ class JudgeOptions:
     allowed_pool_arns: Collection[str] | None = None
 
 
-def classify_scheme(name: str, scheme: Any, options: JudgeOptions | None = None) -> Scheme:
-    """Say what a security scheme turns into once API Gateway imports it."""
-    options = options or JudgeOptions()
+def _unreadable_scheme(name: str, scheme: Any) -> Scheme | None:
+    """A scheme that is unknown, not a mapping, or a `$ref` (not followed); None otherwise."""
     if scheme is UNKNOWN:
         return Scheme(name, SchemeKind.COGNITO, pending=f"security scheme {name!r}")
     if not isinstance(scheme, dict):
@@ -145,6 +144,16 @@ def classify_scheme(name: str, scheme: Any, options: JudgeOptions | None = None)
             SchemeKind.INVALID,
             problem=f"scheme {name!r} is a $ref, which this pack does not follow; define it inline",
         )
+    return None
+
+
+def classify_scheme(name: str, scheme: Any, options: JudgeOptions | None = None) -> Scheme:
+    """Say what a security scheme turns into once API Gateway imports it."""
+    options = options or JudgeOptions()
+    unreadable = _unreadable_scheme(name, scheme)
+    if unreadable is not None:
+        return unreadable
+    assert isinstance(scheme, dict)
     scheme_type = scheme.get("type")
     authorizer = scheme.get("x-amazon-apigateway-authorizer")
     if (
@@ -189,16 +198,10 @@ def classify_jwt_scheme(name: str, scheme: Any, options: JudgeOptions | None = N
     https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-open-api.html
     """
     options = options or JudgeOptions()
-    if scheme is UNKNOWN:
-        return Scheme(name, SchemeKind.COGNITO, pending=f"security scheme {name!r}")
-    if not isinstance(scheme, dict):
-        return Scheme(name, SchemeKind.INVALID, problem=f"scheme {name!r} is not a mapping")
-    if "$ref" in scheme:
-        return Scheme(
-            name,
-            SchemeKind.INVALID,
-            problem=f"scheme {name!r} is a $ref, which this pack does not follow; define it inline",
-        )
+    unreadable = _unreadable_scheme(name, scheme)
+    if unreadable is not None:
+        return unreadable
+    assert isinstance(scheme, dict)
     authorizer = scheme.get("x-amazon-apigateway-authorizer")
     if authorizer is UNKNOWN or (isinstance(authorizer, dict) and UNKNOWN in authorizer.values()):
         return Scheme(name, SchemeKind.COGNITO, pending=f"the authorizer of scheme {name!r}")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from pulumi_policy import (
@@ -191,6 +191,53 @@ def describe(resource_type: str, name: str) -> str:
 def short_type(resource_type: str) -> str:
     """`aws:apigateway/method:Method` -> `Method`; `aws-native:apigateway:RestApi` -> `RestApi`."""
     return resource_type.rsplit(":", 1)[-1]
+
+
+def report_problems(
+    report: ReportViolation, label: str, problems: list[str], pending: list[str], fix: str
+) -> None:
+    """Report a resource's own faults, then defer what is unknown until the update."""
+    for problem in problems:
+        report(f"{label}: {problem}. Fix: {fix}.", None)
+    defer([f"{label}: {p}" for p in pending])
+
+
+def check_authorizer_reference(
+    report: ReportViolation,
+    resource: PolicyResource,
+    label: str,
+    types: Iterable[str],
+    resources: list[PolicyResource],
+    judge: Callable[[dict[str, Any]], tuple[list[str], list[str]]],
+    fix: str,
+) -> list[str]:
+    """Report the faults of the authorizer a method's or route's `authorizerId` names.
+
+    A missing or blank id is left to the resource policy (one fault, one policy). Returns what
+    is unknown until the update.
+    """
+    authorizer_id = props_of(resource.props).get("authorizerId")
+    if authorizer_id is UNKNOWN:
+        return [f"{label}: authorizerId"]
+    if not isinstance(authorizer_id, str) or not authorizer_id.strip():
+        return []
+    authorizers = resolve_authorizers(resource, authorizer_id, resources, types)
+    if not authorizers:
+        report(
+            f"{label}: authorizerId {authorizer_id!r} does not resolve to an authorizer in this "
+            f"stack, so it cannot be shown to be a Cognito one. Fix: {fix}, created in this "
+            "stack.",
+            resource.urn,
+        )
+        return []
+    pending: list[str] = []
+    for authorizer in authorizers:
+        who = describe(authorizer.resource_type, authorizer.name)
+        problems, unknown = judge(props_of(authorizer.props))
+        for problem in problems:
+            report(f"{label}: {problem} ({who}). Fix: {fix}.", resource.urn)
+        pending.extend(f"{label}: {u} of {who}" for u in unknown)
+    return pending
 
 
 def resolve_authorizers(

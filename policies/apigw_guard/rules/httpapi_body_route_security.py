@@ -16,14 +16,7 @@ from pulumi_policy import (
 )
 
 from . import restapi_body_operation_security as body_rule
-from ._common import (
-    CONFIG_SCHEMA,
-    configured_options,
-    describe,
-    props_of,
-    report_body,
-    report_unreadable_source,
-)
+from ._common import CONFIG_SCHEMA
 
 NAME = "apigateway-httpapi-body-route-security"
 TYPES = ("aws:apigatewayv2/api:Api", "aws-native:apigatewayv2:Api")
@@ -38,16 +31,8 @@ FIX = (
 
 
 def validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
-    if args.resource_type not in TYPES:
-        return
-    props = props_of(args.props)
-    who = describe(args.resource_type, args.name)
-    report_unreadable_source(report, who, props, UNREADABLE_SOURCES)
-    judgement = body_rule.judge_resource(
-        args.resource_type, args.name, props, configured_options(args, report), api="http"
-    )
-    if judgement is not None:
-        report_body(report, who, judgement, FIX)
+    if args.resource_type in TYPES:
+        body_rule.validate_body(args, report, UNREADABLE_SOURCES, FIX, "http")
 
 
 policy = ResourceValidationPolicy(

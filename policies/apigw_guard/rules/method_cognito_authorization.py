@@ -13,7 +13,14 @@ from pulumi_policy import (
 )
 
 from ..model.security import UNKNOWN
-from ._common import CONFIG_SCHEMA, blank_entries, configured_options, defer, describe, props_of
+from ._common import (
+    CONFIG_SCHEMA,
+    blank_entries,
+    configured_options,
+    describe,
+    props_of,
+    report_problems,
+)
 
 NAME = "apigateway-method-cognito-authorization"
 CLASSIC = "aws:apigateway/method:Method"
@@ -96,10 +103,8 @@ def validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
     if options.exempt_mock_options and is_mock_options(args.resource_type, props) is not False:
         return  # classic OPTIONS: the stack policy checks that its integration is MOCK
     problems, pending = problems_of(args.resource_type, props)
-    label = method_label(props)
-    for problem in problems:
-        report(f"{describe(args.resource_type, args.name)} ({label}): {problem}. Fix: {FIX}.", None)
-    defer([f"{describe(args.resource_type, args.name)} ({label}): {p}" for p in pending])
+    label = f"{describe(args.resource_type, args.name)} ({method_label(props)})"
+    report_problems(report, label, problems, pending, FIX)
 
 
 policy = ResourceValidationPolicy(

@@ -18,11 +18,11 @@ from . import method_cognito_authorization as method_rule
 from ._common import (
     CONFIG_SCHEMA,
     blank_entries,
+    check_authorizer_reference,
     configured_options,
     defer,
     describe,
     props_of,
-    resolve_authorizers,
 )
 
 NAME = "apigateway-method-cognito-authorizer"
@@ -127,27 +127,17 @@ def validate(args: StackValidationArgs, report: ReportViolation) -> None:
                 continue
         if method_rule.authorization_of(method.resource_type, props) != method_rule.COGNITO:
             continue  # reported by apigateway-method-cognito-authorization
-        authorizer_id = props.get("authorizerId")
-        if authorizer_id is UNKNOWN:
-            pending.append(f"{label}: authorizerId")
-            continue
-        if not isinstance(authorizer_id, str) or not authorizer_id.strip():
-            continue  # reported by apigateway-method-cognito-authorization
-        authorizers = resolve_authorizers(method, authorizer_id, args.resources, AUTHORIZER_TYPES)
-        if not authorizers:
-            report(
-                f"{label}: authorizerId {authorizer_id!r} does not resolve to an API Gateway "
-                f"Authorizer in this stack, so it cannot be shown to be a Cognito user-pool "
-                f"authorizer. Fix: {FIX}, created in this stack.",
-                method.urn,
+        pending.extend(
+            check_authorizer_reference(
+                report,
+                method,
+                label,
+                AUTHORIZER_TYPES,
+                args.resources,
+                lambda authorizer: authorizer_problems(authorizer, options),
+                FIX,
             )
-            continue
-        for authorizer in authorizers:
-            problems, unknown = authorizer_problems(props_of(authorizer.props), options)
-            who = describe(authorizer.resource_type, authorizer.name)
-            for problem in problems:
-                report(f"{label}: {problem} ({who}). Fix: {FIX}.", method.urn)
-            pending.extend(f"{label}: {u} of {who}" for u in unknown)
+        )
     defer(pending)
 
 

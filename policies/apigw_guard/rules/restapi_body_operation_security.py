@@ -74,17 +74,26 @@ def judge_resource(
     return _judge_without_gc(body, options, source, api)
 
 
-def validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
-    if args.resource_type not in BODY_TYPES:
-        return
+def validate_body(
+    args: ResourceValidationArgs,
+    report: ReportViolation,
+    unreadable_sources: tuple[str, ...],
+    fix: str,
+    api: ApiKind,
+) -> None:
+    """Judge the resource's OpenAPI body (REST or HTTP API) and report it; shared by both."""
     props = props_of(args.props)
     who = describe(args.resource_type, args.name)
-    report_unreadable_source(report, who, props, UNREADABLE_SOURCES)
-    judgement = judge_resource(
-        args.resource_type, args.name, props, configured_options(args, report)
-    )
+    report_unreadable_source(report, who, props, unreadable_sources)
+    options = configured_options(args, report)
+    judgement = judge_resource(args.resource_type, args.name, props, options, api)
     if judgement is not None:
-        report_body(report, who, judgement, COGNITO_SCHEME_FIX)
+        report_body(report, who, judgement, fix)
+
+
+def validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
+    if args.resource_type in BODY_TYPES:
+        validate_body(args, report, UNREADABLE_SOURCES, COGNITO_SCHEME_FIX, "rest")
 
 
 policy = ResourceValidationPolicy(

@@ -13,7 +13,14 @@ from pulumi_policy import (
 )
 
 from ..model.security import UNKNOWN
-from ._common import CONFIG_SCHEMA, blank_entries, configured_options, defer, describe, props_of
+from ._common import (
+    CONFIG_SCHEMA,
+    blank_entries,
+    configured_options,
+    describe,
+    props_of,
+    report_problems,
+)
 
 NAME = "apigateway-route-cognito-jwt-authorization"
 TYPES = ("aws:apigatewayv2/route:Route", "aws-native:apigatewayv2:Route")
@@ -63,9 +70,7 @@ def validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
     props = props_of(args.props)
     label = route_label(args.resource_type, args.name, props)
     problems, pending = problems_of(props)
-    for problem in problems:
-        report(f"{label}: {problem}. Fix: {FIX}.", None)
-    defer([f"{label}: {p}" for p in pending])
+    report_problems(report, label, problems, pending, FIX)
 
 
 policy = ResourceValidationPolicy(

@@ -16,11 +16,10 @@ from ..model.security import COGNITO_ISSUER, UNKNOWN, JudgeOptions, pool_id_of_a
 from . import route_cognito_jwt_authorization as route_rule
 from ._common import (
     CONFIG_SCHEMA,
+    check_authorizer_reference,
     configured_options,
     defer,
-    describe,
     props_of,
-    resolve_authorizers,
 )
 
 NAME = "apigateway-route-cognito-jwt-authorizer"
@@ -63,30 +62,19 @@ def validate(args: StackValidationArgs, report: ReportViolation) -> None:
         if route.resource_type not in route_rule.TYPES:
             continue
         props = props_of(route.props)
-        auth = props.get("authorizationType", "NONE")
-        authorizer_id = props.get("authorizerId")
-        if auth != "JWT":
+        if props.get("authorizationType", "NONE") != "JWT":
             continue  # reported by apigateway-route-cognito-jwt-authorization
-        label = route_rule.route_label(route.resource_type, route.name, props)
-        if authorizer_id is UNKNOWN:
-            pending.append(f"{label}: authorizerId")
-            continue
-        if not isinstance(authorizer_id, str) or not authorizer_id.strip():
-            continue
-        authorizers = resolve_authorizers(route, authorizer_id, args.resources, AUTHORIZER_TYPES)
-        if not authorizers:
-            report(
-                f"{label}: authorizerId {authorizer_id!r} does not resolve to an apigatewayv2 "
-                f"Authorizer in this stack, so its issuer cannot be checked. Fix: {FIX}.",
-                route.urn,
+        pending.extend(
+            check_authorizer_reference(
+                report,
+                route,
+                route_rule.route_label(route.resource_type, route.name, props),
+                AUTHORIZER_TYPES,
+                args.resources,
+                lambda authorizer: authorizer_problems(authorizer, options),
+                FIX,
             )
-            continue
-        for authorizer in authorizers:
-            who = describe(authorizer.resource_type, authorizer.name)
-            problems, unknown = authorizer_problems(props_of(authorizer.props), options)
-            for problem in problems:
-                report(f"{label}: {problem} ({who}). Fix: {FIX}.", route.urn)
-            pending.extend(f"{label}: {u} of {who}" for u in unknown)
+        )
     defer(pending)
 
 
