@@ -63,6 +63,31 @@ def put(body: Any, **extra: Any) -> RecordedResource:
     )
 
 
+def inputs_of_method(**props: Any) -> dict[str, Any]:
+    """A classic Method's inputs on GET with a sound Cognito setting; `props` override."""
+    base = {
+        "restApi": "a",
+        "resourceId": "r",
+        "httpMethod": "GET",
+        "authorization": "COGNITO_USER_POOLS",
+        "authorizerId": "x",
+        "authorizationScopes": ["api/read"],
+    }
+    return {**base, **props}
+
+
+def method_(**props: Any) -> RecordedResource:
+    return resource("aws:apigateway/method:Method", "m", inputs_of_method(**props))
+
+
+def open_method() -> RecordedResource:
+    return resource(
+        "aws:apigateway/method:Method",
+        "m",
+        {"restApi": "a", "resourceId": "r", "httpMethod": "GET", "authorization": "NONE"},
+    )
+
+
 @pytest.fixture
 def declared(pack: PolicyPackProcess) -> PolicyPackProcess:
     pack.configure(default_level=None)
@@ -106,22 +131,14 @@ def test_a_configure_without_level_reads_as_advisory(pack: PolicyPackProcess):
     for name in pack.policy_names():
         request.policyConfig[name].CopyFrom(analyzer_pb2.PolicyConfig())
     pack._stub.Configure(request)
-    method = resource(
-        "aws:apigateway/method:Method",
-        "m",
-        {"restApi": "a", "resourceId": "r", "httpMethod": "GET", "authorization": "NONE"},
-    )
+    method = open_method()
     diags = pack.analyze(method)
     assert [d.enforcement_level for d in diags] == ["advisory"]
 
 
 def test_disabled_policy_reports_nothing(pack: PolicyPackProcess):
     pack.configure(levels={"apigateway-method-cognito-authorization": "disabled"})
-    method = resource(
-        "aws:apigateway/method:Method",
-        "m",
-        {"restApi": "a", "resourceId": "r", "httpMethod": "GET", "authorization": "NONE"},
-    )
+    method = open_method()
     assert pack.analyze(method) == []
 
 
@@ -172,18 +189,7 @@ def test_secret_body_is_judged(declared: PolicyPackProcess):
 
 
 def test_unknown_method_authorization_defers(declared: PolicyPackProcess):
-    method = resource(
-        "aws:apigateway/method:Method",
-        "m",
-        {
-            "restApi": "a",
-            "resourceId": "r",
-            "httpMethod": "GET",
-            "authorization": UNKNOWN,
-            "authorizerId": "x",
-            "authorizationScopes": ["api/read"],
-        },
-    )
+    method = method_(authorization=UNKNOWN)
     diags = declared.analyze(method)
     assert [(d.enforcement_level, "authorization" in d.message) for d in diags] == [
         ("advisory", True)
@@ -199,14 +205,7 @@ def test_unknown_authorizer_pools_at_stack_level_defer(declared: PolicyPackProce
     method = resource(
         "aws:apigateway/method:Method",
         "m",
-        {
-            "restApi": "a",
-            "resourceId": "r",
-            "httpMethod": "GET",
-            "authorization": "COGNITO_USER_POOLS",
-            "authorizerId": UNKNOWN,
-            "authorizationScopes": ["api/read"],
-        },
+        inputs_of_method(authorizerId=UNKNOWN),
         property_dependencies={"authorizerId": [auth.urn]},
     )
     diags = declared.analyze_stack([method, auth])
@@ -295,18 +294,7 @@ def test_builtin_only_scopes_on_body_operation(declared: PolicyPackProcess):
 
 
 def test_builtin_only_scopes_on_method_and_route(declared: PolicyPackProcess):
-    method = resource(
-        "aws:apigateway/method:Method",
-        "m",
-        {
-            "restApi": "a",
-            "resourceId": "r",
-            "httpMethod": "GET",
-            "authorization": "COGNITO_USER_POOLS",
-            "authorizerId": "x",
-            "authorizationScopes": ["aws.cognito.signin.user.admin"],
-        },
-    )
+    method = method_(authorizationScopes=["aws.cognito.signin.user.admin"])
     only(declared.analyze(method), "apigateway-scopes-not-builtin-only")
     route = resource(
         "aws:apigatewayv2/route:Route",
@@ -381,18 +369,7 @@ def test_cloudformation_hidden_methods_are_advised_against(declared: PolicyPackP
 
 
 def test_violations_carry_the_resource_urn_at_stack_level(declared: PolicyPackProcess):
-    method = resource(
-        "aws:apigateway/method:Method",
-        "m",
-        {
-            "restApi": "a",
-            "resourceId": "r",
-            "httpMethod": "GET",
-            "authorization": "COGNITO_USER_POOLS",
-            "authorizerId": "elsewhere",
-            "authorizationScopes": ["api/read"],
-        },
-    )
+    method = method_(authorizerId="elsewhere")
     (diag,) = declared.analyze_stack([method])
     assert diag.urn == make_urn("aws:apigateway/method:Method", "m")
 
