@@ -53,7 +53,9 @@ CONFIG_SCHEMA = PolicyConfigSchema(
             "type": "boolean",
             "default": False,
             "description": "Exempt CORS preflight OPTIONS methods whose integration is MOCK "
-            "from the authorizer requirement. Off by default.",
+            "from the authorizer requirement. Off by default. For aws.apigateway.Method set it "
+            "identically on apigateway-method-cognito-authorization (which skips the method) "
+            "and apigateway-method-cognito-authorizer (which checks its Integration is MOCK).",
         },
         ALLOWED_POOL_ARNS: {
             "type": "array",
