@@ -290,3 +290,11 @@ def test_routes_without_jwt_scopes_are_always_blocked(
     )
     if not sound:
         assert any(d.mandatory for d in diags), (props, diags)
+
+
+@settings(max_examples=300, derandomize=True, deadline=None)
+@given(bodies)
+def test_http_api_reading_never_raises_and_never_protects_without_a_jwt_authorizer(body):
+    # The strategy draws no jwt authorizer, so no operation of an HTTP API body may pass.
+    judgement = judge_api_body(body, api="http")
+    assert not any(v.protected for v in judgement.verdicts), judgement
