@@ -15,6 +15,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from policies.apigw_guard.model.scopes import scope_identifier
+
 # Environment variables that describe one consumer without the Pulumi CLI (e.g. in a job
 # that only has the values, not the state backend).
 ENV_INVOKE_URL = "M2M_INVOKE_URL"
@@ -78,8 +80,9 @@ class StackOutputs:
             # Scope names cannot contain '/', so this is already '<identifier>/<scope_name>'.
             return name_or_full
         if not self.scope_identifiers and self.resource_server_identifier:
-            # No authoritative list (env-var mode): compose, and let Cognito judge it.
-            return f"{self.resource_server_identifier}/{name_or_full}"
+            # No authoritative list (env-var mode): compose with the program's own helper (no
+            # '...//read' from a trailing '/'), and let Cognito judge it.
+            return scope_identifier(self.resource_server_identifier, name_or_full)
         known = ", ".join(sorted(self.scope_identifiers)) or "none"
         raise UnknownScopeError(
             f"scope {name_or_full!r} is not a scope of the resource server (defined: {known}); "

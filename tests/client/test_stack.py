@@ -150,6 +150,9 @@ def test_env_scope_names_need_the_resource_server_identifier() -> None:
         load_from_env(ENV).scope("read")
     out = load_from_env({**ENV, "M2M_RESOURCE_SERVER_IDENTIFIER": "https://api"})
     assert out.scope("read") == "https://api/read"
+    # Composed like the program composes it: a trailing '/' never gives '...//read'.
+    out = load_from_env({**ENV, "M2M_RESOURCE_SERVER_IDENTIFIER": "https://api/v1/"})
+    assert out.scope("read") == "https://api/v1/read"
 
 
 def test_env_names_every_missing_variable() -> None:
