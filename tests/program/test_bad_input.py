@@ -141,6 +141,20 @@ def test_rejects_bad_config_before_any_resource(
     assert monitor.records == []
 
 
+def test_records_would_show_a_resource_registered_before_an_error(tmp_path: Path) -> None:
+    # Guards the `monitor.records == []` checks above against passing vacuously: a program
+    # that registers a resource and then fails does leave that resource in the records.
+    (tmp_path / "Pulumi.yaml").write_text("name: late-error\nruntime: python\n", encoding="utf-8")
+    (tmp_path / "__main__.py").write_text(
+        'import pulumi_aws as aws\naws.cognito.UserPool("pool")\nraise ValueError("late")\n',
+        encoding="utf-8",
+    )
+    monitor = new_monitor({})
+    with pytest.raises(ValueError, match="late"):
+        run_program("test", project_dir=tmp_path, monitor=monitor)
+    assert [r.type for r in monitor.records] == ["aws:cognito/userPool:UserPool"]
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [
