@@ -17,6 +17,7 @@ import asyncio
 import contextvars
 import json
 import os
+import re
 import runpy
 import sys
 import threading
@@ -52,6 +53,13 @@ class MissingStackConfigError(ConfigError):
     The CLI refuses such a stack before the program starts, with this same message
     (`mergeConfig` in pulumi's sdk/go/common/workspace/config.go), so the harness does too:
     a Pulumi.yaml that works under mocks but not under `pulumi up` would be a false pass.
+    """
+
+
+class StackConfigTypeError(ConfigError):
+    """A stack value that does not match the `type` its key declares in Pulumi.yaml.
+
+    Also checked by the CLI before the program starts (`validateStackConfigValue`, same message).
     """
 
 
@@ -162,17 +170,20 @@ def load_stack_config(
     Pulumi.yaml `config` defaults first (keys without a namespace get the project's), then the
     stack file (`secure:` values become a placeholder and are listed as secret), then
     `config_overrides` (namespace optional; a value of None removes the key). Objects and lists
-    are passed as JSON text, booleans as `true`/`false`, as the CLI passes them. Raises
-    `MissingStackConfigError`, as the CLI would, when a project key declared without a default
-    ends up unset.
+    are passed as JSON text, booleans as `true`/`false`, as the CLI passes them. Raises, as the
+    CLI would, `MissingStackConfigError` when a project key declared without a default ends up
+    unset and `StackConfigTypeError` when a value does not fit the key's declared `type`.
     """
     project_file = yaml.safe_load((project_dir / "Pulumi.yaml").read_text(encoding="utf-8"))
     project = str(project_file["name"])
     values: dict[str, Any] = {}
     required: list[str] = []
+    declared_types: dict[str, tuple[str, str]] = {}  # full key -> (key as declared, type)
     for key, decl in (project_file.get("config") or {}).items():
         full = _namespaced(project, key)
         if isinstance(decl, dict):
+            if isinstance(decl.get("type"), str):
+                declared_types[full] = (key, decl["type"])
             if "value" in decl:
                 values[full] = decl["value"]
             elif "default" in decl:
@@ -204,6 +215,11 @@ def load_stack_config(
         names = quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} and {quoted[-1]}"
         plural = "value" if len(missing) == 1 else "values"
         raise MissingStackConfigError(f"Stack '{stack}' is missing configuration {plural} {names}")
+    for full, (key, type_name) in sorted(declared_types.items()):
+        if full in values and full not in secret_keys and not _fits(type_name, values[full]):
+            raise StackConfigTypeError(
+                f"Stack '{stack}' with configuration key '{key}' must be of type '{type_name}'"
+            )
     return project, {k: _cli_string(v) for k, v in values.items()}, secret_keys
 
 
@@ -372,6 +388,25 @@ def _has_secret(value: Any) -> bool:
     if isinstance(value, list):
         return any(_has_secret(v) for v in value)
     return False
+
+
+def _fits(type_name: str, value: Any) -> bool:
+    """The CLI's check of a stack value against a declared scalar type.
+
+    The CLI sees a scalar as the text of the stack file (`60`, `true`), an object or list as
+    structured data; an integer must parse with Go's `strconv.Atoi`. Arrays (with `items`) are
+    not declared by this project and are passed as fitting.
+    """
+    if type_name == "array":
+        return isinstance(value, list)
+    if isinstance(value, dict | list):
+        return False
+    text = _cli_string(value)
+    if type_name == "integer":
+        return re.fullmatch(r"[+-]?[0-9]+", text) is not None
+    if type_name == "boolean":
+        return text in ("true", "false")
+    return True
 
 
 def _namespaced(project: str, key: str) -> str:

@@ -86,6 +86,11 @@ BAD: list[tuple[str, dict[str, Any], str]] = [
     ),
     ("token-high", {"accessTokenValidityMinutes": "1441"}, r"accessTokenValidityMinutes: 1441"),
     (
+        "token-text",
+        {"accessTokenValidityMinutes": "an hour"},
+        r"accessTokenValidityMinutes: expected an integer, got 'an hour'",
+    ),
+    (
         "token-bool",
         {"accessTokenValidityMinutes": True},
         r"accessTokenValidityMinutes: expected an integer",

@@ -11,7 +11,12 @@ import pytest
 
 from components.openapi_body import UnprotectedBodyError
 from components.stack_config import ConfigError
-from harness.program_run import MissingStackConfigError, new_monitor, run_program
+from harness.program_run import (
+    MissingStackConfigError,
+    StackConfigTypeError,
+    new_monitor,
+    run_program,
+)
 from policies.apigw_guard.model.document import SpecError
 from policies.apigw_guard.model.scopes import ScopeMappingError
 
@@ -120,10 +125,11 @@ CASES: list[tuple[str, dict[str, Any], type[Exception], str]] = [
         r"accessTokenValidityMinutes: 1441 is out of range",
     ),
     (
-        "token validity not a number",
+        "token validity not a number (refused by the CLI against Pulumi.yaml's type)",
         {"accessTokenValidityMinutes": "an hour"},
-        ConfigError,
-        r"accessTokenValidityMinutes: expected an integer",
+        StackConfigTypeError,
+        r"^Stack 'dev' with configuration key 'accessTokenValidityMinutes' must be of type "
+        r"'integer'$",
     ),
 ]
 

@@ -14,7 +14,13 @@ import pytest
 import yaml
 
 from components.stack_config import KNOWN_KEYS, PROJECT, StackConfig, parse_config
-from harness.program_run import MissingStackConfigError, inputs_of, new_monitor, run_program
+from harness.program_run import (
+    MissingStackConfigError,
+    StackConfigTypeError,
+    inputs_of,
+    new_monitor,
+    run_program,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 DECLARED: dict[str, dict[str, Any]] = yaml.safe_load(
@@ -76,3 +82,29 @@ def test_a_stack_without_the_prefix_is_refused_like_the_cli_does(tmp_path: Path)
     ):
         run_program("minimal", project_dir=project, monitor=monitor)
     assert monitor.records == []
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "type_name"),
+    [
+        ("deletionProtection", "yes", "boolean"),
+        ("stageName", {"name": "v1"}, "string"),
+        ("logRetentionDays", 30.5, "integer"),
+    ],
+)
+def test_values_that_do_not_fit_the_declared_type_are_refused_like_the_cli_does(
+    key: str, value: object, type_name: str
+) -> None:
+    monitor = new_monitor({})
+    with pytest.raises(
+        StackConfigTypeError,
+        match=rf"^Stack 'dev' with configuration key '{key}' must be of type '{type_name}'$",
+    ):
+        run_program("dev", config_overrides={key: value}, monitor=monitor)
+    assert monitor.records == []
+
+
+def test_integer_keys_accept_the_text_form_the_cli_passes() -> None:
+    stack = run_program("dev", config_overrides={"accessTokenValidityMinutes": "15"})
+    for client in stack.of_type("aws:cognito/userPoolClient:UserPoolClient"):
+        assert inputs_of(client)["accessTokenValidity"] == 15
