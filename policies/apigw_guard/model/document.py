@@ -51,6 +51,9 @@ def method_name(operation_key: str) -> str:
     return "ANY" if operation_key == "x-amazon-apigateway-any-method" else operation_key.upper()
 
 
+_METHOD_OF_KEY: dict[str, str] = {key: method_name(key) for key in OPERATION_KEYS}
+
+
 def parse_spec_text(text: str, source: str = "<body>") -> dict[str, Any]:
     """Parse JSON or YAML text into an OpenAPI 2.0 or 3.x document.
 
@@ -209,10 +212,12 @@ def iter_operations(doc: Mapping[str, Any]) -> Iterator[Operation]:
 
     Path-item keys such as `parameters`, `summary`, `servers` or `$ref` are not operations.
     """
+    methods = _METHOD_OF_KEY  # one dict lookup per key: this runs for every key of every path
     for path, item in doc["paths"].items():
         for key, definition in item.items():
-            if key in OPERATION_KEYS:
-                yield Operation(method=method_name(key), path=path, definition=definition)
+            method = methods.get(key)
+            if method is not None:
+                yield Operation(method, path, definition)
 
 
 def security_schemes(doc: Mapping[str, Any]) -> Mapping[str, Any]:

@@ -298,6 +298,8 @@ def report_body(report: ReportViolation, who: str, judgement: BodyJudgement, fix
         defer([judgement.pending])
     pending: list[str] = []
     for verdict in judgement.verdicts:
+        if not verdict.problems and not verdict.pending:
+            continue  # the usual case; thousands of operations per body
         for problem in verdict.problems:
             report(f"{who}: {verdict.operation.key} {problem}. Fix: {fix}.", None)
         pending.extend(f"{who}: {verdict.operation.key}: {p}" for p in verdict.pending)
