@@ -1,7 +1,8 @@
 """Run the Pulumi program offline, the way `pulumi up` / `pulumi preview` would, under mocks.
 
 Config is assembled as the CLI does (Pulumi.yaml defaults, then Pulumi.<stack>.yaml, then any
-overrides), passed as namespaced strings, and `__main__.py` runs with the project directory as
+overrides), checked as the CLI checks it (keys declared without a default must be set, declared
+scalar types must fit), passed as namespaced strings, and `__main__.py` runs with the project directory as
 cwd and on `sys.path` inside a fresh Stack. Every `RegisterResource` is recorded in wire format
 (`harness.records.RecordedResource`), and the stack outputs are returned with a secret flag.
 
