@@ -16,10 +16,8 @@ from policies.apigw_guard.model.security import (
     SchemeKind,
     Unknown,
     classify_scheme,
-    contains_unknown,
     judge_body,
     judge_document,
-    unprotected,
 )
 
 POOL = "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_AbC123"
@@ -133,7 +131,7 @@ def test_mock_options_exemption_only_when_enabled():
     d = validate_document(
         doc3({"/p": {"options": {"x-amazon-apigateway-integration": {"type": "MOCK"}}}})
     )
-    assert unprotected(judge_document(d))
+    assert [v.operation.key for v in judge_document(d) if v.problems] == ["OPTIONS /p"]
     (v,) = judge_document(d, JudgeOptions(exempt_mock_options=True))
     assert v.exempt
     assert v.protected
@@ -177,11 +175,6 @@ def test_judge_body_states():
     assert "not valid JSON or YAML" in (judge_body("{").error or "")
     assert judge_body(42).error
     assert judge_body("[" * 100000).error  # deep nesting fails closed, no RecursionError
-
-
-def test_contains_unknown():
-    assert contains_unknown({"a": [1, {"b": UNKNOWN}]})
-    assert not contains_unknown({"a": [1, {"b": "x"}]})
 
 
 # -- judge_api_body: the pack's strict reading, REST and HTTP APIs ----------------------------

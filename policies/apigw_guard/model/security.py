@@ -11,7 +11,7 @@ https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-swagger
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Literal
@@ -455,10 +455,6 @@ _FLAVOURS: dict[ApiKind, tuple[Callable[[str, Any, JudgeOptions], Scheme], str]]
 }
 
 
-def unprotected(verdicts: Iterable[Verdict]) -> list[Verdict]:
-    return [v for v in verdicts if v.problems]
-
-
 @dataclass(frozen=True)
 class BodyJudgement:
     """The judgement of a whole OpenAPI body as a policy sees it (string, mapping or unknown).
@@ -470,17 +466,6 @@ class BodyJudgement:
     verdicts: tuple[Verdict, ...] = ()
     error: str | None = None
     pending: str | None = None
-
-
-def contains_unknown(value: Any) -> bool:
-    """Whether UNKNOWN appears anywhere inside plain lists and mappings."""
-    if value is UNKNOWN:
-        return True
-    if isinstance(value, dict):
-        return any(contains_unknown(v) for v in value.values())
-    if isinstance(value, list):
-        return any(contains_unknown(v) for v in value)
-    return False
 
 
 def _structure_unknown(doc: Any) -> bool:
