@@ -246,3 +246,18 @@ def test_http_api_body_with_cognito_jwt_and_scopes_is_protected():
     ).verdicts
     assert pending.pending
     assert not pending.problems
+
+
+@pytest.mark.parametrize("exempt", [False, True])
+def test_fast_path_gives_the_verdict_judge_operation_gives(exempt):
+    from policies.apigw_guard.model.document import iter_operations, security_schemes
+    from policies.apigw_guard.model.security import judge_operation
+
+    ok = {"security": [{"pool": ["api/read"]}], "x-amazon-apigateway-integration": {"type": "mock"}}
+    d = validate_document(doc3({"/p": {"get": ok, "options": ok, "post": {"security": [{}]}}}))
+    options = JudgeOptions(exempt_mock_options=exempt)
+    schemes = {n: classify_scheme(n, s, options) for n, s in security_schemes(d).items()}
+    slow = [judge_operation(op, schemes, options=options) for op in iter_operations(d)]
+    assert judge_document(d, options) == slow
+    assert slow[0].grants == (("pool", ("api/read",)),)
+    assert bool(slow[1].exempt) is exempt

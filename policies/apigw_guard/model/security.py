@@ -346,24 +346,6 @@ def judge_operation(
     if not security:
         return Verdict(op, problems=(f"has an empty security list (anyone may call it); {fix}",))
 
-    if len(security) == 1:
-        # Fast path for the usual shape, one alternative naming one sound Cognito scheme with
-        # scopes; same verdict as the general loop below, which handles everything else.
-        alternative = security[0]
-        if alternative.__class__ is dict and len(alternative) == 1:
-            ((scheme_name, scopes),) = alternative.items()
-            scheme = schemes.get(scheme_name)
-            if (
-                scheme is not None
-                and scheme.kind is SchemeKind.COGNITO
-                and not scheme.problem
-                and not scheme.pending
-                and scopes.__class__ is list
-                and scopes
-                and _scopes_state(scopes) == "ok"
-            ):
-                return Verdict(op, grants=((scheme_name, tuple(scopes)),))
-
     problems: list[str] = []
     pending: list[str] = []
     grants: list[tuple[str, tuple[str, ...]]] = []
@@ -441,11 +423,53 @@ def _judge_document(
     schemes = {
         name: classify(name, scheme, options) for name, scheme in security_schemes(doc).items()
     }
+    sound = {
+        name
+        for name, scheme in schemes.items()
+        if scheme.kind is SchemeKind.COGNITO and not scheme.problem and not scheme.pending
+    }
     root = doc.get("security") is not None
-    return [
-        judge_operation(op, schemes, root_security_present=root, options=options, wanted=wanted)
-        for op in iter_operations(doc)
-    ]
+    exempt_options = options.exempt_mock_options
+    verdicts: list[Verdict] = []
+    for op in iter_operations(doc):
+        # Fast path for the usual shape (bodies of thousands of operations): one alternative
+        # naming one sound scheme with non-blank scopes. judge_operation gives the same verdict;
+        # it handles everything else, and OPTIONS when the exemption may apply.
+        security = op.definition.get("security")
+        if (
+            security.__class__ is list
+            and len(security) == 1
+            and not (exempt_options and op.method == "OPTIONS")
+        ):
+            alternative = security[0]
+            if alternative.__class__ is dict and len(alternative) == 1:
+                ((name, scopes),) = alternative.items()
+                if (
+                    name in sound
+                    and scopes.__class__ is list
+                    and scopes
+                    and _scopes_state(scopes) == "ok"
+                ):
+                    verdicts.append(_granted(op, ((name, tuple(scopes)),)))
+                    continue
+        verdicts.append(
+            judge_operation(op, schemes, root_security_present=root, options=options, wanted=wanted)
+        )
+    return verdicts
+
+
+_new = object.__new__
+
+
+def _granted(op: Operation, grants: tuple[tuple[str, tuple[str, ...]], ...]) -> Verdict:
+    """`Verdict(op, grants=grants)`, built without the frozen dataclass's `__init__`.
+
+    That `__init__` sets each of five fields through `object.__setattr__`, and was a third of
+    the time of judging a large body; the object is the same (it compares equal).
+    """
+    verdict = _new(Verdict)
+    verdict.__dict__.update(operation=op, problems=(), pending=(), grants=grants, exempt=None)
+    return verdict
 
 
 ApiKind = Literal["rest", "http"]
