@@ -130,6 +130,14 @@ def test_parse_body_text_accepts_merge_keys_bom_and_returns_raw_values():
             {"openapi": "3.0.1", "paths": {"/a": {"X-Amazon-Apigateway-Any-Method": {}}}},
             "ANY /a is written",
         ),
+        (
+            {"openapi": "3.0.1", "paths": {"/a": {"put": {"x-amazon-apigateway-auth": {}}}}},
+            "PUT /a sets x-amazon-apigateway-auth",
+        ),
+        (
+            {"openapi": "3.0.1", "x-amazon-apigateway-auth": {"type": "NONE"}, "paths": {}},
+            "the document sets x-amazon-apigateway-auth ({'type': 'NONE'})",
+        ),
     ],
 )
 def test_audit_document_names_what_api_gateway_may_read_differently(doc, fragment):

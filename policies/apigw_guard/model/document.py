@@ -240,10 +240,13 @@ def audit_document(doc: Mapping[str, Any]) -> list[str]:
     Each is a reason to fail closed rather than judge: a document declaring both versions (the
     importer may take the other one, and with it the other section's security schemes), path
     items that are `$ref`s (resolved by the importer into operations this model never sees),
-    and operation keys that are not lower case (`GET:` is not an OpenAPI operation here, but
-    an importer that ignores case would create an unguarded method).
+    operation keys that are not lower case (`GET:` is not an OpenAPI operation here, but an
+    importer that ignores case would create an unguarded method), and `x-amazon-apigateway-auth`
+    (an authorization type, possibly NONE, set beside or instead of `security`).
     """
     faults: list[str] = []
+    if AUTH_EXTENSION in doc:
+        faults.append(_auth_extension_fault("the document", doc[AUTH_EXTENSION]))
     if "swagger" in doc and "openapi" in doc:
         faults.append(
             f"declares both swagger ({doc['swagger']!r}) and openapi ({doc['openapi']!r}), so "
@@ -261,7 +264,14 @@ def audit_document(doc: Mapping[str, Any]) -> list[str]:
                 f"path {path!r} is a $ref path item ({item['$ref']!r}), which API Gateway "
                 "resolves into operations this pack cannot see; define the operations inline"
             )
-        for key in item:
+        if AUTH_EXTENSION in item:
+            faults.append(_auth_extension_fault(f"path {path!r}", item[AUTH_EXTENSION]))
+        for key, definition in item.items():
+            if key in OPERATION_KEYS and isinstance(definition, dict):
+                if AUTH_EXTENSION in definition:
+                    where = f"{method_name(key)} {path}"
+                    faults.append(_auth_extension_fault(where, definition[AUTH_EXTENSION]))
+                continue
             lowered = key.lower() if isinstance(key, str) else None
             if key not in OPERATION_KEYS and lowered in OPERATION_KEYS:
                 faults.append(
@@ -270,6 +280,19 @@ def audit_document(doc: Mapping[str, Any]) -> list[str]:
                     "API Gateway may still create"
                 )
     return faults
+
+
+# Sets a method's authorization type directly ("NONE" for open access, or "AWS_IAM");
+# https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-swagger-extensions-auth.html
+AUTH_EXTENSION = "x-amazon-apigateway-auth"
+
+
+def _auth_extension_fault(where: str, value: Any) -> str:
+    return (
+        f"{where} sets {AUTH_EXTENSION} ({value!r}), which sets the authorization type "
+        "directly ('NONE' is open access) whatever security says, and this pack cannot tell "
+        "which wins; remove it"
+    )
 
 
 def _first_line(err: Exception) -> str:
