@@ -434,3 +434,16 @@ def test_unknown_issuer_in_http_api_body_defers(declared: PolicyPackProcess):
         ("advisory", False),
     ]
     assert "JWT issuer of scheme 'jwt'" in diags[1].message
+
+
+def test_native_cloudformation_stack_object_template_is_read(declared: PolicyPackProcess):
+    template = {"Resources": {"Open": {"Type": "AWS::ApiGateway::Method", "Properties": {}}}}
+    stack = resource("aws-native:cloudformation:Stack", "cfn", {"templateBody": template})
+    message = only(declared.analyze(stack), "apigateway-cloudformation-hidden-methods")
+    assert "Open (AWS::ApiGateway::Method)" in message
+    stack_set = resource(
+        "aws:cloudformation/stackSet:StackSet", "set", {"templateUrl": "https://s3/t.yaml"}
+    )
+    assert "templateUrl" in only(
+        declared.analyze(stack_set), "apigateway-cloudformation-hidden-methods"
+    )

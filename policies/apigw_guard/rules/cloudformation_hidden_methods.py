@@ -18,7 +18,13 @@ from ..model.security import UNKNOWN
 from ._common import defer, describe, props_of
 
 NAME = "apigateway-cloudformation-hidden-methods"
-TYPE = "aws:cloudformation/stack:Stack"
+# Resources that deploy a CloudFormation template; aws-native's templateBody may be an object.
+TYPES = (
+    "aws:cloudformation/stack:Stack",
+    "aws:cloudformation/stackSet:StackSet",
+    "aws-native:cloudformation:Stack",
+    "aws-native:cloudformation:StackSet",
+)
 # CloudFormation / SAM types that create API Gateway methods or routes.
 API_TYPES = frozenset(
     {
@@ -79,7 +85,7 @@ def hidden_api_resources(template: dict[str, Any]) -> list[str]:
 
 
 def validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
-    if args.resource_type != TYPE:
+    if args.resource_type not in TYPES:
         return
     props = props_of(args.props)
     who = describe(args.resource_type, args.name)
@@ -90,8 +96,8 @@ def validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
         "Fix: declare the API with Pulumi resources (aws.apigateway / aws.apigatewayv2) so this "
         "pack can enforce Cognito authorization on each method"
     )
-    if isinstance(body, str):
-        template = parse_template(body)
+    if isinstance(body, (str, dict)):
+        template = parse_template(body) if isinstance(body, str) else body
         if template is None:
             report(
                 f"{who}: templateBody cannot be read, so it may hide API Gateway methods. {fix}.",
@@ -105,7 +111,7 @@ def validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
                 f"this pack cannot check: {', '.join(hidden)}. {fix}.",
                 None,
             )
-    elif isinstance(props.get("templateUrl"), str):
+    elif isinstance(props.get("templateUrl"), str) or props.get("templateUrl") is UNKNOWN:
         report(
             f"{who}: the template comes from templateUrl {props['templateUrl']!r}, which this pack "
             f"cannot read; it may create API Gateway methods without authorization. {fix}.",
