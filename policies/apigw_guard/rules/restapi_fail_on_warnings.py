@@ -18,6 +18,9 @@ TYPES = (
     "aws:apigateway/restApi:RestApi",
     "aws:apigateway/restApiPut:RestApiPut",
     "aws-native:apigateway:RestApi",
+    # HTTP API imports drop what they cannot apply in the same way.
+    "aws:apigatewayv2/api:Api",
+    "aws-native:apigatewayv2:Api",
 )
 
 
@@ -44,5 +47,5 @@ policy = ResourceValidationPolicy(
     validate=validate,
     enforcement_level=EnforcementLevel.ADVISORY,
     severity=Severity.MEDIUM,
-    remediation_steps="Set `fail_on_warnings=True` on the RestApi or RestApiPut.",
+    remediation_steps="Set `fail_on_warnings=True` on the RestApi, RestApiPut or HTTP API.",
 )
