@@ -427,7 +427,7 @@ def test_unknown_issuer_in_http_api_body_defers(declared: PolicyPackProcess):
             }
         },
     }
-    api = resource("aws-native:apigatewayv2:Api", "http", {"body": body})
+    api = resource("aws-native:apigatewayv2:Api", "http", {"body": body, "failOnWarnings": True})
     diags = declared.analyze(api)
     assert [(d.enforcement_level, "POST /pets" in d.message) for d in diags] == [
         ("mandatory", True),
