@@ -24,8 +24,9 @@ PROJECT_DIR = Path(__file__).resolve().parent
 # --- validation: raises ConfigError / SpecError / ScopeMappingError before any resource ---
 config = parse_config(read_raw_config(pulumi.Config(PROJECT).get))
 spec_path = Path(config.spec_path)
-spec = load_spec_file(spec_path if spec_path.is_absolute() else PROJECT_DIR / spec_path)
-plan = plan_api(spec, config.operation_scope_mapping, config.scope_names)
+spec_file = spec_path if spec_path.is_absolute() else PROJECT_DIR / spec_path
+spec = load_spec_file(spec_file)
+plan = plan_api(spec, config.operation_scope_mapping, config.scope_names, source=str(spec_file))
 for dropped in plan.dropped_operations:
     pulumi.log.info(f"{dropped}: CORS preflight dropped (server-to-server callers never send one)")
 

@@ -22,6 +22,8 @@ from typing import Any
 
 from policies.apigw_guard.model.document import (
     OPERATION_KEYS,
+    SpecError,
+    audit_document,
     iter_operations,
     method_name,
     spec_version,
@@ -31,7 +33,7 @@ from policies.apigw_guard.model.scopes import (
     resolve_operation_scopes,
     scope_identifier,
 )
-from policies.apigw_guard.model.security import COGNITO_AUTHORIZER_TYPE, judge_document
+from policies.apigw_guard.model.security import COGNITO_AUTHORIZER_TYPE, judge_api_body
 
 COGNITO_SCHEME_NAME = "cognito-m2m"
 PREFLIGHT_KEY = "options"
@@ -140,10 +142,16 @@ def serialize_body(doc: Mapping[str, Any]) -> str:
 
 
 def check_protected(doc: Mapping[str, Any]) -> None:
-    """Judge `doc` with the policy pack's own rules; raise if any operation is unguarded."""
-    faults = [
+    """Judge the exact body text with the policy pack's own body judgement; raise if it fails.
+
+    The same function the pack's mandatory body policy runs, so a body the program builds is
+    never one the pack would block.
+    """
+    judgement = judge_api_body(serialize_body(doc), source="the built API body")
+    faults = [f for f in (judgement.error, judgement.pending) if f]
+    faults += [
         f"{v.operation.key}: {'; '.join(v.problems or v.pending)}"
-        for v in judge_document(doc)
+        for v in judgement.verdicts
         if not v.protected
     ]
     if faults:
@@ -191,12 +199,19 @@ def plan_api(
     doc: Mapping[str, Any],
     mapping: Mapping[str, Sequence[str]],
     defined_scopes: Sequence[str],
+    source: str = "OpenAPI document",
 ) -> ApiPlan:
     """Prepare `doc`, give every operation its scopes and prove the result is fully guarded.
 
-    Raises `ScopeMappingError` for a mapping that names unknown operations or scopes, and
+    Raises `SpecError` for a document API Gateway may read differently from the policy pack
+    (`$ref` path items, `x-amazon-apigateway-auth`, upper-case operation keys, both version
+    markers), `ScopeMappingError` for a mapping that names unknown operations or scopes, and
     `UnprotectedBodyError` if the pack's own judgement finds an unguarded operation.
     """
+    ambiguous = audit_document(doc)
+    if ambiguous:
+        # The policy pack fails such a document closed, so the program refuses it up front.
+        raise SpecError(f"{source}: " + "; ".join(ambiguous))
     prepared = prepare_document(doc)
     resolved = resolve_operation_scopes(
         iter_operations(prepared.document), mapping, defined_scopes, DEFAULT_SCOPES

@@ -167,6 +167,24 @@ def test_records_would_show_a_resource_registered_before_an_error(tmp_path: Path
         pytest.param(BROKEN, r"not valid JSON or YAML", id="unparseable"),
         pytest.param(NOT_OPENAPI, r"not an OpenAPI 2\.0 or 3\.x document", id="not-openapi"),
         pytest.param("[1, 2]", r"expected an OpenAPI document", id="not-a-mapping"),
+        # Documents API Gateway may read differently from the policy pack: refused up front,
+        # since the pack would fail the body closed anyway.
+        pytest.param(
+            "openapi: 3.0.1\npaths:\n  /pets:\n    $ref: '#/components/pathItems/pets'\n",
+            r"spec\.yaml: path '/pets' is a \$ref path item",
+            id="ref-path-item",
+        ),
+        pytest.param(
+            "openapi: 3.0.1\npaths:\n  /pets:\n    get:\n      x-amazon-apigateway-auth:\n"
+            "        type: NONE\n",
+            r"spec\.yaml: GET /pets sets x-amazon-apigateway-auth",
+            id="auth-extension",
+        ),
+        pytest.param(
+            "openapi: 3.0.1\npaths:\n  /pets:\n    GET: {}\n",
+            r"spec\.yaml: GET /pets is written 'GET'; operation keys must be lower case",
+            id="upper-case-verb",
+        ),
     ],
 )
 def test_rejects_a_spec_that_is_not_openapi(tmp_path: Path, text: str, message: str) -> None:
