@@ -2,9 +2,10 @@
 
 Config is assembled as the CLI does (Pulumi.yaml defaults, then Pulumi.<stack>.yaml, then any
 overrides), checked as the CLI checks it (keys declared without a default must be set, declared
-scalar types must fit), passed as namespaced strings, and `__main__.py` runs with the project directory as
-cwd and on `sys.path` inside a fresh Stack. Every `RegisterResource` is recorded in wire format
-(`harness.records.RecordedResource`), and the stack outputs are returned with a secret flag.
+scalar types must fit), passed as namespaced strings, and `__main__.py` runs with the project
+directory as cwd and on `sys.path` inside a fresh Stack. Every `RegisterResource` is recorded in
+wire format (`harness.records.RecordedResource`), and the stack outputs are returned with a
+secret flag.
 
 Each run executes in a brand-new `contextvars.Context` with its own event loop, so the Pulumi
 runtime's global settings (monitor, stack, root resource, config) never leak between runs.

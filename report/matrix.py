@@ -12,9 +12,16 @@ from typing import Any
 
 from harness.program_run import inputs_of
 from harness.records import RecordedResource
-from policies.apigw_guard.model.security import UNKNOWN, JudgeOptions, judge_body
+from policies.apigw_guard.model.security import UNKNOWN, ApiKind, JudgeOptions, judge_api_body
+from policies.apigw_guard.rules import httpapi_body_route_security as http_body_rule
+from policies.apigw_guard.rules import restapi_body_operation_security as rest_body_rule
 
-BODY_TYPES = ("aws:apigateway/restApi:RestApi", "aws:apigateway/restApiPut:RestApiPut")
+# The resource types whose OpenAPI bodies the pack judges, taken from the pack itself so the
+# report and the verdicts always cover the same resources.
+BODY_KINDS: dict[str, ApiKind] = {
+    **dict.fromkeys(rest_body_rule.BODY_TYPES, "rest"),
+    **dict.fromkeys(http_body_rule.TYPES, "http"),
+}
 METHOD_TYPE = "aws:apigateway/method:Method"
 PATH_RESOURCE_TYPE = "aws:apigateway/resource:Resource"
 CLIENT_TYPE = "aws:cognito/userPoolClient:UserPoolClient"
@@ -93,7 +100,7 @@ def build_matrix(resources: Iterable[Resource], options: JudgeOptions | None = N
     by_urn = {r.urn: r for r in resources}
     rows: list[Row] = []
     for resource in resources:
-        if resource.type in BODY_TYPES and "body" in resource.inputs:
+        if resource.type in BODY_KINDS and "body" in resource.inputs:
             rows.extend(_body_rows(resource, consumers, options))
         elif resource.type == METHOD_TYPE:
             rows.append(_method_row(resource, by_urn, consumers))
@@ -116,7 +123,9 @@ def _strings(value: Any) -> tuple[str, ...]:
 def _body_rows(
     resource: Resource, consumers: Sequence[Consumer], options: JudgeOptions | None
 ) -> list[Row]:
-    judgement = judge_body(resource.inputs["body"], options, source=f"{resource.name} body")
+    judgement = judge_api_body(
+        resource.inputs["body"], options, f"{resource.name} body", BODY_KINDS[resource.type]
+    )
     if judgement.pending:
         return [Row(resource.name, "*", "*", "pending", detail=judgement.pending)]
     if judgement.error:
@@ -180,7 +189,7 @@ def _path_of(method: Resource, by_urn: Mapping[str, Resource]) -> str:
         current, key = parent, "parentId"
     if not parts:
         via_root = any(
-            by_urn[u].type in BODY_TYPES
+            by_urn[u].type in BODY_KINDS
             for u in method.property_dependencies.get("resourceId", ())
             if u in by_urn
         )
