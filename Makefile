@@ -47,7 +47,7 @@ lock: venv
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
 
-# --- Client and integration tests (docs/operations.md) ----------------------------------------
+# --- Client and integration tests (README: Calling the API) ----------------------------------------
 # Call one operation of the deployed stack as a consumer, e.g.
 #   make call CONSUMER=orders OP='POST /pets' DATA='{"type": "dog", "price": 249.99}'
 # Reads `pulumi stack output --json --show-secrets` of $(STACK), or M2M_* variables if set.

@@ -1,6 +1,6 @@
 """Where the client finds the deployed stack: Pulumi stack outputs, a JSON file, or env vars.
 
-The program's contract (see docs/operations.md) exports ``invoke_url``,
+The program's contract (see the README) exports ``invoke_url``,
 ``token_endpoint_url``, ``scope_identifiers``, ``client_ids`` and ``client_secrets``; this
 module turns them into plain values and names the missing or wrong one when they do not fit.
 """

@@ -1,6 +1,6 @@
 """OAuth 2.0 client-credentials token client for the stack's Cognito token endpoint.
 
-Cognito bills machine-to-machine tokens per request (see docs/operations.md), so the
+Cognito bills machine-to-machine use per app client and per 1,000 token requests, so the
 client caches a token until shortly before it expires and makes one request for all
 threads that ask at the same time. Transient failures (429, 5xx, connection errors) are
 retried a bounded number of times with exponential backoff; OAuth errors are not
