@@ -12,7 +12,12 @@ from typing import Any
 
 from harness.program_run import inputs_of
 from harness.records import RecordedResource
-from policies.apigw_guard.model.security import UNKNOWN, ApiKind, JudgeOptions, judge_api_body
+from policies.apigw_guard.model.security import (
+    UNKNOWN,
+    ApiKind,
+    JudgeOptions,
+    judge_api_body,
+)
 from policies.apigw_guard.rules import httpapi_body_route_security as http_body_rule
 from policies.apigw_guard.rules import restapi_body_operation_security as rest_body_rule
 
@@ -51,6 +56,8 @@ class Consumer:
     name: str
     scopes: tuple[str, ...]
     flows: tuple[str, ...]
+    # False during preview, when the scopes come from a resource server that does not exist yet.
+    scopes_known: bool = True
 
 
 @dataclass(frozen=True)
@@ -109,10 +116,13 @@ def build_matrix(resources: Iterable[Resource], options: JudgeOptions | None = N
 
 def _consumer(resource: Resource) -> Consumer:
     name = resource.inputs.get("name")
+    scopes = resource.inputs.get("allowedOauthScopes")
     return Consumer(
         name=name if isinstance(name, str) else resource.name,
-        scopes=_strings(resource.inputs.get("allowedOauthScopes")),
+        scopes=_strings(scopes),
         flows=_strings(resource.inputs.get("allowedOauthFlows")),
+        scopes_known=scopes is not UNKNOWN
+        and not (isinstance(scopes, list) and any(v is UNKNOWN for v in scopes)),
     )
 
 

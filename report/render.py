@@ -32,15 +32,15 @@ def _matrix_rows(report: Report) -> list[list[str]]:
 def _consumer_rows(report: Report) -> list[list[str]]:
     m = report.matrix
     rows = []
+    undecided = any(r.status == "pending" for r in m.rows)
     for c in m.consumers:
         ops = m.operations_for(c.name)
-        rows.append(
-            [
-                c.name,
-                ", ".join(m.short_scope(s) for s in c.scopes) or "-",
-                ", ".join(ops) if ops else "NOTHING (holds no granting scope)",
-            ]
-        )
+        if not c.scopes_known or (undecided and not ops):
+            reach = "(decided at update)"
+        else:
+            reach = ", ".join(ops) if ops else "NOTHING (holds no granting scope)"
+        scopes = ", ".join(m.short_scope(s) for s in c.scopes) or "-"
+        rows.append([c.name, scopes if c.scopes_known else "(unknown until update)", reach])
     return rows
 
 
@@ -143,6 +143,7 @@ def report_to_dict(report: Report) -> dict[str, Any]:
                 "name": c.name,
                 "scopes": list(c.scopes),
                 "flows": list(c.flows),
+                "scopes_known": c.scopes_known,
                 "operations": list(m.operations_for(c.name)),
             }
             for c in m.consumers

@@ -130,6 +130,19 @@ def test_preview_defers_the_body_check_without_failing(capsys):
     assert [o["status"] for o in data["operations"]] == ["pending"]
     advisories = [v for v in data["verdicts"] if v["enforcement_level"] == "advisory"]
     assert any("checked (and enforced) at update" in v["message"] for v in advisories)
+    # Unknown scopes are not "no access": the consumers' reach is left to the update.
+    assert {c["name"]: c["scopes_known"] for c in data["consumers"]} == {
+        "analytics": False,
+        "orders": False,
+    }
+
+
+def test_preview_table_does_not_claim_consumers_can_call_nothing(capsys):
+    assert main(["--stack", "dev", "--preview"]) == 0
+    out = capsys.readouterr().out
+    orders = next(line for line in out.splitlines() if line.startswith("orders"))
+    assert "(decided at update)" in orders
+    assert "NOTHING" not in out
 
 
 @pytest.fixture
