@@ -78,7 +78,7 @@ class Matrix:
     rows: tuple[Row, ...]
     consumers: tuple[Consumer, ...]
     # Resource-server identifiers, so full scope strings can be shown by their short names.
-    identifiers: tuple[str, ...] = field(default=())
+    identifiers: tuple[str, ...] = ()
 
     def operations_for(self, consumer: str) -> tuple[str, ...]:
         return tuple(f"{r.method} {r.path}" for r in self.rows if consumer in r.consumers)
