@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pulumi
 
+from apigw_guard.model.document import load_spec_file
 from components.account_logging import ApiGatewayCloudWatchRole
 from components.identity import M2MIdentity, M2MIdentityArgs
 from components.openapi_body import plan_api
 from components.secured_api import SecuredRestApi, SecuredRestApiArgs
 from components.stack_config import PROJECT, parse_config, read_raw_config
-from policies.apigw_guard.model.document import load_spec_file
 
 PROJECT_DIR = Path(__file__).resolve().parent
 

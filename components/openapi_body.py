@@ -20,7 +20,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from policies.apigw_guard.model.document import (
+from apigw_guard.model.document import (
     OPERATION_KEYS,
     SpecError,
     audit_document,
@@ -28,12 +28,12 @@ from policies.apigw_guard.model.document import (
     method_name,
     spec_version,
 )
-from policies.apigw_guard.model.scopes import (
+from apigw_guard.model.scopes import (
     DEFAULT_SCOPES,
     resolve_operation_scopes,
     scope_identifier,
 )
-from policies.apigw_guard.model.security import COGNITO_AUTHORIZER_TYPE, judge_api_body
+from apigw_guard.model.security import COGNITO_AUTHORIZER_TYPE, judge_api_body
 
 COGNITO_SCHEME_NAME = "cognito-m2m"
 PREFLIGHT_KEY = "options"

@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from policies.apigw_guard.model.scopes import scope_identifier
+from apigw_guard.model.scopes import scope_identifier
 
 # Environment variables that describe one consumer without the Pulumi CLI (e.g. in a job
 # that only has the values, not the state backend).

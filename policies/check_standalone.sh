@@ -3,7 +3,7 @@
 # alone to a temp dir, build a fresh venv from its own requirements.txt, start it the way the
 # CLI does, and assert that an open API Gateway method is blocked with a mandatory violation.
 # Usage: policies/check_standalone.sh  (PYTHON=python3.11 to pick the interpreter; the check's
-# client side runs with the repo venv, .venv, and its harness/analyzer.py).
+# client side runs with the repo venv, .venv, and its offline_engine/policy_pack.py).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(dirname "$here")"
@@ -13,7 +13,7 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
 mkdir "$work/pack"
-tar -C "$here" --exclude='__pycache__' --exclude='.venv' --exclude='*.pyc' -cf - . | tar -C "$work/pack" -xf -
+tar -C "$here" --exclude='__pycache__' --exclude='.venv' --exclude='*.pyc' --exclude='*.egg-info' -cf - . | tar -C "$work/pack" -xf -
 "$python" -m venv "$work/venv"
 "$work/venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$work/pack/requirements.txt"
 
@@ -21,8 +21,8 @@ cd "$repo"
 PYTHONPATH="$repo" "$client" - "$work/pack" "$work/venv/bin/python" <<'PY'
 import sys
 
-from harness.analyzer import PolicyPackProcess
-from harness.wire import resource
+from offline_engine.policy_pack import PolicyPackProcess
+from offline_engine.wire import resource
 
 pack_dir, pack_python = sys.argv[1], sys.argv[2]
 open_method = resource(

@@ -11,9 +11,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from apigw_guard.model.document import SpecError
+from apigw_guard.model.scopes import ScopeMappingError
 from components.stack_config import ConfigError
-from policies.apigw_guard.model.document import SpecError
-from policies.apigw_guard.model.scopes import ScopeMappingError
 
 from .render import FORMATS, render
 from .run import PROJECT_DIR, StackNotFoundError, build_report

@@ -10,16 +10,16 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from harness.program_run import inputs_of
-from harness.records import RecordedResource
-from policies.apigw_guard.model.security import (
+from apigw_guard.model.security import (
     UNKNOWN,
     ApiKind,
     JudgeOptions,
     judge_api_body,
 )
-from policies.apigw_guard.rules import httpapi_body_route_security as http_body_rule
-from policies.apigw_guard.rules import restapi_body_operation_security as rest_body_rule
+from apigw_guard.rules import httpapi_body_route_security as http_body_rule
+from apigw_guard.rules import restapi_body_operation_security as rest_body_rule
+from offline_engine.program import inputs_of
+from offline_engine.records import RecordedResource
 
 # The resource types whose OpenAPI bodies the pack judges, taken from the pack itself so the
 # report and the verdicts always cover the same resources.

@@ -9,7 +9,7 @@ policy's schema, defaults applied in code): `exemptCorsPreflightMock` (default f
 
 from __future__ import annotations
 
-from pulumi_policy import EnforcementLevel, Policy
+from pulumi_policy import EnforcementLevel, Policy, PolicyPack
 
 from .rules import (
     cloudformation_hidden_methods,
@@ -47,3 +47,8 @@ POLICIES: list[Policy] = [
 GUARANTEE: frozenset[str] = frozenset(
     p.name for p in POLICIES if p.enforcement_level is EnforcementLevel.MANDATORY
 )
+
+
+def serve() -> None:
+    """Start the pack's Analyzer server and block; what the CLI runs in this folder."""
+    PolicyPack(name=PACK_NAME, policies=POLICIES, enforcement_level=DEFAULT_ENFORCEMENT_LEVEL)

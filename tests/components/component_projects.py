@@ -5,8 +5,8 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-from harness.mocks import RecordingMonitor
-from harness.program_run import CapturedStack, run_program
+from offline_engine.mocks import RecordingMonitor
+from offline_engine.program import CapturedStack, run_program
 
 
 def run_component_program(

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from components.identity import TYPE_TOKEN, scope_identifier_map
-from harness.program_run import (
+from offline_engine.program import (
     CapturedStack,
     contains_secret,
     inputs_of,

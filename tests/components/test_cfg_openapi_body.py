@@ -9,6 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from apigw_guard.model.document import OPERATION_KEYS, iter_operations, method_name
+from apigw_guard.model.scopes import ScopeMappingError
+from apigw_guard.model.security import judge_document
 from components.openapi_body import (
     COGNITO_SCHEME_NAME,
     UnprotectedBodyError,
@@ -18,9 +21,6 @@ from components.openapi_body import (
     protect_document,
     serialize_body,
 )
-from policies.apigw_guard.model.document import OPERATION_KEYS, iter_operations, method_name
-from policies.apigw_guard.model.scopes import ScopeMappingError
-from policies.apigw_guard.model.security import judge_document
 
 ARN = "arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_abc"
 IDENTIFIER = "https://api.example.com/v1"

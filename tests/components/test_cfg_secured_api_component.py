@@ -6,10 +6,10 @@ import json
 
 import pytest
 
+from apigw_guard.model.document import iter_operations
+from apigw_guard.model.security import judge_document
 from components.secured_api import TYPE_TOKEN
-from harness.program_run import CapturedStack, inputs_of
-from policies.apigw_guard.model.document import iter_operations
-from policies.apigw_guard.model.security import judge_document
+from offline_engine.program import CapturedStack, inputs_of
 from tests.components.component_projects import run_component_program
 
 ARN = "arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_unit"

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from policies.apigw_guard.model.document import Operation
-from policies.apigw_guard.model.scopes import (
+from apigw_guard.model.document import Operation
+from apigw_guard.model.scopes import (
     DEFAULT_SCOPES,
     DefaultScopes,
     ScopeMappingError,

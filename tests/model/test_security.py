@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from policies.apigw_guard.model.document import validate_document
-from policies.apigw_guard.model.security import (
+from apigw_guard.model.document import validate_document
+from apigw_guard.model.security import (
     COGNITO_BUILTIN_SCOPES,
     UNKNOWN,
     JudgeOptions,
@@ -191,14 +191,14 @@ def jwt_scheme(issuer: Any = "https://cognito-idp.us-east-1.amazonaws.com/us-eas
 
 
 def test_judge_api_body_agrees_with_judge_body_on_an_ordinary_body():
-    from policies.apigw_guard.model.security import judge_api_body
+    from apigw_guard.model.security import judge_api_body
 
     body = json.dumps(doc3({"/p": {"get": {"security": [{"pool": ["s"]}]}, "post": {}}}))
     assert judge_api_body(body) == judge_body(body)
 
 
 def test_judge_api_body_fails_closed_where_judge_body_would_guess():
-    from policies.apigw_guard.model.security import judge_api_body
+    from apigw_guard.model.security import judge_api_body
 
     body = json.dumps(doc3({"/p": {"get": {"security": [{"pool": ["s"]}]}}}, swagger="2.0"))
     assert judge_body(body).error is None
@@ -226,7 +226,7 @@ def test_judge_api_body_fails_closed_where_judge_body_would_guess():
     ],
 )
 def test_http_api_bodies_need_a_cognito_jwt_authorizer(scheme, options, fragment):
-    from policies.apigw_guard.model.security import judge_api_body
+    from apigw_guard.model.security import judge_api_body
 
     body = doc3({"/p": {"get": {"security": [{"s": ["api/read"]}]}}}, {"s": scheme})
     (v,) = judge_api_body(body, options, api="http").verdicts
@@ -234,7 +234,7 @@ def test_http_api_bodies_need_a_cognito_jwt_authorizer(scheme, options, fragment
 
 
 def test_http_api_body_with_cognito_jwt_and_scopes_is_protected():
-    from policies.apigw_guard.model.security import judge_api_body
+    from apigw_guard.model.security import judge_api_body
 
     body = doc3({"/p": {"get": {"security": [{"s": ["api/read"]}]}}}, {"s": jwt_scheme()})
     allowed = JudgeOptions(allowed_pool_arns=[POOL])
@@ -250,8 +250,8 @@ def test_http_api_body_with_cognito_jwt_and_scopes_is_protected():
 
 @pytest.mark.parametrize("exempt", [False, True])
 def test_fast_path_gives_the_verdict_judge_operation_gives(exempt):
-    from policies.apigw_guard.model.document import iter_operations, security_schemes
-    from policies.apigw_guard.model.security import judge_operation
+    from apigw_guard.model.document import iter_operations, security_schemes
+    from apigw_guard.model.security import judge_operation
 
     ok = {"security": [{"pool": ["api/read"]}], "x-amazon-apigateway-integration": {"type": "mock"}}
     d = validate_document(doc3({"/p": {"get": ok, "options": ok, "post": {"security": [{}]}}}))

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from harness.analyzer import PolicyPackProcess
-from harness.wire import Fixture, load_corpus
+from offline_engine.policy_pack import PolicyPackProcess
+from offline_engine.wire import Fixture, load_corpus
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 BYPASSES = load_corpus(FIXTURES / "bypasses.yaml")

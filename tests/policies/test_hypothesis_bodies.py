@@ -14,9 +14,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from harness.analyzer import PolicyPackProcess
-from harness.wire import resource
-from policies.apigw_guard.model.security import judge_api_body, judge_body
+from apigw_guard.model.security import judge_api_body, judge_body
+from offline_engine.policy_pack import PolicyPackProcess
+from offline_engine.wire import resource
 
 VERBS = [
     "get",

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from pulumi.runtime.proto import analyzer_pb2
 
-from harness.analyzer import PolicyPackProcess
-from harness.records import RecordedResource
-from harness.wire import UNKNOWN, Secret, make_urn, resource
+from offline_engine.policy_pack import PolicyPackProcess
+from offline_engine.records import RecordedResource
+from offline_engine.wire import UNKNOWN, Secret, make_urn, resource
 
 POOL = "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_AbC123"
 GUARANTEE = {

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from harness.program_run import CapturedStack, inputs_of, run_program
+from offline_engine.program import CapturedStack, inputs_of, run_program
 
 COMPONENT_TYPES = {
     "secured-m2m-api:identity:M2MIdentity",

@@ -9,16 +9,16 @@ from typing import Any
 
 import pytest
 
+from apigw_guard.model.document import SpecError
+from apigw_guard.model.scopes import ScopeMappingError
 from components.openapi_body import UnprotectedBodyError
 from components.stack_config import ConfigError
-from harness.program_run import (
+from offline_engine.program import (
     MissingStackConfigError,
     StackConfigTypeError,
     new_monitor,
     run_program,
 )
-from policies.apigw_guard.model.document import SpecError
-from policies.apigw_guard.model.scopes import ScopeMappingError
 
 ROOT = Path(__file__).resolve().parents[2]
 NOT_OPENAPI = "title: just some yaml\npaths: {}\n"
@@ -205,7 +205,7 @@ def test_unprotected_body_error_is_distinct_from_config_errors() -> None:
 _FAILING_API = """
 import sys
 from components import secured_api
-from harness.program_run import run_program
+from offline_engine.program import run_program
 
 def fail(self, *args, **kwargs):
     raise RuntimeError("SecuredRestApi failed on purpose")

@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from components.stack_config import KNOWN_KEYS, PROJECT, StackConfig, parse_config
-from harness.program_run import (
+from offline_engine.program import (
     MissingStackConfigError,
     StackConfigTypeError,
     inputs_of,

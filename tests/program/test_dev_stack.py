@@ -6,16 +6,16 @@ import hashlib
 import json
 import re
 
+from apigw_guard.model.document import iter_operations
+from apigw_guard.model.security import SchemeKind, classify_scheme, judge_document
 from components.deployment_trigger import deployment_trigger
-from harness.program_run import (
+from offline_engine.program import (
     CapturedStack,
     contains_secret,
     inputs_of,
     outputs_of,
     plain_occurrences,
 )
-from policies.apigw_guard.model.document import iter_operations
-from policies.apigw_guard.model.security import SchemeKind, classify_scheme, judge_document
 
 from .conftest import COMPONENT_TYPES, body_of, trigger_of
 

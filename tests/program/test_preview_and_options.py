@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from harness.program_run import CapturedStack, inputs_of, run_program
-from policies.apigw_guard.model.document import iter_operations
-from policies.apigw_guard.model.security import UNKNOWN
+from apigw_guard.model.document import iter_operations
+from apigw_guard.model.security import UNKNOWN
+from offline_engine.program import CapturedStack, inputs_of, run_program
 
 from .conftest import body_of
 

@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from components.deployment_trigger import deployment_trigger
-from harness.program_run import CapturedStack, inputs_of, run_program
+from offline_engine.program import CapturedStack, inputs_of, run_program
 
 from .conftest import trigger_of
 

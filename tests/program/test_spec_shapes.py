@@ -7,10 +7,10 @@ import time
 from pathlib import Path
 from typing import Any
 
+from apigw_guard.model.document import iter_operations
+from apigw_guard.model.security import judge_document
 from bench.program_build import generate_spec
-from harness.program_run import CapturedStack, run_program
-from policies.apigw_guard.model.document import iter_operations
-from policies.apigw_guard.model.security import judge_document
+from offline_engine.program import CapturedStack, run_program
 
 from .conftest import body_of
 

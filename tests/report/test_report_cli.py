@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from policies.apigw_guard.model.document import iter_operations, load_spec_file
+from apigw_guard.model.document import iter_operations, load_spec_file
 from report.__main__ import main
 from report.render import render, report_to_dict
 from report.run import build_report

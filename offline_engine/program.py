@@ -4,7 +4,7 @@ Config is assembled as the CLI does (Pulumi.yaml defaults, then Pulumi.<stack>.y
 overrides), checked as the CLI checks it (keys declared without a default must be set, declared
 scalar types must fit), passed as namespaced strings, and `__main__.py` runs with the project
 directory as cwd and on `sys.path` inside a fresh Stack. Every `RegisterResource` is recorded in
-wire format (`harness.records.RecordedResource`), and the stack outputs are returned with a
+wire format (`offline_engine.records.RecordedResource`), and the stack outputs are returned with a
 secret flag.
 
 Each run executes in a brand-new `contextvars.Context` with its own event loop, so the Pulumi
@@ -36,10 +36,16 @@ from pulumi.runtime import settings as pulumi_settings
 from pulumi.runtime.mocks import MockEngine, MockSettings
 from pulumi.runtime.stack import run_in_stack
 
+from apigw_guard.model.security import UNKNOWN
 from components.stack_config import ConfigError
-from harness.mocks import SECRET_SIG, SPECIAL_SIG_KEY, UNKNOWN_WIRE, AwsMocks, RecordingMonitor
-from harness.records import RecordedResource
-from policies.apigw_guard.model.security import UNKNOWN
+from offline_engine.mocks import (
+    SECRET_SIG,
+    SPECIAL_SIG_KEY,
+    UNKNOWN_WIRE,
+    AwsMocks,
+    RecordingMonitor,
+)
+from offline_engine.records import RecordedResource
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_REGION = "us-east-1"
@@ -53,7 +59,7 @@ class MissingStackConfigError(ConfigError):
     """A project key declared without `default` or `value` that the stack does not set.
 
     The CLI refuses such a stack before the program starts, with this same message
-    (`mergeConfig` in pulumi's sdk/go/common/workspace/config.go), so the harness does too:
+    (`mergeConfig` in pulumi's sdk/go/common/workspace/config.go), so this runner does too:
     a Pulumi.yaml that works under mocks but not under `pulumi up` would be a false pass.
     """
 

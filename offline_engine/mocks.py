@@ -16,8 +16,8 @@ from pulumi.runtime.mocks import MockCallArgs, MockMonitor, MockResourceArgs, Mo
 from pulumi.runtime.proto import resource_pb2
 from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
 
-from harness.records import RecordedResource
-from policies.apigw_guard.model.scopes import scope_identifier
+from apigw_guard.model.scopes import scope_identifier
+from offline_engine.records import RecordedResource
 
 ACCOUNT_ID = "123456789012"
 STACK_TYPE = "pulumi:pulumi:Stack"
