@@ -24,8 +24,10 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.program_build import generate_spec  # noqa: E402
-from offline_engine.policy_pack import PolicyPackProcess  # noqa: E402
-from offline_engine.program import run_program  # noqa: E402
+from offline_engine import (  # noqa: E402
+    PolicyPackProcess,
+    run_program,
+)
 
 
 def _scratch_stack(spec_path: Path, project: Path) -> None:

@@ -5,3 +5,55 @@ prove. `program.run_program` records every resource in the engine's wire format;
 `policy_pack.PolicyPackProcess` starts the pack as the CLI does and calls its Analyzer service;
 `wire` is the one place values are encoded and decoded (unknowns, secrets).
 """
+
+from .mocks import RecordingMonitor
+from .policy_pack import Diagnostic, PackStartError, PolicyPackProcess
+from .program import (
+    CapturedStack,
+    MissingStackConfigError,
+    StackConfigTypeError,
+    StackOutput,
+    load_stack_config,
+    new_monitor,
+    run_program,
+)
+from .records import RecordedResource
+from .wire import (
+    UNKNOWN,
+    Secret,
+    Unknown,
+    contains_secret,
+    decode,
+    inputs_of,
+    make_urn,
+    outputs_of,
+    plain_occurrences,
+    resource,
+    to_struct,
+)
+
+__all__ = [
+    "UNKNOWN",
+    "CapturedStack",
+    "Diagnostic",
+    "MissingStackConfigError",
+    "PackStartError",
+    "PolicyPackProcess",
+    "RecordedResource",
+    "RecordingMonitor",
+    "Secret",
+    "StackConfigTypeError",
+    "StackOutput",
+    "Unknown",
+    "contains_secret",
+    "decode",
+    "inputs_of",
+    "load_stack_config",
+    "make_urn",
+    "new_monitor",
+    "outputs_of",
+    "plain_occurrences",
+    "resource",
+    "run_program",
+    "to_struct",
+]

@@ -16,14 +16,11 @@ from pulumi.runtime.mocks import MockCallArgs, MockMonitor, MockResourceArgs, Mo
 from pulumi.runtime.proto import resource_pb2
 from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
 
-from apigw_guard.model.scopes import scope_identifier
-from offline_engine.records import RecordedResource
+from .records import RecordedResource
+from .wire import SECRET_SIG, SIG_KEY
 
 ACCOUNT_ID = "123456789012"
 STACK_TYPE = "pulumi:pulumi:Stack"
-SPECIAL_SIG_KEY = rpc._special_sig_key
-SECRET_SIG = rpc._special_secret_sig
-UNKNOWN_WIRE = rpc.UNKNOWN
 
 
 _POOL_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
@@ -80,7 +77,8 @@ def _resource_server(name: str, inputs: dict[str, Any], region: str) -> tuple[st
     identifier = str(inputs.get("identifier"))
     scopes = inputs.get("scopes") or []
     return f"{inputs.get('userPoolId')}|{identifier}", {
-        "scopeIdentifiers": [scope_identifier(identifier, s["scopeName"]) for s in scopes]
+        # What Cognito reports: the identifier and the scope name joined by '/', as given.
+        "scopeIdentifiers": [f"{identifier}/{s['scopeName']}" for s in scopes]
     }
 
 
@@ -144,13 +142,13 @@ _COMPUTED = {
 def _is_secret(value: struct_pb2.Value) -> bool:
     if value.WhichOneof("kind") != "struct_value":
         return False
-    sig = value.struct_value.fields.get(SPECIAL_SIG_KEY)
+    sig = value.struct_value.fields.get(SIG_KEY)
     return sig is not None and sig.string_value == SECRET_SIG
 
 
 def _wrap_secret(value: struct_pb2.Value) -> struct_pb2.Value:
     wrapped = struct_pb2.Value()
-    wrapped.struct_value.fields[SPECIAL_SIG_KEY].string_value = SECRET_SIG
+    wrapped.struct_value.fields[SIG_KEY].string_value = SECRET_SIG
     wrapped.struct_value.fields["value"].CopyFrom(value)
     return wrapped
 

@@ -30,22 +30,17 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from google.protobuf import json_format, struct_pb2
+from google.protobuf import struct_pb2
 from pulumi.runtime import config as pulumi_config
 from pulumi.runtime import settings as pulumi_settings
 from pulumi.runtime.mocks import MockEngine, MockSettings
 from pulumi.runtime.stack import run_in_stack
 
-from apigw_guard.model.security import UNKNOWN
 from components.stack_config import ConfigError
-from offline_engine.mocks import (
-    SECRET_SIG,
-    SPECIAL_SIG_KEY,
-    UNKNOWN_WIRE,
-    AwsMocks,
-    RecordingMonitor,
-)
-from offline_engine.records import RecordedResource
+
+from .mocks import AwsMocks, RecordingMonitor
+from .records import RecordedResource
+from .wire import contains_secret, decode
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_REGION = "us-east-1"
@@ -123,48 +118,6 @@ class CapturedStack:
     def custom_resources(self) -> list[RecordedResource]:
         """Only the resources a provider manages (what AWS would bill for)."""
         return [r for r in self.resources if r.custom]
-
-
-def decode(value: struct_pb2.Struct | struct_pb2.Value) -> Any:
-    """Turn a wire-format Struct/Value into plain Python: secrets unwrapped, unknowns `UNKNOWN`."""
-    return _plain(json_format.MessageToDict(value))
-
-
-def inputs_of(record: RecordedResource) -> dict[str, Any]:
-    """A recorded resource's inputs as plain Python."""
-    return dict(decode(record.inputs))
-
-
-def outputs_of(record: RecordedResource) -> dict[str, Any]:
-    """A recorded resource's outputs (inputs merged with the mock's answer) as plain Python."""
-    return dict(decode(record.outputs))
-
-
-def contains_secret(value: struct_pb2.Struct | struct_pb2.Value) -> bool:
-    """Whether a wire value is, or contains, a secret."""
-    return _has_secret(json_format.MessageToDict(value))
-
-
-def plain_occurrences(
-    value: struct_pb2.Struct | struct_pb2.Value, needles: set[str], where: str = ""
-) -> list[str]:
-    """Paths at which one of `needles` appears in `value` outside a secret wrapper.
-
-    Substrings count too (a secret inside a URL or a JSON blob leaks just the same).
-    """
-    return _plain_paths(json_format.MessageToDict(value), needles, where)
-
-
-def _plain_paths(value: Any, needles: set[str], where: str) -> list[str]:
-    if isinstance(value, dict):
-        if value.get(SPECIAL_SIG_KEY) == SECRET_SIG:
-            return []
-        return [p for k, v in value.items() for p in _plain_paths(v, needles, f"{where}.{k}")]
-    if isinstance(value, list):
-        return [p for i, v in enumerate(value) for p in _plain_paths(v, needles, f"{where}[{i}]")]
-    if isinstance(value, str) and any(n and n in value for n in needles):
-        return [where or "."]
-    return []
 
 
 def load_stack_config(
@@ -372,30 +325,10 @@ def _process_state(
 
 
 def _stack_outputs(struct: struct_pb2.Struct) -> dict[str, StackOutput]:
-    raw = json_format.MessageToDict(struct)
-    return {name: StackOutput(_plain(value), _has_secret(value)) for name, value in raw.items()}
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, dict):
-        if value.get(SPECIAL_SIG_KEY) == SECRET_SIG:
-            return _plain(value.get("value"))
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if value == UNKNOWN_WIRE:
-        return UNKNOWN
-    return value
-
-
-def _has_secret(value: Any) -> bool:
-    if isinstance(value, dict):
-        return value.get(SPECIAL_SIG_KEY) == SECRET_SIG or any(
-            _has_secret(v) for v in value.values()
-        )
-    if isinstance(value, list):
-        return any(_has_secret(v) for v in value)
-    return False
+    return {
+        name: StackOutput(decode(value), contains_secret(value))
+        for name, value in struct.fields.items()
+    }
 
 
 def _fits(type_name: str, value: Any) -> bool:

@@ -1,29 +1,29 @@
-"""Encoding plain Python values in the engine's wire format (protobuf Structs with sentinels).
+"""The engine's wire format, both ways: plain Python <-> protobuf Structs with sentinels.
 
-Fixtures and tests describe resources as plain dicts; `Unknown` and `Secret` markers inside
-them become the exact sentinels the engine sends during preview (unknown values) and for secrets.
+The one place that knows the sentinels. Fixtures, tests and the mocks describe values as plain
+Python; `Unknown` and `Secret` markers become the exact sentinels the engine sends during
+preview (unknown values) and for secrets, and `decode` turns them back. The sentinel values are
+pulumi-policy's public constants, the ones the pack's property proxy checks for.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from google.protobuf import json_format, struct_pb2
+from pulumi_policy import deserialize, proxy
 
 from .records import RecordedResource
 
-# Sentinels from the Pulumi engine's wire format (pulumi/sdk/go/common/resource/plugin/rpc.go),
-# the same values pulumi_policy.proxy checks for.
-UNKNOWN_STRING = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
-UNKNOWN_ARRAY = "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2"
-UNKNOWN_OBJECT = "dd056dcd-154b-4c76-9bd3-c8f88648b5ff"
-UNKNOWN_BOOLEAN = "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7"
-UNKNOWN_NUMBER = "3eeb2bf0-c639-47a8-9e75-3b44932eb421"
-SIG_KEY = "4dabf18193072939515e22adb298388d"
-SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
+SIG_KEY = deserialize.SPECIAL_SIG_KEY
+SECRET_SIG = deserialize.SPECIAL_SECRET_SIG
+UNKNOWN_STRING = proxy.UNKNOWN_STRING_VALUE
+UNKNOWN_ARRAY = proxy.UNKNOWN_ARRAY_VALUE
+UNKNOWN_OBJECT = proxy.UNKNOWN_OBJECT_VALUE
+UNKNOWN_BOOLEAN = proxy.UNKNOWN_BOOLEAN_VALUE
+UNKNOWN_NUMBER = proxy.UNKNOWN_NUMBER_VALUE
 
 
 @dataclass(frozen=True)
@@ -108,95 +108,73 @@ def resource(
     )
 
 
-# -- fixture corpus (tests/fixtures/*.yaml) ---------------------------------------------------
+def decode(value: struct_pb2.Struct | struct_pb2.Value, unknown: object = UNKNOWN) -> Any:
+    """A wire Struct/Value as plain Python: secrets unwrapped, unknowns replaced by `unknown`.
 
-UNKNOWN_MARKER = "<<unknown>>"
-
-
-@dataclass(frozen=True)
-class Fixture:
-    """One corpus entry: the resource under test, the rest of its stack, config and expectation."""
-
-    name: str
-    resources: tuple[RecordedResource, ...]  # the resource under test first
-    config: Mapping[str, Mapping[str, Any]]
-    expect: str | None
-    message: tuple[str, ...]
-
-    @property
-    def subject(self) -> RecordedResource:
-        return self.resources[0]
+    `unknown` defaults to this module's marker; a caller that judges the values with the shared
+    model passes the model's own `UNKNOWN`, so this runner does not depend on the model.
+    """
+    return _plain(json_format.MessageToDict(value), unknown)
 
 
-def _markers(value: Any) -> Any:
-    if value == UNKNOWN_MARKER:
-        return UNKNOWN
-    if isinstance(value, Mapping):
-        return {k: _markers(v) for k, v in value.items()}
+def inputs_of(record: RecordedResource, unknown: object = UNKNOWN) -> dict[str, Any]:
+    """A recorded resource's inputs as plain Python (see `decode`)."""
+    return dict(decode(record.inputs, unknown))
+
+
+def outputs_of(record: RecordedResource, unknown: object = UNKNOWN) -> dict[str, Any]:
+    """A recorded resource's outputs (inputs merged with the answer) as plain Python."""
+    return dict(decode(record.outputs, unknown))
+
+
+def contains_secret(value: struct_pb2.Struct | struct_pb2.Value) -> bool:
+    """Whether a wire value is, or contains, a secret."""
+    return has_secret(json_format.MessageToDict(value))
+
+
+def plain_occurrences(
+    value: struct_pb2.Struct | struct_pb2.Value, needles: set[str], where: str = ""
+) -> list[str]:
+    """Paths at which one of `needles` appears in `value` outside a secret wrapper.
+
+    Substrings count too (a secret inside a URL or a JSON blob leaks just the same).
+    """
+    return _plain_paths(json_format.MessageToDict(value), needles, where)
+
+
+def is_secret(value: Any) -> bool:
+    """Whether a JSON-decoded wire value is a secret wrapper."""
+    return isinstance(value, dict) and value.get(SIG_KEY) == SECRET_SIG
+
+
+def has_secret(value: Any) -> bool:
+    """Whether a JSON-decoded wire value is, or contains, a secret wrapper."""
+    if isinstance(value, dict):
+        return is_secret(value) or any(has_secret(v) for v in value.values())
     if isinstance(value, list):
-        return [_markers(v) for v in value]
+        return any(has_secret(v) for v in value)
+    return False
+
+
+def _plain(value: Any, unknown: object) -> Any:
+    if isinstance(value, dict):
+        if is_secret(value):
+            return _plain(value.get("value"), unknown)
+        return {k: _plain(v, unknown) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v, unknown) for v in value]
+    if value == UNKNOWN_STRING:
+        return unknown
     return value
 
 
-def _encode_body(inputs: dict[str, Any], body_format: str) -> dict[str, Any]:
-    body = inputs.get("body")
-    if isinstance(body, Mapping) and body_format != "object":
-        import json
-
-        import yaml
-
-        inputs = dict(inputs)
-        inputs["body"] = (
-            yaml.safe_dump(dict(body), sort_keys=False)
-            if body_format == "yaml"
-            else json.dumps(body)
-        )
-    return inputs
-
-
-def load_corpus(path: str | Path) -> list[Fixture]:
-    """Read a corpus file (see tests/fixtures/README.md) into Fixtures with wire-format records."""
-    import yaml
-
-    raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    fixtures: list[Fixture] = []
-    for entry in raw["fixtures"]:
-        specs = [
-            {
-                "type": entry["type"],
-                "resource": entry.get("resource", entry["name"]),
-                "inputs": entry.get("inputs", {}),
-                "body_format": entry.get("body_format", "json"),
-                "property_dependencies": entry.get("property_dependencies", {}),
-            },
-            *entry.get("stack", []),
-        ]
-        urns = {s["resource"]: make_urn(s["type"], s["resource"]) for s in specs}
-        records = []
-        for spec in specs:
-            inputs = _encode_body(
-                _markers(dict(spec.get("inputs", {}))), spec.get("body_format", "json")
-            )
-            deps = {
-                prop: [urns[n] for n in names]
-                for prop, names in dict(spec.get("property_dependencies", {})).items()
-            }
-            records.append(
-                resource(
-                    spec["type"],
-                    spec["resource"],
-                    inputs,
-                    dependencies=sorted({u for us in deps.values() for u in us}),
-                    property_dependencies=deps,
-                )
-            )
-        fixtures.append(
-            Fixture(
-                name=entry["name"],
-                resources=tuple(records),
-                config=entry.get("config", {}),
-                expect=entry.get("expect"),
-                message=tuple(entry.get("message", ())),
-            )
-        )
-    return fixtures
+def _plain_paths(value: Any, needles: set[str], where: str) -> list[str]:
+    if isinstance(value, dict):
+        if is_secret(value):
+            return []
+        return [p for k, v in value.items() for p in _plain_paths(v, needles, f"{where}.{k}")]
+    if isinstance(value, list):
+        return [p for i, v in enumerate(value) for p in _plain_paths(v, needles, f"{where}[{i}]")]
+    if isinstance(value, str) and any(n and n in value for n in needles):
+        return [where or "."]
+    return []

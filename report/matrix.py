@@ -18,8 +18,7 @@ from apigw_guard.model.security import (
 )
 from apigw_guard.rules import httpapi_body_route_security as http_body_rule
 from apigw_guard.rules import restapi_body_operation_security as rest_body_rule
-from offline_engine.program import inputs_of
-from offline_engine.records import RecordedResource
+from offline_engine import RecordedResource, inputs_of
 
 # The resource types whose OpenAPI bodies the pack judges, taken from the pack itself so the
 # report and the verdicts always cover the same resources.
@@ -47,7 +46,7 @@ class Resource:
 
 def from_record(record: RecordedResource) -> Resource:
     return Resource(
-        record.urn, record.type, record.name, inputs_of(record), record.property_dependencies
+        record.urn, record.type, record.name, inputs_of(record, UNKNOWN), record.property_dependencies
     )
 
 

@@ -6,8 +6,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from offline_engine.policy_pack import PolicyPackProcess
-from offline_engine.program import run_program
+from offline_engine import PolicyPackProcess, run_program
 
 from .matrix import build_matrix, from_record
 from .model import Report, count_resources
