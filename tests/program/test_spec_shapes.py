@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 from typing import Any
 
 from apigw_guard.model.document import iter_operations
 from apigw_guard.model.security import judge_document
 from bench.program_build import generate_spec
-from offline_engine.program import CapturedStack, run_program
+from offline_engine import CapturedStack, run_program
 
 from .conftest import body_of
 
@@ -41,17 +40,14 @@ def test_drops_cors_preflights_and_root_security_from_a_swagger_2_spec(tmp_path:
     assert all(v.protected for v in judge_document(body))
 
 
-def test_a_1000_operation_spec_builds_in_under_2_s_with_the_same_resources(
+def test_a_1000_operation_spec_builds_the_same_resources(
     tmp_path: Path, dev: CapturedStack
 ) -> None:
-    # The benchmark (bench/program_build.py prints the full table): operations live in
-    # the body, not in Method/Integration resources, so the AWS resource count is constant.
+    # Operations live in the body, not in Method/Integration resources, so the AWS resource
+    # count is constant. How long the build takes is measured by `make bench-program`.
     overrides = {"specPath": _write(tmp_path, generate_spec(1000)), "operationScopes": {}}
-    start = time.perf_counter()
     big = run_program("dev", config_overrides=overrides)
-    elapsed = time.perf_counter() - start
     assert len(list(iter_operations(body_of(big)))) == 1000
     assert sorted(r.type for r in big.custom_resources) == sorted(
         r.type for r in dev.custom_resources
     )
-    assert elapsed < 2.0, f"1,000-operation build took {elapsed:.2f} s"
