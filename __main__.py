@@ -7,13 +7,13 @@ half-created.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import pulumi
 
 from apigw_guard.model.document import load_spec_file
 from components.account_logging import ApiGatewayCloudWatchRole
+from components.deferred import deferred_output_block
 from components.identity import M2MIdentity, M2MIdentityArgs
 from components.openapi_body import plan_api
 from components.secured_api import SecuredRestApi, SecuredRestApiArgs
@@ -33,44 +33,25 @@ for dropped in plan.dropped_operations:
 # --- resources ---
 # The default resource-server identifier is the stage invoke URL, which contains the REST API's
 # id, while the API's body needs the pool ARN: identity -> API -> identity. The cycle is broken
-# at the value level: the identity takes a deferred identifier that the API resolves with its
-# invoke URL as soon as its (body-less) RestApi exists; the body is applied later by RestApiPut.
-identifier: pulumi.Output[str]
-resolve_identifier: Callable[[pulumi.Output[str]], None] | None
-if config.resource_server_identifier is None:
-    identifier, resolve_identifier = pulumi.deferred_output()
-else:
-    identifier, resolve_identifier = (
-        pulumi.Output.from_input(config.resource_server_identifier),
-        None,
+# at the value level: the identity takes a deferred identifier, resolved with the configured one
+# or with the invoke URL as soon as the (body-less) RestApi exists; RestApiPut applies the body
+# later. The block resolves it on every path: an exception anywhere in it fails the identifier
+# too, instead of leaving the resource server waiting for ever.
+with deferred_output_block(str) as (identifier, resolve_identifier):
+    identity = M2MIdentity(
+        "m2m",
+        M2MIdentityArgs(
+            domain_prefix=config.domain_prefix,
+            resource_server_identifier=identifier,
+            scopes=config.scopes,
+            consumers=config.consumers,
+            access_token_validity_minutes=config.access_token_validity_minutes,
+            deletion_protection=config.deletion_protection,
+        ),
     )
-
-identity = M2MIdentity(
-    "m2m",
-    M2MIdentityArgs(
-        domain_prefix=config.domain_prefix,
-        resource_server_identifier=identifier,
-        scopes=config.scopes,
-        consumers=config.consumers,
-        access_token_validity_minutes=config.access_token_validity_minutes,
-        deletion_protection=config.deletion_protection,
-    ),
-)
-account_role = (
-    [ApiGatewayCloudWatchRole("apigw-cloudwatch")] if config.manage_api_gateway_account else []
-)
-
-
-def _failed(err: BaseException) -> pulumi.Output[str]:
-    """An output that fails with `err`, so a deferred identifier never leaves a resource waiting."""
-
-    def fail(_: object) -> str:
-        raise err
-
-    return pulumi.Output.from_input("").apply(fail)
-
-
-try:
+    account_role = (
+        [ApiGatewayCloudWatchRole("apigw-cloudwatch")] if config.manage_api_gateway_account else []
+    )
     api = SecuredRestApi(
         "api",
         SecuredRestApiArgs(
@@ -84,12 +65,7 @@ try:
             stage_depends_on=account_role,
         ),
     )
-except BaseException as err:
-    if resolve_identifier is not None:
-        resolve_identifier(_failed(err))
-    raise
-if resolve_identifier is not None:
-    resolve_identifier(api.invoke_url)
+    resolve_identifier(config.resource_server_identifier or api.invoke_url)
 
 pulumi.export("invoke_url", api.invoke_url)
 pulumi.export("token_endpoint_url", identity.token_endpoint_url)

@@ -32,8 +32,8 @@ class M2MIdentityArgs:
     resource_server_identifier: pulumi.Input[str]
     scopes: Sequence[ScopeDef]
     consumers: Sequence[Consumer]
-    access_token_validity_minutes: int = 60
-    deletion_protection: bool = False
+    access_token_validity_minutes: int
+    deletion_protection: bool
 
 
 def scope_identifier_map(

@@ -55,19 +55,20 @@ ACCESS_LOG_FORMAT = json.dumps(
 class SecuredRestApiArgs:
     """Inputs of `SecuredRestApi`.
 
-    `plan` comes from `openapi_body.plan_api` (already proven fully guarded).
-    `resource_server_identifier` defaults to this API's own stage invoke URL when None.
-    `stage_depends_on` lists resources the stage needs first (e.g. the account CloudWatch role).
+    `plan` comes from `openapi_body.plan_api` (already proven fully guarded). Values are
+    validated by `stack_config` beforehand, whose defaults are the only ones: none here.
+    `resource_server_identifier` is the identity's own output, so scopes in the body always
+    match the resource server's. `stage_depends_on` lists resources the stage needs first
+    (e.g. the account CloudWatch role); none by default.
     """
 
     plan: ApiPlan
     user_pool_arn: pulumi.Input[str]
-    resource_server_identifier: pulumi.Input[str] | None = None
-    stage_name: str = "v1"
-    log_retention_days: int = 90
-    throttling_rate_limit: float = 50.0
-    throttling_burst_limit: int = 100
-    api_name: str | None = None
+    resource_server_identifier: pulumi.Input[str]
+    stage_name: str
+    log_retention_days: int
+    throttling_rate_limit: float
+    throttling_burst_limit: int
     stage_depends_on: Sequence[pulumi.Resource] = field(default_factory=tuple)
 
 
@@ -94,7 +95,7 @@ class SecuredRestApi(pulumi.ComponentResource):
 
         self.rest_api = aws.apigateway.RestApi(
             child_name(name, "rest-api"),
-            name=args.api_name or plan.title or name,
+            name=plan.title or name,
             description="Machine-to-machine API; every method needs a Cognito access token.",
             endpoint_configuration=aws.apigateway.RestApiEndpointConfigurationArgs(
                 types=ENDPOINT_TYPE
@@ -106,13 +107,8 @@ class SecuredRestApi(pulumi.ComponentResource):
         self.invoke_url = pulumi.Output.all(self.rest_api.id, self.rest_api.region).apply(
             lambda v: stage_invoke_url(v[0], v[1], stage_name)
         )
-        identifier = (
-            self.invoke_url
-            if args.resource_server_identifier is None
-            else pulumi.Output.from_input(args.resource_server_identifier)
-        )
         # Rendering is string work only; no resource is created inside apply.
-        self.body = pulumi.Output.all(args.user_pool_arn, identifier).apply(
+        self.body = pulumi.Output.all(args.user_pool_arn, args.resource_server_identifier).apply(
             lambda v: plan.render(pool_arn=v[0], identifier=v[1])
         )
         self.put = aws.apigateway.RestApiPut(
