@@ -2,52 +2,68 @@
 
 Built from the resources the program registers, not from its config, so that the report shows
 what would be deployed (the body API Gateway imports, the clients Cognito issues tokens to).
+Nothing here decides whether an operation is protected: bodies are judged by the shared model's
+`judge_api_body` (what the pack's body policies run), and Method resources by the pack's own
+diagnostics for them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
 
-from apigw_guard.model.security import (
-    UNKNOWN,
-    ApiKind,
-    JudgeOptions,
-    judge_api_body,
-)
-from apigw_guard.rules import httpapi_body_route_security as http_body_rule
-from apigw_guard.rules import restapi_body_operation_security as rest_body_rule
-from offline_engine import RecordedResource, inputs_of
+from apigw_guard.model.bodies import judge_api_body
+from apigw_guard.model.operations import ApiKind
+from apigw_guard.model.resource_graph import GraphResource, ResourceGraph
+from apigw_guard.model.unknown import UNKNOWN
+from apigw_guard.resource_types import HTTP_BODY_TYPES, METHOD_TYPES, REST_BODY_TYPES
+from offline_engine import RecordedResource, inputs_of, outputs_of
 
-# The resource types whose OpenAPI bodies the pack judges, taken from the pack itself so the
+# The resource types whose OpenAPI bodies the pack judges, from the pack's own list, so the
 # report and the verdicts always cover the same resources.
 BODY_KINDS: dict[str, ApiKind] = {
-    **dict.fromkeys(rest_body_rule.BODY_TYPES, "rest"),
-    **dict.fromkeys(http_body_rule.TYPES, "http"),
+    **dict.fromkeys(REST_BODY_TYPES, "rest"),
+    **dict.fromkeys(HTTP_BODY_TYPES, "http"),
 }
-METHOD_TYPE = "aws:apigateway/method:Method"
-PATH_RESOURCE_TYPE = "aws:apigateway/resource:Resource"
 CLIENT_TYPE = "aws:cognito/userPoolClient:UserPoolClient"
 RESOURCE_SERVER_TYPE = "aws:cognito/resourceServer:ResourceServer"
 
 
+class Finding(Protocol):
+    """A policy diagnostic as the offline engine returns it."""
+
+    @property
+    def policy_name(self) -> str: ...
+    @property
+    def enforcement_level(self) -> str: ...
+    @property
+    def message(self) -> str: ...
+    @property
+    def urn(self) -> str: ...
+
+
 @dataclass(frozen=True)
 class Resource:
-    """A registered resource with its inputs decoded to plain Python (UNKNOWN where unknown)."""
+    """A registered resource: its inputs as plain Python (UNKNOWN where unknown) and its node
+    in the stack's graph (outputs, which carry the ids a Method's path is found by)."""
 
     urn: str
     type: str
     name: str
     inputs: Mapping[str, Any]
-    # property name -> URNs its value came from; how a Method leads to its path and API.
-    property_dependencies: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    node: GraphResource
 
 
 def from_record(record: RecordedResource) -> Resource:
-    return Resource(
-        record.urn, record.type, record.name, inputs_of(record, UNKNOWN), record.property_dependencies
+    node = GraphResource(
+        record.urn,
+        record.type,
+        record.name,
+        outputs_of(record, UNKNOWN),
+        record.property_dependencies,
     )
+    return Resource(record.urn, record.type, record.name, inputs_of(record, UNKNOWN), node)
 
 
 @dataclass(frozen=True)
@@ -90,8 +106,16 @@ class Matrix:
         return scope
 
 
-def build_matrix(resources: Iterable[Resource], options: JudgeOptions | None = None) -> Matrix:
-    """Judge every OpenAPI body among `resources` and match its scopes against the clients."""
+def build_matrix(
+    resources: Iterable[Resource],
+    findings: Iterable[Finding] = (),
+    guarantee: Collection[str] = (),
+) -> Matrix:
+    """Judge every OpenAPI body among `resources` and match its scopes against the clients.
+
+    `findings` are the pack's diagnostics for the same resources and `guarantee` the names of
+    its mandatory policies: a Method resource's status is what those say about it.
+    """
     # Registration order varies between runs (resources register from several threads), so
     # everything is ordered by name: the same stack always gives the same report.
     resources = sorted(resources, key=lambda r: (r.name, r.type))
@@ -103,13 +127,14 @@ def build_matrix(resources: Iterable[Resource], options: JudgeOptions | None = N
         for r in resources
         if r.type == RESOURCE_SERVER_TYPE and isinstance(r.inputs.get("identifier"), str)
     )
-    by_urn = {r.urn: r for r in resources}
+    graph = ResourceGraph(r.node for r in resources)
+    guarantee_findings = [f for f in findings if f.policy_name in guarantee]
     rows: list[Row] = []
     for resource in resources:
         if resource.type in BODY_KINDS and "body" in resource.inputs:
-            rows.extend(_body_rows(resource, consumers, options))
-        elif resource.type == METHOD_TYPE:
-            rows.append(_method_row(resource, by_urn, consumers))
+            rows.extend(_body_rows(resource, consumers))
+        elif resource.type in METHOD_TYPES:
+            rows.append(_method_row(resource, graph, guarantee_findings, consumers))
     return Matrix(rows=tuple(rows), consumers=consumers, identifiers=identifiers)
 
 
@@ -129,19 +154,16 @@ def _strings(value: Any) -> tuple[str, ...]:
     return tuple(v for v in value if isinstance(v, str)) if isinstance(value, list) else ()
 
 
-def _body_rows(
-    resource: Resource, consumers: Sequence[Consumer], options: JudgeOptions | None
-) -> list[Row]:
+def _body_rows(resource: Resource, consumers: Sequence[Consumer]) -> list[Row]:
     judgement = judge_api_body(
-        resource.inputs["body"], options, f"{resource.name} body", BODY_KINDS[resource.type]
+        resource.inputs["body"], None, f"{resource.name} body", BODY_KINDS[resource.type]
     )
     if judgement.pending:
         return [Row(resource.name, "*", "*", "pending", detail=judgement.pending)]
     if judgement.error:
         return [Row(resource.name, "*", "*", "UNPROTECTED", detail=judgement.error)]
-    verdicts = judgement.verdicts
     rows = []
-    for verdict in verdicts:
+    for verdict in judgement.verdicts:
         op = verdict.operation
         scopes = verdict.granting_scopes
         if verdict.exempt:
@@ -152,55 +174,49 @@ def _body_rows(
             status, detail = "pending", "; ".join(verdict.pending)
         else:
             status, detail = "protected", ""
-        holders = tuple(c.name for c in consumers if set(c.scopes) & set(scopes))
-        rows.append(Row(resource.name, op.method, op.path, status, scopes, holders, detail))
+        rows.append(
+            Row(
+                resource.name,
+                op.method,
+                op.path,
+                status,
+                scopes,
+                _holders(consumers, scopes),
+                detail,
+            )
+        )
     return rows
 
 
 def _method_row(
-    method: Resource, by_urn: Mapping[str, Resource], consumers: Sequence[Consumer]
+    method: Resource,
+    graph: ResourceGraph,
+    findings: Sequence[Finding],
+    consumers: Sequence[Consumer],
 ) -> Row:
-    """A method defined as its own resource: protected only by a Cognito authorizer + scopes.
+    """A method defined as its own resource, with the status the pack's diagnostics give it.
 
-    Whether the authorizer really is a Cognito one is the pack's stack-level check; the matrix
-    shows what the method itself asks for.
+    A mandatory finding about the method makes it UNPROTECTED; a deferred one (preview: "can't
+    run ... during preview"), whether reported on the method or at stack level naming it, makes
+    it pending; none, protected. The scopes shown are the ones the method lists.
     """
-    inputs = method.inputs
-    http_method = str(inputs.get("httpMethod", "?"))
-    path = _path_of(method, by_urn)
-    scopes = _strings(inputs.get("authorizationScopes"))
-    authorization = inputs.get("authorization")
-    if authorization is UNKNOWN:
-        return Row(method.name, http_method, path, "pending", detail="authorization is unknown")
-    if authorization != "COGNITO_USER_POOLS" or not inputs.get("authorizerId") or not scopes:
-        return Row(
-            method.name,
-            http_method,
-            path,
-            "UNPROTECTED",
-            detail=f"Method resource with authorization {authorization!r} and scopes "
-            f"{list(scopes)!r}",
-        )
-    holders = tuple(c.name for c in consumers if set(c.scopes) & set(scopes))
-    return Row(method.name, http_method, path, "protected", scopes, holders)
+    http_method = method.inputs.get("httpMethod")
+    verb = http_method.upper() if isinstance(http_method, str) else "?"
+    where = graph.method_path(method.node)
+    path = where.path if where.path is not None else f"(unresolved: {where.why})"
+    scopes = _strings(method.inputs.get("authorizationScopes"))
+    own = [f for f in findings if f.urn == method.urn]
+    named = f"{method.node.type.rsplit(':', 1)[-1]} '{method.name}'"
+    deferred = [f for f in findings if not f.urn and named in f.message]
+    blocking = [f for f in own if f.enforcement_level == "mandatory"]
+    if blocking:
+        detail = "; ".join(f"[{f.policy_name}] {f.message}" for f in blocking)
+        return Row(method.name, verb, path, "UNPROTECTED", scopes, detail=detail)
+    if own or deferred:
+        detail = "; ".join(f"[{f.policy_name}] {f.message}" for f in own + deferred)
+        return Row(method.name, verb, path, "pending", scopes, detail=detail)
+    return Row(method.name, verb, path, "protected", scopes, _holders(consumers, scopes))
 
 
-def _path_of(method: Resource, by_urn: Mapping[str, Resource]) -> str:
-    """Follow resourceId/parentId property dependencies up to the API root to get the path."""
-    parts: list[str] = []
-    current, key = method, "resourceId"
-    for _ in range(64):  # paths are shallow; the bound only guards against a cycle
-        deps = [by_urn[u] for u in current.property_dependencies.get(key, ()) if u in by_urn]
-        parent = next((d for d in deps if d.type == PATH_RESOURCE_TYPE), None)
-        if parent is None:
-            break
-        parts.append(str(parent.inputs.get("pathPart", "?")))
-        current, key = parent, "parentId"
-    if not parts:
-        via_root = any(
-            by_urn[u].type in BODY_KINDS
-            for u in method.property_dependencies.get("resourceId", ())
-            if u in by_urn
-        )
-        return "/" if via_root else f"(resource {method.inputs.get('resourceId')!r})"
-    return "/" + "/".join(reversed(parts))
+def _holders(consumers: Sequence[Consumer], scopes: Sequence[str]) -> tuple[str, ...]:
+    return tuple(c.name for c in consumers if set(c.scopes) & set(scopes))

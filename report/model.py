@@ -4,24 +4,10 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from typing import Protocol
 
-from .matrix import Matrix
+from .matrix import Finding, Matrix
 
 LEVEL_ORDER = ("mandatory", "remediate", "advisory", "disabled")
-
-
-class Finding(Protocol):
-    """A policy diagnostic as the analyzer harness returns it."""
-
-    @property
-    def policy_name(self) -> str: ...
-    @property
-    def enforcement_level(self) -> str: ...
-    @property
-    def message(self) -> str: ...
-    @property
-    def urn(self) -> str: ...
 
 
 @dataclass(frozen=True)

@@ -51,9 +51,11 @@ def build_report(
     )
     records = list(captured.resources)
     with PolicyPackProcess(pack_dir or PROJECT_DIR / "policies") as pack:
+        declared = pack.declared_levels()
         pack.configure(default_level=None)
         findings = pack.analyze_all(records)
-    matrix = build_matrix(from_record(r) for r in records)
+    guarantee = {name for name, level in declared.items() if level == "mandatory"}
+    matrix = build_matrix((from_record(r) for r in records), findings, guarantee)
     return Report(
         stack=stack,
         matrix=matrix,
