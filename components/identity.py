@@ -46,13 +46,10 @@ def scope_identifier_map(
     server does not have.
     """
     mapping = {name: scope_identifier(identifier, name) for name in scope_names}
-    if server_scope_identifiers:
-        missing = sorted(set(mapping.values()) - set(server_scope_identifiers))
-        if missing:
-            raise RuntimeError(
-                f"resource server reports scopes {sorted(server_scope_identifiers)}, "
-                f"missing {missing}"
-            )
+    reported = sorted(server_scope_identifiers or ())
+    missing = sorted(set(mapping.values()) - set(reported))
+    if missing:
+        raise RuntimeError(f"resource server reports scopes {reported}, missing {missing}")
     return mapping
 
 

@@ -2,7 +2,8 @@
 
 Plain functions over dicts, no Pulumi: the component only feeds them the pool ARN and the
 resource-server identifier once those are known. Rules follow what API Gateway's REST import
-enforces (see the shared model and /work/shared/AWS-FACTS.md):
+enforces (policies/apigw_guard/model holds the same rules for the policy pack;
+https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-known-issues.html):
 
 * the Cognito authorizer is an `apiKey` security scheme with `x-amazon-apigateway-authorizer`,
   under `securityDefinitions` (2.0) or `components.securitySchemes` (3.x);
@@ -47,12 +48,11 @@ class UnprotectedBodyError(RuntimeError):
 class PreparedDocument:
     """The spec with preflights and root-level security removed, ready to be protected.
 
-    `dropped_operations` and `root_security_removed` say what was taken out, for the log.
+    `dropped_operations` names the preflights taken out, for the log.
     """
 
     document: dict[str, Any]
-    dropped_operations: tuple[str, ...] = ()
-    root_security_removed: bool = False
+    dropped_operations: tuple[str, ...]
 
 
 def prepare_document(doc: Mapping[str, Any]) -> PreparedDocument:
@@ -63,7 +63,7 @@ def prepare_document(doc: Mapping[str, Any]) -> PreparedDocument:
     are removed so the import creates no empty resources.
     """
     result = copy.deepcopy(dict(doc))
-    root_removed = result.pop("security", None) is not None
+    result.pop("security", None)
     dropped: list[str] = []
     paths: dict[str, Any] = result["paths"]
     for path in list(paths):
@@ -73,7 +73,7 @@ def prepare_document(doc: Mapping[str, Any]) -> PreparedDocument:
             dropped.append(f"OPTIONS {path}")
             if not any(key in item for key in OPERATION_KEYS):
                 del paths[path]
-    return PreparedDocument(result, tuple(dropped), root_removed)
+    return PreparedDocument(result, tuple(dropped))
 
 
 def cognito_scheme(pool_arn: str) -> dict[str, Any]:
@@ -101,21 +101,20 @@ def protect_document(
     *,
     pool_arn: str,
     identifier: str,
-    scheme_name: str = COGNITO_SCHEME_NAME,
 ) -> dict[str, Any]:
     """Return a copy of a prepared `doc` with the Cognito scheme and per-operation security.
 
     `operation_scopes` must give every operation (`METHOD /path`) its scope names, as
     `resolve_operation_scopes` returns them. Existing operation-level `security` is replaced:
     the stack config is the single source of truth for who may call what. A scheme already
-    named `scheme_name` is overwritten for the same reason.
+    named `COGNITO_SCHEME_NAME` is overwritten for the same reason.
     """
     result = copy.deepcopy(dict(doc))
     if spec_version(result) == "2.0":
         section = result.setdefault("securityDefinitions", {})
     else:
         section = result.setdefault("components", {}).setdefault("securitySchemes", {})
-    section[scheme_name] = cognito_scheme(pool_arn)
+    section[COGNITO_SCHEME_NAME] = cognito_scheme(pool_arn)
 
     for path, item in result["paths"].items():
         for key in OPERATION_KEYS:
@@ -127,7 +126,9 @@ def protect_document(
                 raise UnprotectedBodyError(f"{op_key}: no scopes resolved for this operation")
             item[key] = {
                 **item[key],
-                "security": [{scheme_name: [scope_identifier(identifier, s) for s in scopes]}],
+                "security": [
+                    {COGNITO_SCHEME_NAME: [scope_identifier(identifier, s) for s in scopes]}
+                ],
             }
     return result
 
@@ -177,8 +178,7 @@ class ApiPlan:
 
     document: dict[str, Any]
     operation_scopes: dict[str, list[str]]
-    dropped_operations: tuple[str, ...] = ()
-    root_security_removed: bool = False
+    dropped_operations: tuple[str, ...]
 
     @property
     def title(self) -> str | None:
@@ -216,9 +216,7 @@ def plan_api(
     resolved = resolve_operation_scopes(
         iter_operations(prepared.document), mapping, defined_scopes, DEFAULT_SCOPES
     )
-    plan = ApiPlan(
-        prepared.document, resolved, prepared.dropped_operations, prepared.root_security_removed
-    )
+    plan = ApiPlan(prepared.document, resolved, prepared.dropped_operations)
     check_protected(
         protect_document(
             plan.document,

@@ -12,9 +12,10 @@ import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, TypeVar
 
 PROJECT = "secured-m2m-api"
+T = TypeVar("T")
 
 # Cognito managed-domain prefix: lowercase letters, digits, hyphens; no leading or trailing
 # hyphen; 1-63 characters. https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-assign-domain-prefix.html
@@ -138,38 +139,40 @@ def read_raw_config(get: Callable[[str], str | None]) -> dict[str, Any]:
 def parse_config(raw: Mapping[str, Any]) -> StackConfig:
     """Validate raw config values (strings as the CLI passes them, or native values).
 
-    Absent keys take `StackConfig`'s field defaults, the single copy of them in code (Pulumi.yaml
-    declares the same values for the CLI; tests/program/test_config_contract.py compares them).
+    A key absent from `raw` keeps `StackConfig`'s field default, the program's only copy of it
+    (Pulumi.yaml declares the same values for the CLI; tests/program/test_config_contract.py
+    holds the two together). Every parser takes the key, the prefix of its messages.
     """
     defaults = StackConfig(domain_prefix=_domain_prefix(raw.get("domainPrefix")))
-    scopes = _scopes(raw.get("scopes"), defaults.scopes)
-    identifier = raw.get("resourceServerIdentifier")
+
+    def given(key: str, parse: Callable[[str, Any], T], default: T) -> T:
+        return parse(key, raw[key]) if key in raw else default
+
+    scopes = given("scopes", _scopes, defaults.scopes)
+    scope_names = [s.name for s in scopes]
     return replace(
         defaults,
-        spec_path=_non_empty_string("specPath", raw.get("specPath", defaults.spec_path)),
-        stage_name=_stage_name(raw.get("stageName", defaults.stage_name)),
+        spec_path=given("specPath", _non_empty_string, defaults.spec_path),
+        stage_name=given("stageName", _stage_name, defaults.stage_name),
         scopes=scopes,
-        operation_scopes=_operation_scopes(raw.get("operationScopes", {})),
-        consumers=_consumers(raw.get("consumers", []), [s.name for s in scopes]),
-        access_token_validity_minutes=_token_validity(
-            raw.get("accessTokenValidityMinutes", defaults.access_token_validity_minutes)
+        operation_scopes=given("operationScopes", _operation_scopes, defaults.operation_scopes),
+        consumers=given(
+            "consumers", lambda k, v: _consumers(k, v, scope_names), defaults.consumers
         ),
-        resource_server_identifier=None if identifier in (None, "") else _identifier(identifier),
-        deletion_protection=_bool(
-            "deletionProtection", raw.get("deletionProtection", defaults.deletion_protection)
+        access_token_validity_minutes=given(
+            "accessTokenValidityMinutes", _token_validity, defaults.access_token_validity_minutes
         ),
-        manage_api_gateway_account=_bool(
-            "manageApiGatewayAccount",
-            raw.get("manageApiGatewayAccount", defaults.manage_api_gateway_account),
+        resource_server_identifier=given(
+            "resourceServerIdentifier", _identifier, defaults.resource_server_identifier
         ),
-        log_retention_days=_log_retention(raw.get("logRetentionDays", defaults.log_retention_days)),
-        throttling_rate_limit=_rate(
-            "throttlingRateLimit", raw.get("throttlingRateLimit", defaults.throttling_rate_limit)
+        deletion_protection=given("deletionProtection", _bool, defaults.deletion_protection),
+        manage_api_gateway_account=given(
+            "manageApiGatewayAccount", _bool, defaults.manage_api_gateway_account
         ),
-        throttling_burst_limit=_int_at_least(
-            "throttlingBurstLimit",
-            raw.get("throttlingBurstLimit", defaults.throttling_burst_limit),
-            0,
+        log_retention_days=given("logRetentionDays", _log_retention, defaults.log_retention_days),
+        throttling_rate_limit=given("throttlingRateLimit", _rate, defaults.throttling_rate_limit),
+        throttling_burst_limit=given(
+            "throttlingBurstLimit", _non_negative_int, defaults.throttling_burst_limit
         ),
     )
 
@@ -194,67 +197,64 @@ def _domain_prefix(value: Any) -> str:
     return value
 
 
-def _stage_name(value: Any) -> str:
+def _stage_name(key: str, value: Any) -> str:
     if not isinstance(value, str) or not _STAGE_NAME.match(value):
         raise ConfigError(
-            f"stageName: {value!r} is not a valid API Gateway stage name; expected 1-128 "
+            f"{key}: {value!r} is not a valid API Gateway stage name; expected 1-128 "
             "letters, digits, hyphens or underscores, e.g. 'v1'"
         )
     return value
 
 
-def _scopes(value: Any, default: tuple[ScopeDef, ...]) -> tuple[ScopeDef, ...]:
-    if value is None:
-        return default
+def _scopes(key: str, value: Any) -> tuple[ScopeDef, ...]:
     if not isinstance(value, Mapping) or not value:
         raise ConfigError(
-            f"scopes: expected a non-empty map of scope name to description, got {value!r}"
+            f"{key}: expected a non-empty map of scope name to description, got {value!r}"
         )
     if len(value) > MAX_SCOPES:
-        raise ConfigError(f"scopes: {len(value)} scopes; a resource server allows {MAX_SCOPES}")
+        raise ConfigError(f"{key}: {len(value)} scopes; a resource server allows {MAX_SCOPES}")
     result = []
     for name, description in value.items():
         if not isinstance(name, str) or not _SCOPE_NAME.match(name):
             raise ConfigError(
-                f"scopes: {name!r} is not a valid scope name; expected 1-256 printable "
+                f"{key}: {name!r} is not a valid scope name; expected 1-256 printable "
                 "characters without spaces, '/', '\"' or '\\'"
             )
         if not isinstance(description, str) or not 1 <= len(description) <= 256:
             raise ConfigError(
-                f"scopes[{name!r}]: expected a description of 1-256 characters, got {description!r}"
+                f"{key}[{name!r}]: expected a description of 1-256 characters, got {description!r}"
             )
         result.append(ScopeDef(name, description))
     return tuple(result)
 
 
-def _operation_scopes(value: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:
+def _operation_scopes(key: str, value: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:
     if not isinstance(value, Mapping):
         raise ConfigError(
-            "operationScopes: expected a map of 'METHOD /path' to a list of scope names, "
-            f"got {value!r}"
+            f"{key}: expected a map of 'METHOD /path' to a list of scope names, got {value!r}"
         )
     result = []
-    for key, scopes in value.items():
+    for operation, scopes in value.items():
         if (
             isinstance(scopes, str)
             or not isinstance(scopes, Sequence)
             or not all(isinstance(s, str) for s in scopes)
         ):
             raise ConfigError(
-                f"operationScopes[{key!r}]: expected a list of scope names, got {scopes!r}"
+                f"{key}[{operation!r}]: expected a list of scope names, got {scopes!r}"
             )
-        result.append((str(key), tuple(scopes)))
+        result.append((str(operation), tuple(scopes)))
     return tuple(result)
 
 
-def _consumers(value: Any, defined: Sequence[str]) -> tuple[Consumer, ...]:
+def _consumers(key: str, value: Any, defined: Sequence[str]) -> tuple[Consumer, ...]:
     defined_text = ", ".join(defined)
     if not isinstance(value, list):
-        raise ConfigError(f"consumers: expected a list of {{name, scopes}}, got {value!r}")
+        raise ConfigError(f"{key}: expected a list of {{name, scopes}}, got {value!r}")
     seen: set[str] = set()
     result = []
     for index, item in enumerate(value):
-        where = f"consumers[{index}]"
+        where = f"{key}[{index}]"
         if not isinstance(item, Mapping):
             raise ConfigError(f"{where}: expected a mapping with name and scopes, got {item!r}")
         name = item.get("name")
@@ -282,35 +282,37 @@ def _consumers(value: Any, defined: Sequence[str]) -> tuple[Consumer, ...]:
     return tuple(result)
 
 
-def _token_validity(value: Any) -> int:
-    minutes = _int("accessTokenValidityMinutes", value)
+def _token_validity(key: str, value: Any) -> int:
+    minutes = _int(key, value)
     if not MIN_TOKEN_MINUTES <= minutes <= MAX_TOKEN_MINUTES:
         raise ConfigError(
-            f"accessTokenValidityMinutes: {minutes} is out of range; Cognito accepts "
+            f"{key}: {minutes} is out of range; Cognito accepts "
             f"{MIN_TOKEN_MINUTES} to {MAX_TOKEN_MINUTES} minutes (5 minutes to 1 day)"
         )
     return minutes
 
 
-def _identifier(value: Any) -> str:
+def _identifier(key: str, value: Any) -> str | None:
+    # Pulumi.yaml's default "" (the CLI has no null) means: the stage invoke URL.
+    if value == "":
+        return None
     if not isinstance(value, str) or not _IDENTIFIER.match(value):
         raise ConfigError(
-            f"resourceServerIdentifier: {value!r} is not a valid identifier; expected 1-256 "
+            f"{key}: {value!r} is not a valid identifier; expected 1-256 "
             "printable characters without spaces, e.g. 'https://api.example.com'"
         )
     if value.endswith("/"):
         raise ConfigError(
-            f"resourceServerIdentifier: {value!r} ends with '/'; drop it (scopes would read "
-            "'...//read')"
+            f"{key}: {value!r} ends with '/'; drop it (scopes would read '...//read')"
         )
     return value
 
 
-def _log_retention(value: Any) -> int:
-    days = _int("logRetentionDays", value)
+def _log_retention(key: str, value: Any) -> int:
+    days = _int(key, value)
     if days not in LOG_RETENTION_DAYS:
         raise ConfigError(
-            f"logRetentionDays: {days} is not a CloudWatch Logs retention; expected one of "
+            f"{key}: {days} is not a CloudWatch Logs retention; expected one of "
             f"{', '.join(map(str, LOG_RETENTION_DAYS))}"
         )
     return days
@@ -328,10 +330,10 @@ def _rate(key: str, value: Any) -> float:
     return rate
 
 
-def _int_at_least(key: str, value: Any, minimum: int) -> int:
+def _non_negative_int(key: str, value: Any) -> int:
     number = _int(key, value)
-    if number < minimum:
-        raise ConfigError(f"{key}: expected an integer >= {minimum}, got {number}")
+    if number < 0:
+        raise ConfigError(f"{key}: expected an integer >= 0, got {number}")
     return number
 
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-from offline_engine.mocks import RecordingMonitor
-from offline_engine.program import CapturedStack, run_program
+from offline_engine import CapturedStack, RecordingMonitor, run_program
 
 
 def run_component_program(

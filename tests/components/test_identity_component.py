@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from components.identity import TYPE_TOKEN, scope_identifier_map
-from offline_engine.program import (
+from offline_engine import (
     CapturedStack,
     contains_secret,
     inputs_of,
@@ -127,3 +127,5 @@ def test_scope_map_refuses_scopes_the_server_does_not_report() -> None:
     }
     with pytest.raises(RuntimeError, match=r"missing \['https://a/write'\]"):
         scope_identifier_map("https://a", ["read", "write"], ["https://a/read"])
+    with pytest.raises(RuntimeError, match=r"reports scopes \[\], missing \['https://a/read'\]"):
+        scope_identifier_map("https://a", ["read"], None)

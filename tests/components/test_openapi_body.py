@@ -47,7 +47,6 @@ def test_prepare_drops_preflights_and_root_security_without_touching_the_input()
     doc = _doc()
     prepared = prepare_document(doc)
     assert prepared.dropped_operations == ("OPTIONS /pets", "OPTIONS /cors-only")
-    assert prepared.root_security_removed
     assert "security" not in prepared.document
     assert "/cors-only" not in prepared.document["paths"]
     assert [op.key for op in iter_operations(prepared.document)] == ["GET /pets", "POST /pets"]
