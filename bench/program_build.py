@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from offline_engine.program import run_program  # noqa: E402
+from offline_engine import run_program  # noqa: E402
 
 SIZES = (4, 100, 1000)
 TARGET_SECONDS = 2.0

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from offline_engine.program import CapturedStack, inputs_of, run_program
+from offline_engine import CapturedStack, inputs_of, run_program
 
 COMPONENT_TYPES = {
     "secured-m2m-api:identity:M2MIdentity",
@@ -26,6 +26,15 @@ def dev() -> CapturedStack:
 def dev_preview() -> CapturedStack:
     """`pulumi preview` of the dev stack: computed attributes unknown."""
     return run_program("dev", preview=True)
+
+
+EXPLICIT_IDENTIFIER = "https://petstore.example.com"
+
+
+@pytest.fixture(scope="session")
+def dev_with_identifier() -> CapturedStack:
+    """The dev stack with a configured resource-server identifier instead of the invoke URL."""
+    return run_program("dev", config_overrides={"resourceServerIdentifier": EXPLICIT_IDENTIFIER})
 
 
 def body_of(stack: CapturedStack) -> dict[str, Any]:

@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from components.stack_config import KNOWN_KEYS, PROJECT, StackConfig, parse_config
-from offline_engine.program import (
+from offline_engine import (
     MissingStackConfigError,
     StackConfigTypeError,
     inputs_of,

@@ -9,7 +9,7 @@ import re
 from apigw_guard.model.document import iter_operations
 from apigw_guard.model.security import SchemeKind, classify_scheme, judge_document
 from components.deployment_trigger import deployment_trigger
-from offline_engine.program import (
+from offline_engine import (
     CapturedStack,
     contains_secret,
     inputs_of,
@@ -93,6 +93,8 @@ def test_resource_server_defines_the_configured_scopes_on_the_invoke_url(
     ]
     assert server["identifier"] == dev.outputs["invoke_url"].value
     assert not server["identifier"].endswith("/")
+    # The deferred identifier carries the invoke URL's dependency on the REST API.
+    assert dev.one(REST_API).urn in dev.one(SERVER).dependencies
 
 
 def test_clients_use_only_client_credentials_with_a_secret_and_their_scopes(

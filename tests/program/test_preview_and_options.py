@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from apigw_guard.model.document import iter_operations
-from apigw_guard.model.security import UNKNOWN
-from offline_engine.program import CapturedStack, inputs_of, run_program
+from offline_engine import UNKNOWN, CapturedStack, inputs_of, run_program
 
-from .conftest import body_of
+from .conftest import EXPLICIT_IDENTIFIER, body_of
 
 
 def test_preview_completes_with_the_pool_arn_and_body_unknown(dev_preview: CapturedStack) -> None:
@@ -25,16 +24,21 @@ def test_preview_registers_the_same_resources_as_up(
     assert sorted(r.urn for r in dev_preview.resources) == sorted(r.urn for r in dev.resources)
 
 
-def test_explicit_identifier_is_used_for_server_clients_and_body() -> None:
-    stack = run_program(
-        "dev", config_overrides={"resourceServerIdentifier": "https://petstore.example.com"}
-    )
-    server = inputs_of(stack.one("aws:cognito/resourceServer:ResourceServer"))
-    assert server["identifier"] == "https://petstore.example.com"
+def test_explicit_identifier_is_used_for_server_clients_and_body(
+    dev_with_identifier: CapturedStack,
+) -> None:
+    stack = dev_with_identifier
+    server = stack.one("aws:cognito/resourceServer:ResourceServer")
+    assert inputs_of(server)["identifier"] == EXPLICIT_IDENTIFIER
+    # A configured identifier does not wait for the API: the server depends on no API resource.
+    assert not [urn for urn in server.dependencies if ":apigateway/" in urn]
     for op in iter_operations(body_of(stack)):
         for scope in op.definition["security"][0]["cognito-m2m"]:
-            assert scope.startswith("https://petstore.example.com/"), op.key
-    assert stack.outputs["scope_identifiers"].value["read"] == "https://petstore.example.com/read"
+            assert scope.startswith(f"{EXPLICIT_IDENTIFIER}/"), op.key
+    for client in stack.of_type("aws:cognito/userPoolClient:UserPoolClient"):
+        for scope in inputs_of(client)["allowedOauthScopes"]:
+            assert scope.startswith(f"{EXPLICIT_IDENTIFIER}/"), client.urn
+    assert stack.outputs["scope_identifiers"].value["read"] == f"{EXPLICIT_IDENTIFIER}/read"
 
 
 def test_account_cloudwatch_role_is_managed_only_when_switched_on() -> None:

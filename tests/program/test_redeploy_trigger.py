@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from components.deployment_trigger import deployment_trigger
-from offline_engine.program import CapturedStack, inputs_of, run_program
+from offline_engine import CapturedStack, inputs_of, run_program
 
 from .conftest import trigger_of
 
@@ -47,12 +47,11 @@ def test_reformatting_the_spec_file_does_not_redeploy(dev: CapturedStack, tmp_pa
     )
 
 
-def test_trigger_changes_when_the_resource_server_identifier_changes(dev: CapturedStack) -> None:
+def test_trigger_changes_when_the_resource_server_identifier_changes(
+    dev: CapturedStack, dev_with_identifier: CapturedStack
+) -> None:
     # Every scope string in the body carries the identifier: a new one must go live.
-    changed = run_program(
-        "dev", config_overrides={"resourceServerIdentifier": "https://pets.example.com"}
-    )
-    assert trigger_of(changed) != trigger_of(dev)
+    assert trigger_of(dev_with_identifier) != trigger_of(dev)
 
 
 def test_every_live_rest_api_setting_is_in_the_trigger(dev: CapturedStack) -> None:
