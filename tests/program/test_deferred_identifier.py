@@ -41,14 +41,14 @@ def _run_child(code: str, *args: str) -> str:
 _CHILD = """
 import sys
 {patch}
-from offline_engine.program import run_program
+from offline_engine import run_program
 
 def fail(*args, **kwargs):
     raise RuntimeError("failed on purpose")
 
 {target}.__init__ = fail
 try:
-    run_program("dev", config_overrides={overrides})
+    run_program("dev", config_overrides={overrides}, preview={preview})
 except RuntimeError as err:
     print(err)
     sys.exit(0)
@@ -70,11 +70,12 @@ CASES = [
 ]
 
 
+@pytest.mark.parametrize("preview", [False, True], ids=["up", "preview"])
 @pytest.mark.parametrize(("patch", "target", "overrides"), CASES)
 def test_a_failing_constructor_fails_the_run_with_its_error_instead_of_hanging(
-    patch: str, target: str, overrides: dict[str, object]
+    patch: str, target: str, overrides: dict[str, object], preview: bool
 ) -> None:
-    child = _CHILD.format(patch=patch, target=target, overrides=overrides)
+    child = _CHILD.format(patch=patch, target=target, overrides=overrides, preview=preview)
     assert _run_child(child) == "failed on purpose\n"
 
 
