@@ -20,9 +20,11 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from offline_engine.policy_pack import PolicyPackProcess  # noqa: E402
-from offline_engine.records import RecordedResource  # noqa: E402
-from offline_engine.wire import resource  # noqa: E402
+from offline_engine import (  # noqa: E402
+    PolicyPackProcess,
+    RecordedResource,
+    resource,
+)
 
 POOL = "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_AbC123"
 VERBS = (

@@ -21,8 +21,8 @@ cd "$repo"
 PYTHONPATH="$repo" "$client" - "$work/pack" "$work/venv/bin/python" <<'PY'
 import sys
 
-from offline_engine.policy_pack import PolicyPackProcess
-from offline_engine.wire import resource
+from offline_engine import PolicyPackProcess
+from offline_engine import resource
 
 pack_dir, pack_python = sys.argv[1], sys.argv[2]
 open_method = resource(

@@ -1,5 +1,5 @@
 # mypy: allow-untyped-defs, allow-untyped-calls, allow-incomplete-defs
-"""security.py: judging operations, including unknown values and whole bodies."""
+"""schemes.py, operations.py, bodies.py: judging operations, unknown values and whole bodies."""
 
 from __future__ import annotations
 
@@ -8,17 +8,17 @@ from typing import Any
 
 import pytest
 
-from apigw_guard.model.document import validate_document
-from apigw_guard.model.security import (
-    COGNITO_BUILTIN_SCOPES,
-    UNKNOWN,
-    JudgeOptions,
+from apigw_guard.model.bodies import judge_api_body
+from apigw_guard.model.document import iter_operations, security_schemes, validate_document
+from apigw_guard.model.operations import COGNITO_BUILTIN_SCOPES, judge_document, judge_operation
+from apigw_guard.model.options import JudgeOptions
+from apigw_guard.model.schemes import (
     SchemeKind,
-    Unknown,
+    check_issuer,
+    check_pool_arns,
     classify_scheme,
-    judge_body,
-    judge_document,
 )
+from apigw_guard.model.unknown import UNKNOWN
 
 POOL = "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_AbC123"
 
@@ -47,11 +47,6 @@ def doc3(paths: Any, schemes: dict[str, Any] | None = None, **extra) -> dict[str
 def verdict(op: dict[str, Any], schemes=None, options=None, **extra):
     (v,) = judge_document(validate_document(doc3({"/p": {"get": op}}, schemes, **extra)), options)
     return v
-
-
-def test_unknown_is_a_singleton():
-    assert Unknown() is UNKNOWN
-    assert repr(UNKNOWN) == "<unknown>"
 
 
 def test_protected_operation_has_grants():
@@ -163,18 +158,18 @@ def test_classify_scheme_kinds():
     assert classify_scheme("k", {"type": "apiKey"}).kind is SchemeKind.API_KEY
 
 
-def test_judge_body_states():
+def test_judge_api_body_states():
     good = doc3({"/p": {"get": {"security": [{"pool": ["a"]}]}}})
-    assert judge_body(json.dumps(good)).verdicts[0].protected
-    assert judge_body(good).verdicts[0].protected
-    assert "not known during preview" in (judge_body(UNKNOWN).pending or "")
-    assert judge_body(doc3(UNKNOWN)).pending
-    assert judge_body(doc3({"/p": UNKNOWN})).pending
-    assert judge_body(doc3({"/p": {"get": UNKNOWN}})).pending
-    assert "empty" in (judge_body("  ").error or "")
-    assert "not valid JSON or YAML" in (judge_body("{").error or "")
-    assert judge_body(42).error
-    assert judge_body("[" * 100000).error  # deep nesting fails closed, no RecursionError
+    assert judge_api_body(json.dumps(good)).verdicts[0].protected
+    assert judge_api_body(good).verdicts[0].protected
+    assert "not known during preview" in (judge_api_body(UNKNOWN).pending or "")
+    assert judge_api_body(doc3(UNKNOWN)).pending
+    assert judge_api_body(doc3({"/p": UNKNOWN})).pending
+    assert judge_api_body(doc3({"/p": {"get": UNKNOWN}})).pending
+    assert "empty" in (judge_api_body("  ").error or "")
+    assert "not valid JSON or YAML" in (judge_api_body("{").error or "")
+    assert judge_api_body(42).error
+    assert judge_api_body("[" * 100000).error  # deep nesting fails closed, no RecursionError
 
 
 # -- judge_api_body: the pack's strict reading, REST and HTTP APIs ----------------------------
@@ -190,19 +185,18 @@ def jwt_scheme(issuer: Any = "https://cognito-idp.us-east-1.amazonaws.com/us-eas
     }
 
 
-def test_judge_api_body_agrees_with_judge_body_on_an_ordinary_body():
-    from apigw_guard.model.security import judge_api_body
+def test_judge_api_body_judges_text_as_the_document_it_parses_to():
+    doc = doc3({"/p": {"get": {"security": [{"pool": ["s"]}]}, "post": {}}})
+    judgement = judge_api_body(json.dumps(doc))
+    assert judgement.verdicts == tuple(judge_document(validate_document(doc)))
+    assert [v.operation.key for v in judgement.verdicts if v.problems] == ["POST /p"]
 
-    body = json.dumps(doc3({"/p": {"get": {"security": [{"pool": ["s"]}]}, "post": {}}}))
-    assert judge_api_body(body) == judge_body(body)
 
-
-def test_judge_api_body_fails_closed_where_judge_body_would_guess():
-    from apigw_guard.model.security import judge_api_body
-
-    body = json.dumps(doc3({"/p": {"get": {"security": [{"pool": ["s"]}]}}}, swagger="2.0"))
-    assert judge_body(body).error is None
-    assert "declares both swagger" in str(judge_api_body(body).error)
+def test_judge_api_body_fails_closed_where_judge_document_would_guess():
+    doc = doc3({"/p": {"get": {"security": [{"pool": ["s"]}]}}}, swagger="2.0")
+    # judge_document guesses version 2.0, and so misses the 3.x section's scheme
+    assert "not defined" in judge_document(validate_document(doc))[0].problems[0]
+    assert "declares both swagger" in str(judge_api_body(json.dumps(doc)).error)
     deep = "[" * 100_000 + "]" * 100_000
     assert "cannot be parsed (RecursionError)" in str(judge_api_body(deep).error)
 
@@ -226,16 +220,12 @@ def test_judge_api_body_fails_closed_where_judge_body_would_guess():
     ],
 )
 def test_http_api_bodies_need_a_cognito_jwt_authorizer(scheme, options, fragment):
-    from apigw_guard.model.security import judge_api_body
-
     body = doc3({"/p": {"get": {"security": [{"s": ["api/read"]}]}}}, {"s": scheme})
     (v,) = judge_api_body(body, options, api="http").verdicts
     assert fragment in " ".join(v.problems)
 
 
 def test_http_api_body_with_cognito_jwt_and_scopes_is_protected():
-    from apigw_guard.model.security import judge_api_body
-
     body = doc3({"/p": {"get": {"security": [{"s": ["api/read"]}]}}}, {"s": jwt_scheme()})
     allowed = JudgeOptions(allowed_pool_arns=[POOL])
     (v,) = judge_api_body(body, allowed, api="http").verdicts
@@ -250,9 +240,6 @@ def test_http_api_body_with_cognito_jwt_and_scopes_is_protected():
 
 @pytest.mark.parametrize("exempt", [False, True])
 def test_fast_path_gives_the_verdict_judge_operation_gives(exempt):
-    from apigw_guard.model.document import iter_operations, security_schemes
-    from apigw_guard.model.security import judge_operation
-
     ok = {"security": [{"pool": ["api/read"]}], "x-amazon-apigateway-integration": {"type": "mock"}}
     d = validate_document(doc3({"/p": {"get": ok, "options": ok, "post": {"security": [{}]}}}))
     options = JudgeOptions(exempt_mock_options=exempt)
@@ -261,3 +248,51 @@ def test_fast_path_gives_the_verdict_judge_operation_gives(exempt):
     assert judge_document(d, options) == slow
     assert slow[0].grants == (("pool", ("api/read",)),)
     assert bool(slow[1].exempt) is exempt
+
+
+# -- the allowed-pool and issuer checks, shared by bodies and Authorizer resources -------------
+
+
+@pytest.mark.parametrize(
+    ("arns", "allowed", "expected"),
+    [
+        ([POOL], None, None),
+        ([POOL], {POOL}, None),
+        ([], None, "has no providerARNs; list the user pool ARN(s)"),
+        ("x", None, "has no providerARNs; list the user pool ARN(s)"),
+        ([POOL, " "], None, f"has a blank or non-string providerARNs entry: {[POOL, ' ']!r}"),
+        (
+            [POOL],
+            {"arn:other"},
+            f"trusts user pool(s) outside the allowed list (allowedUserPoolArns): {POOL}",
+        ),
+    ],
+)
+def test_check_pool_arns(arns, allowed, expected):
+    assert check_pool_arns(arns, allowed, "providerARNs") == expected
+
+
+ISSUER = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_AbC123"
+
+
+@pytest.mark.parametrize(
+    ("issuer", "allowed", "expected"),
+    [
+        (ISSUER, None, None),
+        (ISSUER, [POOL], None),
+        (
+            "https://example.auth0.com/",
+            None,
+            "has JWT issuer 'https://example.auth0.com/', which is not a Cognito user pool "
+            "(https://cognito-idp.<region>.amazonaws.com/<pool-id>)",
+        ),
+        (
+            ISSUER,
+            [POOL.replace("AbC123", "Other1")],
+            f"trusts JWT issuer {ISSUER!r}, a user pool outside the allowed list "
+            "(allowedUserPoolArns)",
+        ),
+    ],
+)
+def test_check_issuer(issuer, allowed, expected):
+    assert check_issuer(issuer, allowed) == expected

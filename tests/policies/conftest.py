@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from offline_engine.policy_pack import PolicyPackProcess
+from offline_engine import PolicyPackProcess
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -8,10 +8,15 @@ from dataclasses import replace
 
 import pytest
 
-from offline_engine.policy_pack import PolicyPackProcess
-from offline_engine.program import CapturedStack, inputs_of, outputs_of, run_program
-from offline_engine.records import RecordedResource
-from offline_engine.wire import to_struct
+from offline_engine import (
+    CapturedStack,
+    PolicyPackProcess,
+    RecordedResource,
+    inputs_of,
+    outputs_of,
+    run_program,
+    to_struct,
+)
 
 BODY_POLICY = "apigateway-restapi-body-operation-security"
 PUT = "aws:apigateway/restApiPut:RestApiPut"

@@ -14,17 +14,12 @@ from pulumi_policy import (
     Severity,
 )
 
-from ..model.security import UNKNOWN
-from ._common import defer, describe, props_of
+from ..model.unknown import UNKNOWN
+from ..props import props_of
+from ..reporting import defer, describe
+from ..resource_types import CLOUDFORMATION_STACK_TYPES
 
 NAME = "apigateway-cloudformation-hidden-methods"
-# Resources that deploy a CloudFormation template; aws-native's templateBody may be an object.
-TYPES = (
-    "aws:cloudformation/stack:Stack",
-    "aws:cloudformation/stackSet:StackSet",
-    "aws-native:cloudformation:Stack",
-    "aws-native:cloudformation:StackSet",
-)
 # CloudFormation / SAM types that create API Gateway methods or routes.
 API_TYPES = frozenset(
     {
@@ -85,7 +80,7 @@ def hidden_api_resources(template: dict[str, Any]) -> list[str]:
 
 
 def validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
-    if args.resource_type not in TYPES:
+    if args.resource_type not in CLOUDFORMATION_STACK_TYPES:
         return
     props = props_of(args.props)
     who = describe(args.resource_type, args.name)

@@ -15,11 +15,11 @@ from pulumi_policy import (
     Severity,
 )
 
-from . import restapi_body_operation_security as body_rule
-from ._common import CONFIG_SCHEMA
+from ..bodies import validate_body
+from ..policy_config import CONFIG_SCHEMA
+from ..resource_types import HTTP_BODY_TYPES
 
 NAME = "apigateway-httpapi-body-route-security"
-TYPES = ("aws:apigatewayv2/api:Api", "aws-native:apigatewayv2:Api")
 UNREADABLE_SOURCES = ("bodyS3Location",)  # aws-native only
 
 FIX = (
@@ -31,8 +31,8 @@ FIX = (
 
 
 def validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
-    if args.resource_type in TYPES:
-        body_rule.validate_body(args, report, UNREADABLE_SOURCES, FIX, "http")
+    if args.resource_type in HTTP_BODY_TYPES:
+        validate_body(args, report, UNREADABLE_SOURCES, FIX, "http")
 
 
 policy = ResourceValidationPolicy(

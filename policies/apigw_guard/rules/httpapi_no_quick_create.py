@@ -10,14 +10,15 @@ from pulumi_policy import (
     Severity,
 )
 
-from ._common import describe, props_of
+from ..props import props_of
+from ..reporting import describe
+from ..resource_types import HTTP_BODY_TYPES
 
 NAME = "apigateway-httpapi-no-quick-create"
-TYPES = ("aws:apigatewayv2/api:Api", "aws-native:apigatewayv2:Api")
 
 
 def validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
-    if args.resource_type not in TYPES:
+    if args.resource_type not in HTTP_BODY_TYPES:
         return
     props = props_of(args.props)
     target = props.get("target")

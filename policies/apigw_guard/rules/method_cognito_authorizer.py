@@ -6,30 +6,25 @@ from typing import Any
 
 from pulumi_policy import (
     EnforcementLevel,
-    PolicyResource,
     ReportViolation,
     Severity,
     StackValidationArgs,
     StackValidationPolicy,
 )
 
-from ..model.security import UNKNOWN, JudgeOptions
-from . import method_cognito_authorization as method_rule
-from ._common import (
-    CONFIG_SCHEMA,
-    blank_entries,
-    check_authorizer_reference,
-    configured_options,
-    defer,
-    describe,
-    props_of,
-)
+from ..authorizers import check_authorizer_reference
+from ..method_settings import COGNITO, authorization_of, is_mock_options, problems_of
+from ..method_settings import FIX as METHOD_FIX
+from ..model.options import JudgeOptions
+from ..model.resource_graph import GraphResource, ResourceGraph
+from ..model.schemes import check_pool_arns
+from ..model.unknown import UNKNOWN
+from ..policy_config import CONFIG_SCHEMA, configured_options
+from ..reporting import defer, describe
+from ..resource_types import INTEGRATION_TYPE, METHOD_CLASSIC, METHOD_TYPES, REST_AUTHORIZER_TYPES
+from ..stack import stack_graph
 
 NAME = "apigateway-method-cognito-authorizer"
-AUTHORIZER_TYPES = ("aws:apigateway/authorizer:Authorizer", "aws-native:apigateway:Authorizer")
-INTEGRATION = "aws:apigateway/integration:Integration"
-RESOURCE_TYPES = ("aws:apigateway/resource:Resource", "aws-native:apigateway:Resource")
-REST_API_TYPES = ("aws:apigateway/restApi:RestApi", "aws-native:apigateway:RestApi")
 
 FIX = (
     "point authorizerId at an aws.apigateway.Authorizer with type COGNITO_USER_POOLS and "
@@ -37,58 +32,37 @@ FIX = (
 )
 
 
-def _path_of(method: PolicyResource, props: dict[str, Any]) -> str:
-    for dep in method.property_dependencies.get("resourceId", []):
-        if dep.resource_type in RESOURCE_TYPES:
-            path = props_of(dep.props).get("path")
-            if isinstance(path, str) and path:
-                return path
-            part = props_of(dep.props).get("pathPart")
-            if isinstance(part, str) and part:
-                return f".../{part}"
-        if dep.resource_type in REST_API_TYPES:
-            return "/"
-    resource_id = props.get("resourceId")
-    return f"(resource {'<unknown>' if resource_id is UNKNOWN else repr(resource_id)})"
-
-
-def _label(method: PolicyResource, props: dict[str, Any]) -> str:
-    http_method = props.get("httpMethod")
+def _label(method: GraphResource, graph: ResourceGraph) -> str:
+    http_method = method.props.get("httpMethod")
     text = http_method.upper() if isinstance(http_method, str) else "<method unknown>"
-    return f"{describe(method.resource_type, method.name)} ({text} {_path_of(method, props)})"
+    path = graph.method_path(method).path
+    if path is None:
+        resource_id = method.props.get("resourceId")
+        path = f"(resource {'<unknown>' if resource_id is UNKNOWN else repr(resource_id)})"
+    return f"{describe(method.type, method.name)} ({text} {path})"
 
 
 def authorizer_problems(
     authorizer: dict[str, Any], options: JudgeOptions
 ) -> tuple[list[str], list[str]]:
-    problems: list[str] = []
-    pending: list[str] = []
+    """(faults, unknowns) of an Authorizer resource that a Method names."""
     kind = authorizer.get("type")
-    if kind is UNKNOWN:
-        pending.append("authorizer type")
-    elif kind != method_rule.COGNITO:
-        problems.append(f"its authorizer has type {kind!r}, not 'COGNITO_USER_POOLS'")
-        return problems, pending
+    if kind is not UNKNOWN and kind != COGNITO:
+        return [f"its authorizer has type {kind!r}, not 'COGNITO_USER_POOLS'"], []
+    pending = ["authorizer type"] if kind is UNKNOWN else []
     arns = authorizer.get("providerArns")
     if arns is UNKNOWN or (isinstance(arns, list) and UNKNOWN in arns):
-        pending.append("authorizer providerArns")
-    elif not isinstance(arns, list) or not arns or blank_entries(arns):
-        problems.append(f"its authorizer has no usable providerArns ({arns!r})")
-    elif options.allowed_pool_arns is not None:
-        outside = [a for a in arns if a not in options.allowed_pool_arns]
-        if outside:
-            problems.append(
-                "its authorizer trusts user pool(s) outside allowedUserPoolArns: "
-                + ", ".join(outside)
-            )
-    return problems, pending
+        return [], [*pending, "authorizer providerArns"]
+    problem = check_pool_arns(arns, options.allowed_pool_arns, "providerArns")
+    return ([f"its authorizer {problem}"] if problem else []), pending
 
 
-def _has_mock_integration(props: dict[str, Any], resources: list[PolicyResource]) -> bool:
-    for r in resources:
-        if r.resource_type != INTEGRATION:
+def _has_mock_integration(method: GraphResource, graph: ResourceGraph) -> bool:
+    props = method.props
+    for r in graph.resources:
+        if r.type != INTEGRATION_TYPE:
             continue
-        integ = props_of(r.props)
+        integ = r.props
         if (
             str(integ.get("type", "")).upper() == "MOCK"
             and str(integ.get("httpMethod", "")).upper() == "OPTIONS"
@@ -101,39 +75,40 @@ def _has_mock_integration(props: dict[str, Any], resources: list[PolicyResource]
 
 def validate(args: StackValidationArgs, report: ReportViolation) -> None:
     options = configured_options(args, report)
+    graph = stack_graph(args.resources)
     pending: list[str] = []
-    for method in args.resources:
-        if method.resource_type not in method_rule.TYPES:
+    for method in graph.resources:
+        if method.type not in METHOD_TYPES:
             continue
-        props = props_of(method.props)
-        label = _label(method, props)
+        props = dict(method.props)
+        label = _label(method, graph)
         if (
             options.exempt_mock_options
-            and method.resource_type == method_rule.CLASSIC
-            and (method_rule.is_mock_options(method.resource_type, props) is None)
+            and method.type == METHOD_CLASSIC
+            and (is_mock_options(method.type, props) is None)
         ):
-            if _has_mock_integration(props, args.resources):
+            if _has_mock_integration(method, graph):
                 continue
             # The resource policy skipped this OPTIONS method for the exemption; it is not MOCK.
-            own, unknown = method_rule.problems_of(method.resource_type, props)
+            own, unknown = problems_of(method.type, props)
             for problem in own:
                 report(
                     f"{label}: {problem} (the CORS exemption applies only to OPTIONS methods with "
-                    f"a MOCK integration). Fix: {method_rule.FIX}.",
+                    f"a MOCK integration). Fix: {METHOD_FIX}.",
                     method.urn,
                 )
             pending.extend(f"{label}: {p}" for p in unknown)
             if own or unknown:
                 continue
-        if method_rule.authorization_of(method.resource_type, props) != method_rule.COGNITO:
+        if authorization_of(method.type, props) != COGNITO:
             continue  # reported by apigateway-method-cognito-authorization
         pending.extend(
             check_authorizer_reference(
                 report,
                 method,
                 label,
-                AUTHORIZER_TYPES,
-                args.resources,
+                REST_AUTHORIZER_TYPES,
+                graph,
                 lambda authorizer: authorizer_problems(authorizer, options),
                 FIX,
             )

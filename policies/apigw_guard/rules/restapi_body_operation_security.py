@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import functools
-import gc
-from typing import Any
-
 from pulumi_policy import (
     EnforcementLevel,
     ReportViolation,
@@ -14,85 +10,17 @@ from pulumi_policy import (
     Severity,
 )
 
-from ..model.security import ApiKind, BodyJudgement, JudgeOptions, judge_api_body
-from ._common import (
-    COGNITO_SCHEME_FIX,
-    CONFIG_SCHEMA,
-    configured_options,
-    describe,
-    props_of,
-    report_body,
-    report_unreadable_source,
-)
+from ..bodies import COGNITO_SCHEME_FIX, validate_body
+from ..policy_config import CONFIG_SCHEMA
+from ..resource_types import REST_BODY_TYPES
 
 NAME = "apigateway-restapi-body-operation-security"
-BODY_TYPES = (
-    "aws:apigateway/restApi:RestApi",
-    "aws:apigateway/restApiPut:RestApiPut",
-    "aws-native:apigateway:RestApi",
-)
 # aws-native only: a body kept in S3, or the methods of another API copied wholesale.
 UNREADABLE_SOURCES = ("bodyS3Location", "cloneFrom")
 
 
-def body_of(props: dict[str, Any]) -> Any:
-    return props.get("body")
-
-
-@functools.lru_cache(maxsize=1)
-def _judge_text(body: str, options: JudgeOptions, source: str, api: ApiKind) -> BodyJudgement:
-    return _judge_without_gc(body, options, source, api)
-
-
-def _judge_without_gc(body: Any, options: JudgeOptions, source: str, api: ApiKind) -> BodyJudgement:
-    # Parsing a large body allocates many containers, which triggers full garbage collections
-    # that walk every live object; none of them is garbage, so collection is paused meanwhile.
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        return judge_api_body(body, options, source, api)
-    finally:
-        if enabled:
-            gc.enable()
-
-
-def judge_resource(
-    resource_type: str,
-    name: str,
-    props: dict[str, Any],
-    options: JudgeOptions,
-    api: ApiKind = "rest",
-) -> BodyJudgement | None:
-    """The body's judgement, or None when the resource carries no body."""
-    body = body_of(props)
-    if body is None:
-        return None
-    source = f"{describe(resource_type, name)} body"
-    if isinstance(body, str):
-        # Two policies judge the same body within one Analyze call; parse and judge it once.
-        return _judge_text(body, options, source, api)
-    return _judge_without_gc(body, options, source, api)
-
-
-def validate_body(
-    args: ResourceValidationArgs,
-    report: ReportViolation,
-    unreadable_sources: tuple[str, ...],
-    fix: str,
-    api: ApiKind,
-) -> None:
-    """Judge the resource's OpenAPI body (REST or HTTP API) and report it; shared by both."""
-    props = props_of(args.props)
-    who = describe(args.resource_type, args.name)
-    report_unreadable_source(report, who, props, unreadable_sources)
-    options = configured_options(args, report)
-    judgement = judge_resource(args.resource_type, args.name, props, options, api)
-    if judgement is not None:
-        report_body(report, who, judgement, fix)
-
-
 def validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
-    if args.resource_type in BODY_TYPES:
+    if args.resource_type in REST_BODY_TYPES:
         validate_body(args, report, UNREADABLE_SOURCES, COGNITO_SCHEME_FIX, "rest")
 
 

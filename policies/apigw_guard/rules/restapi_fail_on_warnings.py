@@ -10,18 +10,14 @@ from pulumi_policy import (
     Severity,
 )
 
-from ..model.security import UNKNOWN
-from ._common import describe, props_of
+from ..model.unknown import UNKNOWN
+from ..props import props_of
+from ..reporting import describe
+from ..resource_types import HTTP_BODY_TYPES, REST_BODY_TYPES
 
 NAME = "apigateway-restapi-fail-on-warnings"
-TYPES = (
-    "aws:apigateway/restApi:RestApi",
-    "aws:apigateway/restApiPut:RestApiPut",
-    "aws-native:apigateway:RestApi",
-    # HTTP API imports drop what they cannot apply in the same way.
-    "aws:apigatewayv2/api:Api",
-    "aws-native:apigatewayv2:Api",
-)
+# HTTP API imports drop what they cannot apply in the same way as REST imports.
+TYPES = REST_BODY_TYPES + HTTP_BODY_TYPES
 
 
 def validate(args: ResourceValidationArgs, report: ReportViolation) -> None:

@@ -10,7 +10,8 @@ from pulumi_policy import (
     Severity,
 )
 
-from ._common import describe, props_of
+from ..props import props_of
+from ..reporting import describe
 
 NAME = "apigateway-restapi-put-mode-overwrite"
 # aws: `putRestApiMode` on RestApi and RestApiPut; aws-native: `mode` on RestApi.

@@ -12,18 +12,17 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
-from ..model.security import COGNITO_ISSUER, UNKNOWN, JudgeOptions, pool_id_of_arn
-from . import route_cognito_jwt_authorization as route_rule
-from ._common import (
-    CONFIG_SCHEMA,
-    check_authorizer_reference,
-    configured_options,
-    defer,
-    props_of,
-)
+from ..authorizers import check_authorizer_reference
+from ..model.options import JudgeOptions
+from ..model.schemes import check_issuer
+from ..model.unknown import UNKNOWN
+from ..policy_config import CONFIG_SCHEMA, configured_options
+from ..reporting import defer
+from ..resource_types import HTTP_AUTHORIZER_TYPES, ROUTE_TYPES
+from ..route_settings import route_label
+from ..stack import stack_graph
 
 NAME = "apigateway-route-cognito-jwt-authorizer"
-AUTHORIZER_TYPES = ("aws:apigatewayv2/authorizer:Authorizer", "aws-native:apigatewayv2:Authorizer")
 
 FIX = (
     "point authorizerId at an apigatewayv2 Authorizer with authorizerType JWT and "
@@ -34,43 +33,37 @@ FIX = (
 def authorizer_problems(
     props: dict[str, Any], options: JudgeOptions
 ) -> tuple[list[str], list[str]]:
-    problems: list[str] = []
-    pending: list[str] = []
+    """(faults, unknowns) of an apigatewayv2 Authorizer resource that a Route names."""
     kind = props.get("authorizerType")
     if kind is UNKNOWN:
-        return problems, ["authorizerType"]
+        return [], ["authorizerType"]
     if kind != "JWT":
-        return [f"its authorizer has authorizerType {kind!r}, not 'JWT'"], pending
+        return [f"its authorizer has authorizerType {kind!r}, not 'JWT'"], []
     jwt = props.get("jwtConfiguration")
     issuer = jwt.get("issuer") if isinstance(jwt, dict) else None
     if jwt is UNKNOWN or issuer is UNKNOWN:
-        return problems, ["jwtConfiguration.issuer"]
-    match = COGNITO_ISSUER.match(issuer) if isinstance(issuer, str) else None
-    if not match:
-        return [f"its JWT issuer {issuer!r} is not a Cognito user pool"], pending
-    if options.allowed_pool_arns is not None:
-        allowed = {pool_id_of_arn(a) for a in options.allowed_pool_arns}
-        if match.group("pool") not in allowed:
-            problems.append(f"its JWT issuer {issuer!r} is a user pool outside allowedUserPoolArns")
-    return problems, pending
+        return [], ["jwtConfiguration.issuer"]
+    problem = check_issuer(issuer, options.allowed_pool_arns)
+    return ([f"its authorizer {problem}"] if problem else []), []
 
 
 def validate(args: StackValidationArgs, report: ReportViolation) -> None:
     options = configured_options(args, report)
+    graph = stack_graph(args.resources)
     pending: list[str] = []
-    for route in args.resources:
-        if route.resource_type not in route_rule.TYPES:
+    for route in graph.resources:
+        if route.type not in ROUTE_TYPES:
             continue
-        props = props_of(route.props)
+        props = dict(route.props)
         if props.get("authorizationType", "NONE") != "JWT":
             continue  # reported by apigateway-route-cognito-jwt-authorization
         pending.extend(
             check_authorizer_reference(
                 report,
                 route,
-                route_rule.route_label(route.resource_type, route.name, props),
-                AUTHORIZER_TYPES,
-                args.resources,
+                route_label(route.type, route.name, props),
+                HTTP_AUTHORIZER_TYPES,
+                graph,
                 lambda authorizer: authorizer_problems(authorizer, options),
                 FIX,
             )

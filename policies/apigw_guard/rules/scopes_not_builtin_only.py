@@ -12,11 +12,13 @@ from pulumi_policy import (
     Severity,
 )
 
-from ..model.security import COGNITO_BUILTIN_SCOPES
-from . import method_cognito_authorization as method_rule
-from . import restapi_body_operation_security as body_rule
-from . import route_cognito_jwt_authorization as route_rule
-from ._common import describe, judge_options, props_of
+from .. import method_settings, route_settings
+from ..bodies import body_findings
+from ..model.operations import COGNITO_BUILTIN_SCOPES
+from ..policy_config import judge_options
+from ..props import props_of
+from ..reporting import describe
+from ..resource_types import METHOD_TYPES, REST_BODY_TYPES, ROUTE_TYPES
 
 NAME = "apigateway-scopes-not-builtin-only"
 BUILTINS = ", ".join(sorted(COGNITO_BUILTIN_SCOPES))
@@ -38,34 +40,31 @@ def validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
         f"only Cognito built-in scopes ({BUILTINS}), which any signed-in user's token can carry "
         "and no client-credentials token does"
     )
-    if rtype in method_rule.TYPES:
-        problems, pending = method_rule.problems_of(rtype, props)
+    if rtype in METHOD_TYPES:
+        problems, pending = method_settings.problems_of(rtype, props)
         scopes = props.get("authorizationScopes")
         if not problems and not pending and _builtin_only(scopes):
-            label = method_rule.method_label(props)
+            label = method_settings.method_label(props)
             report(
                 f"{describe(rtype, args.name)} ({label}): requires {why}: {scopes!r}. Fix: {FIX}.",
                 None,
             )
-    elif rtype in route_rule.TYPES:
-        problems, pending = route_rule.problems_of(props)
+    elif rtype in ROUTE_TYPES:
+        problems, pending = route_settings.problems_of(props)
         scopes = props.get("authorizationScopes")
         if not problems and not pending and _builtin_only(scopes):
-            label = route_rule.route_label(rtype, args.name, props)
+            label = route_settings.route_label(rtype, args.name, props)
             report(f"{label}: requires {why}: {scopes!r}. Fix: {FIX}.", None)
-    elif rtype in body_rule.BODY_TYPES:
-        judgement = body_rule.judge_resource(
-            rtype, args.name, props, judge_options(args.get_config())
-        )
-        if judgement is None:
+    elif rtype in REST_BODY_TYPES:
+        findings = body_findings(rtype, args.name, props, judge_options(args.get_config()))
+        if findings is None:
             return
-        for verdict in judgement.verdicts:
-            if verdict.protected and verdict.builtin_scopes_only:
-                report(
-                    f"{describe(rtype, args.name)}: {verdict.operation.key} requires {why}: "
-                    f"{list(verdict.granting_scopes)!r}. Fix: {FIX}.",
-                    None,
-                )
+        for key, scopes in findings.builtin_only:
+            report(
+                f"{describe(rtype, args.name)}: {key} requires {why}: {list(scopes)!r}. "
+                f"Fix: {FIX}.",
+                None,
+            )
 
 
 policy = ResourceValidationPolicy(

@@ -1,0 +1,124 @@
+"""Judging a resource's OpenAPI body once per Analyze call, and reporting what was found.
+
+Two policies read the same body in one Analyze call (the guarantee and the built-in-scopes
+advisory), so the findings of the last body are cached, keyed by its text. The cache keeps
+only `BodyFindings`: no verdict, and so no reference into the parsed document (tens of MiB for
+a body of tens of thousands of operations).
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from typing import Any
+
+from pulumi_policy import ReportViolation, ResourceValidationArgs
+
+from .model.bodies import BodyJudgement, read_api_body
+from .model.operations import ApiKind, iter_verdicts
+from .model.options import JudgeOptions
+from .policy_config import configured_options
+from .props import props_of
+from .reporting import defer, describe, report_unreadable_source
+
+COGNITO_SCHEME_FIX = (
+    "define a security scheme of type apiKey (name Authorization, in header) with "
+    "x-amazon-apigateway-authorizer {type: cognito_user_pools, providerARNs: [<user pool ARN>]} "
+    'and give every operation security: [{<scheme>: ["<resource-server-identifier>/<scope>"]}]'
+)
+
+
+@dataclass(frozen=True)
+class BodyFindings:
+    """What the policies report about one body; plain strings only.
+
+    Exactly one of: `error` (unreadable: fail closed), `pending` (not known until the update),
+    or the operations that need a word: `faults` as (operation key, problems, unknowns), and
+    protected operations granted only by Cognito built-in scopes as (operation key, scopes).
+    """
+
+    error: str | None = None
+    pending: str | None = None
+    faults: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = ()
+    builtin_only: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+
+def judge_body_findings(
+    body: Any, options: JudgeOptions, source: str, api: ApiKind
+) -> BodyFindings:
+    """Judge a body (text, mapping or UNKNOWN) and keep only what the policies report."""
+    doc = read_api_body(body, source)
+    if isinstance(doc, BodyJudgement):
+        return BodyFindings(error=doc.error, pending=doc.pending)
+    faults = []
+    builtin_only = []
+    try:
+        # One verdict at a time (see iter_verdicts); the same verdicts as judge_api_body's.
+        for verdict in iter_verdicts(doc, options, api):
+            if verdict.problems or verdict.pending:
+                faults.append((verdict.operation.key, verdict.problems, verdict.pending))
+            elif verdict.grants and verdict.builtin_scopes_only:
+                builtin_only.append((verdict.operation.key, verdict.granting_scopes))
+    except RecursionError:
+        return BodyFindings(error=f"{source}: nested too deeply to be judged")
+    return BodyFindings(faults=tuple(faults), builtin_only=tuple(builtin_only))
+
+
+_findings_of_text = functools.lru_cache(maxsize=1)(judge_body_findings)
+
+
+def body_findings(
+    resource_type: str,
+    name: str,
+    props: dict[str, Any],
+    options: JudgeOptions,
+    api: ApiKind = "rest",
+) -> BodyFindings | None:
+    """The findings of the resource's `body`, or None when it carries no body."""
+    body = props.get("body")
+    if body is None:
+        return None
+    source = f"{describe(resource_type, name)} body"
+    if isinstance(body, str):
+        return _findings_of_text(body, options, source, api)
+    return judge_body_findings(body, options, source, api)
+
+
+def report_body(report: ReportViolation, who: str, findings: BodyFindings, fix: str) -> None:
+    """Report an OpenAPI body's faults, one violation per faulty operation, then defer unknowns.
+
+    A body that cannot be read fails closed: no operation in it can be shown to be protected.
+    """
+    if findings.error:
+        report(
+            f"{findings.error}. The body cannot be read, so no operation can be shown to be "
+            f"protected (failing closed). Fix: provide a valid OpenAPI 2.0 or 3.x JSON/YAML "
+            f"document; {fix}.",
+            None,
+        )
+        return
+    if findings.pending:
+        defer([findings.pending])
+    pending: list[str] = []
+    for key, problems, unknown in findings.faults:
+        for problem in problems:
+            report(f"{who}: {key} {problem}. Fix: {fix}.", None)
+        pending.extend(f"{who}: {key}: {p}" for p in unknown)
+    defer(pending)
+
+
+def validate_body(
+    args: ResourceValidationArgs,
+    report: ReportViolation,
+    unreadable_sources: tuple[str, ...],
+    fix: str,
+    api: ApiKind,
+) -> None:
+    """Judge the resource's OpenAPI body (REST or HTTP API) and report it."""
+    props = props_of(args.props)
+    who = describe(args.resource_type, args.name)
+    report_unreadable_source(report, who, props, unreadable_sources)
+    options = configured_options(args, report)
+    findings = body_findings(args.resource_type, args.name, props, options, api)
+    if findings is not None:
+        report_body(report, who, findings, fix)

@@ -1,0 +1,287 @@
+"""Judging OpenAPI operations: does each demand a Cognito access token carrying a scope?
+
+The rules follow what API Gateway's import enforces, not what OpenAPI allows: only an
+operation's own `security` counts (the REST import ignores root-level `security`), and a Cognito
+authorizer demands an access token only when the method lists scopes (without scopes it accepts
+ID tokens). https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-enable-cognito-user-pool.html
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from .document import Operation, iter_operations, security_schemes
+from .options import JudgeOptions
+from .schemes import Scheme, SchemeKind, classify_jwt_scheme, classify_scheme
+from .unknown import UNKNOWN
+
+# Scopes Cognito defines for user sign-in. A method guarded only by these never requires a
+# scope of the API's own resource server, so any user-pool token with them gets in.
+# https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-define-resource-servers.html
+COGNITO_BUILTIN_SCOPES: frozenset[str] = frozenset(
+    {"aws.cognito.signin.user.admin", "openid", "email", "profile", "phone"}
+)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The judgement of one operation.
+
+    `problems` are faults (the operation is reachable without the required token); `pending`
+    lists parts that cannot be judged until unknown values are known. An operation is protected
+    only when both are empty.
+    """
+
+    operation: Operation
+    problems: tuple[str, ...] = ()
+    pending: tuple[str, ...] = ()
+    # Each alternative that grants access: (Cognito scheme name, its scopes). Any one suffices.
+    grants: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    exempt: str | None = None
+
+    @property
+    def protected(self) -> bool:
+        return not self.problems and not self.pending
+
+    @property
+    def granting_scopes(self) -> tuple[str, ...]:
+        """Every scope that lets a token through, in order, without repeats."""
+        return tuple(dict.fromkeys(s for _, scopes in self.grants for s in scopes))
+
+    @property
+    def builtin_scopes_only(self) -> bool:
+        found = False
+        for _, scopes in self.grants:
+            for scope in scopes:
+                if scope not in COGNITO_BUILTIN_SCOPES:
+                    return False
+                found = True
+        return found
+
+
+def _is_mock_options(op: Operation) -> bool:
+    integration = op.definition.get("x-amazon-apigateway-integration")
+    return (
+        op.method == "OPTIONS"
+        and isinstance(integration, dict)
+        and str(integration.get("type", "")).lower() == "mock"
+    )
+
+
+def _scopes_state(values: list[Any]) -> str:
+    """'ok', 'blank' (a non-string or blank entry) or 'unknown' (an entry not known yet).
+
+    One plain loop: this runs once per operation, and on bodies of thousands of operations
+    generator and `in` overhead dominated the policy's time.
+    """
+    state = "ok"
+    for value in values:
+        if value is UNKNOWN:
+            return "unknown"
+        if state == "ok" and (value.__class__ is not str or not value.strip()):
+            state = "blank"
+    return state
+
+
+ApiKind = Literal["rest", "http"]
+
+
+class _Where:
+    """`security[<index>]`, formatted only when a message needs it (hot loop on big bodies)."""
+
+    __slots__ = ("index",)
+
+    def __init__(self, index: int) -> None:
+        self.index = index
+
+    def __str__(self) -> str:
+        return f"security[{self.index}]"
+
+    __format__ = lambda self, spec: str(self)  # noqa: E731
+
+
+REST_SCHEME_WANTED = (
+    "a Cognito user-pool authorizer scheme (type apiKey with x-amazon-apigateway-authorizer "
+    "type cognito_user_pools)"
+)
+JWT_SCHEME_WANTED = (
+    "a JWT authorizer scheme (x-amazon-apigateway-authorizer type jwt) whose issuer is a "
+    "Cognito user pool"
+)
+
+
+def judge_operation(
+    op: Operation,
+    schemes: Mapping[str, Scheme],
+    *,
+    root_security_present: bool = False,
+    options: JudgeOptions | None = None,
+    wanted: str = REST_SCHEME_WANTED,
+) -> Verdict:
+    """Decide whether `op` demands a Cognito access token carrying one of its scopes.
+
+    `wanted` names the kind of scheme that qualifies, for messages (REST: Cognito authorizer;
+    HTTP APIs: a JWT authorizer with a Cognito issuer).
+    """
+    options = options or JudgeOptions()
+    if options.exempt_mock_options and _is_mock_options(op):
+        return Verdict(op, exempt="CORS preflight OPTIONS with a MOCK integration (exempted)")
+
+    fix = "add operation-level security naming a Cognito authorizer scheme with at least one scope"
+    security = op.definition.get("security")
+    if security is UNKNOWN:
+        return Verdict(op, pending=("its security is not known yet",))
+    if security is None:
+        root = " (root-level security is ignored by API Gateway's import)"
+        return Verdict(
+            op,
+            problems=(
+                f"has no operation-level security{root if root_security_present else ''}; {fix}",
+            ),
+        )
+    if not isinstance(security, list):
+        return Verdict(op, problems=(f"security must be a list, got {security!r}; {fix}",))
+    if not security:
+        return Verdict(op, problems=(f"has an empty security list (anyone may call it); {fix}",))
+
+    problems: list[str] = []
+    pending: list[str] = []
+    grants: list[tuple[str, tuple[str, ...]]] = []
+    for index, alternative in enumerate(security):
+        where = _Where(index)
+        if alternative is UNKNOWN:
+            pending.append(f"{where} is not known yet")
+            continue
+        if not isinstance(alternative, dict):
+            problems.append(f"{where} must be a mapping of scheme name to scopes")
+            continue
+        if not alternative:
+            problems.append(f"{where} is {{}}, which allows anonymous calls; remove it")
+            continue
+        cognito: list[tuple[str, tuple[str, ...]]] = []
+        # Counting (not prefix-matching `where`) tells this alternative's findings apart:
+        # "security[1]" is a prefix of "security[10]".
+        problems_before, pending_before = len(problems), len(pending)
+        for scheme_name, scopes in alternative.items():
+            scheme = schemes.get(scheme_name)
+            if scheme is None:
+                problems.append(
+                    f"{where} references {scheme_name!r}, which is not defined in the document's "
+                    "security schemes"
+                )
+                continue
+            if scheme.problem:
+                problems.append(f"{where}: {scheme.problem}")
+                continue
+            if scheme.pending:
+                pending.append(f"{where}: {scheme.pending}")
+            if scheme.kind is SchemeKind.API_KEY:
+                continue  # an API key is an extra requirement, never a substitute
+            if scheme.kind is not SchemeKind.COGNITO:
+                problems.append(
+                    f"{where} uses {scheme_name!r}, a {scheme.kind.value}; use {wanted}"
+                )
+                continue
+            state = _scopes_state(scopes) if isinstance(scopes, list) else None
+            if scopes is UNKNOWN or state == "unknown":
+                pending.append(f"{where}: the scopes of {scheme_name!r}")
+                continue
+            if not isinstance(scopes, list) or not scopes:
+                problems.append(
+                    f"{where} gives {scheme_name!r} no scopes, so it accepts any ID token of the "
+                    "pool; list at least one resource-server scope"
+                )
+                continue
+            if state != "ok":
+                problems.append(f"{where} gives {scheme_name!r} a blank scope: {scopes!r}")
+                continue
+            cognito.append((scheme_name, tuple(scopes)))
+        if not cognito and len(problems) == problems_before and len(pending) == pending_before:
+            problems.append(
+                f"{where} names only API-key schemes ({', '.join(map(repr, alternative))}), "
+                "which identify callers but do not authorize them; add a Cognito scheme with "
+                "scopes"
+            )
+        if len(cognito) > 1:
+            problems.append(f"{where} names more than one authorizer; a method has exactly one")
+        grants.extend(cognito)
+    return Verdict(op, problems=tuple(problems), pending=tuple(pending), grants=tuple(grants))
+
+
+def judge_document(
+    doc: Mapping[str, Any], options: JudgeOptions | None = None, api: ApiKind = "rest"
+) -> list[Verdict]:
+    """Judge every operation of a validated document (see document.validate_document).
+
+    `api` is "rest" (Cognito user-pool authorizers) or "http" (HTTP API bodies: JWT authorizers
+    whose issuer is a Cognito user pool).
+    """
+    return list(iter_verdicts(doc, options, api))
+
+
+def iter_verdicts(
+    doc: Mapping[str, Any], options: JudgeOptions | None = None, api: ApiKind = "rest"
+) -> Iterator[Verdict]:
+    """`judge_document`, one verdict at a time, for callers that keep only a summary.
+
+    On a large body, holding every verdict at once makes the garbage collector walk them
+    again and again while the rest are made; a consumer that drops each verdict avoids that.
+    """
+    options = options or JudgeOptions()
+    classify, wanted = _FLAVOURS[api]
+    schemes = {
+        name: classify(name, scheme, options) for name, scheme in security_schemes(doc).items()
+    }
+    sound = {
+        name
+        for name, scheme in schemes.items()
+        if scheme.kind is SchemeKind.COGNITO and not scheme.problem and not scheme.pending
+    }
+    root = doc.get("security") is not None
+    exempt_options = options.exempt_mock_options
+    for op in iter_operations(doc):
+        # Fast path for the usual shape (bodies of thousands of operations): one alternative
+        # naming one sound scheme with non-blank scopes. judge_operation gives the same verdict;
+        # it handles everything else, and OPTIONS when the exemption may apply.
+        security = op.definition.get("security")
+        if (
+            security.__class__ is list
+            and len(security) == 1
+            and not (exempt_options and op.method == "OPTIONS")
+        ):
+            alternative = security[0]
+            if alternative.__class__ is dict and len(alternative) == 1:
+                ((name, scopes),) = alternative.items()
+                if (
+                    name in sound
+                    and scopes.__class__ is list
+                    and scopes
+                    and _scopes_state(scopes) == "ok"
+                ):
+                    yield _granted(op, ((name, tuple(scopes)),))
+                    continue
+        yield judge_operation(
+            op, schemes, root_security_present=root, options=options, wanted=wanted
+        )
+
+
+_new = object.__new__
+
+
+def _granted(op: Operation, grants: tuple[tuple[str, tuple[str, ...]], ...]) -> Verdict:
+    """`Verdict(op, grants=grants)`, built without the frozen dataclass's `__init__`.
+
+    That `__init__` sets each of five fields through `object.__setattr__`, and was a third of
+    the time of judging a large body; the object is the same (it compares equal).
+    """
+    verdict = _new(Verdict)
+    verdict.__dict__.update(operation=op, problems=(), pending=(), grants=grants, exempt=None)
+    return verdict
+
+
+_FLAVOURS: dict[ApiKind, tuple[Callable[[str, Any, JudgeOptions], Scheme], str]] = {
+    "rest": (classify_scheme, REST_SCHEME_WANTED),
+    "http": (classify_jwt_scheme, JWT_SCHEME_WANTED),
+}

@@ -1,0 +1,18 @@
+"""JudgeOptions: the policy knobs every judgement of an operation or authorizer takes."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class JudgeOptions:
+    """Policy knobs. Defaults: no exemption, any user pool accepted.
+
+    `exempt_mock_options` exempts CORS preflight OPTIONS operations with a MOCK integration;
+    `allowed_pool_arns`, when set, is the only user pools an authorizer may trust.
+    """
+
+    exempt_mock_options: bool = False
+    allowed_pool_arns: Collection[str] | None = None

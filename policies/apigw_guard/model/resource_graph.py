@@ -1,0 +1,159 @@
+"""A stack's resources as a graph: find a resource by id, name a REST API Method by its path.
+
+Plain Python over plain values (UNKNOWN where unknown), so the policy pack (from
+PolicyResources) and the report (from recorded resources) follow a Method to its path the same
+way: `resourceId` -> Resource -> `parentId` ... -> the RestApi's root resource. Property
+dependencies are followed first (they say which resource a value came from), else ids.
+https://docs.aws.amazon.com/apigateway/latest/api/API_Resource.html
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ..resource_types import (
+    HTTP_AUTHORIZER_TYPES,
+    PATH_RESOURCE_TYPES,
+    REST_API_TYPES,
+    REST_AUTHORIZER_TYPES,
+)
+from .unknown import UNKNOWN
+
+# Properties that hold a resource's own id besides `id`: aws-native outputs (`resourceId`,
+# `authorizerId`), and a RestApi's root resource, which is the parent of top-level Resources.
+_OWN_ID_KEYS: dict[str, tuple[str, ...]] = {
+    **dict.fromkeys(PATH_RESOURCE_TYPES, ("id", "resourceId")),
+    **dict.fromkeys(REST_AUTHORIZER_TYPES + HTTP_AUTHORIZER_TYPES, ("id", "authorizerId")),
+    **dict.fromkeys(REST_API_TYPES, ("id", "rootResourceId")),
+}
+_PATH_PARENTS = PATH_RESOURCE_TYPES + REST_API_TYPES
+# Paths are shallow; the bound only guards against a parentId cycle.
+_MAX_DEPTH = 64
+
+
+@dataclass(frozen=True)
+class GraphResource:
+    """One resource of the stack with plain property values (model UNKNOWN where unknown)."""
+
+    urn: str
+    type: str
+    name: str
+    props: Mapping[str, Any]
+    # property name -> URNs of the resources its value came from
+    property_dependencies: Mapping[str, Sequence[str]]
+
+
+@dataclass(frozen=True)
+class MethodPath:
+    """A Method's path (`/pets/{petId}`) when it resolves; otherwise `why` it does not."""
+
+    path: str | None
+    why: str | None
+
+
+def describe(resource: GraphResource) -> str:
+    """`Resource 'pets'`: the type's last part and the resource's name."""
+    return f"{resource.type.rsplit(':', 1)[-1]} {resource.name!r}"
+
+
+class ResourceGraph:
+    """The stack's resources, indexed once by URN and by their own ids."""
+
+    def __init__(self, resources: Iterable[GraphResource]) -> None:
+        self.resources: tuple[GraphResource, ...] = tuple(resources)
+        self.by_urn: dict[str, GraphResource] = {r.urn: r for r in self.resources}
+        self._by_id: dict[str, list[GraphResource]] = {}
+        for resource in self.resources:
+            for own_id in self.ids(resource):
+                self._by_id.setdefault(own_id, []).append(resource)
+
+    @staticmethod
+    def ids(resource: GraphResource) -> tuple[str, ...]:
+        """The resource's own known ids (none for mocks and older states)."""
+        keys = _OWN_ID_KEYS.get(resource.type, ("id",))
+        values = (resource.props.get(key) for key in keys)
+        return tuple(dict.fromkeys(v for v in values if isinstance(v, str) and v))
+
+    def by_id(self, id: str, types: Collection[str]) -> list[GraphResource]:
+        """The resources of `types` whose own id is `id`, in stack order."""
+        return [r for r in self._by_id.get(id, ()) if r.type in types]
+
+    def dependencies(
+        self, resource: GraphResource, prop: str, types: Collection[str]
+    ) -> list[GraphResource]:
+        """The resources of `types` that the value of `prop` came from."""
+        found = (self.by_urn.get(u) for u in resource.property_dependencies.get(prop, ()))
+        return [r for r in found if r is not None and r.type in types]
+
+    def referenced(
+        self, resource: GraphResource, prop: str, types: Collection[str]
+    ) -> list[GraphResource]:
+        """The resource(s) of `types` that `resource.props[prop]`, an id, names.
+
+        Property dependencies come first, but only those whose own id, when known, is that
+        value: a dependency proves the value was computed from the resource, not that it is its
+        id (`cognito.id.apply(lambda _: "lambda1")` depends on one authorizer and names
+        another). Otherwise, any resource of the stack with that id.
+        """
+        value = resource.props.get(prop)
+        deps = self.dependencies(resource, prop, types)
+        if not isinstance(value, str):
+            return deps
+        matching = [d for d in deps if value in (self.ids(d) or (value,))]
+        return matching or self.by_id(value, types)
+
+    def method_path(self, method: GraphResource) -> MethodPath:
+        """Follow the Method's `resourceId` up through `parentId`s to the RestApi's root.
+
+        A Resource's own `path` output, when known, gives the rest of the path at once.
+        """
+        parts: list[str] = []
+        current, prop = method, "resourceId"
+        seen = {method.urn}
+        for _ in range(_MAX_DEPTH):
+            parent = self._path_parent(current, prop)
+            if isinstance(parent, str):
+                return MethodPath(None, parent)
+            if parent.type in REST_API_TYPES:
+                return MethodPath("/" + "/".join(reversed(parts)), None)
+            if parent.urn in seen:
+                return MethodPath(None, f"{describe(parent)} is its own ancestor (parentId cycle)")
+            seen.add(parent.urn)
+            own_path = parent.props.get("path")
+            if isinstance(own_path, str) and own_path.startswith("/"):
+                below = "/".join(reversed(parts))
+                return MethodPath(f"{own_path.rstrip('/')}/{below}" if below else own_path, None)
+            part = parent.props.get("pathPart")
+            if part is UNKNOWN:
+                return MethodPath(
+                    None, f"the path part of {describe(parent)} is unknown until the update"
+                )
+            if not isinstance(part, str) or not part:
+                return MethodPath(None, f"{describe(parent)} has no pathPart")
+            parts.append(part)
+            current, prop = parent, "parentId"
+        return MethodPath(None, f"the path of {describe(method)} is nested too deeply")
+
+    def _path_parent(self, resource: GraphResource, prop: str) -> GraphResource | str:
+        """The Resource or RestApi (root) that `prop` names, or why there is none."""
+        value = resource.props.get(prop)
+        deps = self.dependencies(resource, prop, _PATH_PARENTS)
+        found = self.referenced(resource, prop, _PATH_PARENTS)
+        # By id, a RestApi is a parent only through its root resource id, never its own id.
+        found = [
+            r
+            for r in found
+            if r in deps or r.type not in REST_API_TYPES or r.props.get("rootResourceId") == value
+        ]
+        if found:
+            return found[0]
+        if deps:
+            return deps[0]  # ids contradict the dependency; the dependency is the better witness
+        if value is UNKNOWN:
+            return f"the {prop} of {describe(resource)} is unknown until the update"
+        return (
+            f"{prop} {value!r} is not an API Gateway Resource of this stack (it may belong to "
+            "another stack)"
+        )

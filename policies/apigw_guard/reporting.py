@@ -1,0 +1,65 @@
+"""Reporting helpers every policy shares: labels, violations, and deferral until the update."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from pulumi_policy import ReportViolation
+from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError
+
+
+class PendingUntilUpdate(UnknownValueError):
+    """Raised after every known fault is reported, when some values are unknown (preview).
+
+    The SDK turns an UnknownValueError into an advisory diagnostic ("can't run policy ... during
+    preview: <message>") of the same policy; the message says what will be checked at update.
+    """
+
+    def __init__(self, what: Iterable[str]) -> None:
+        super().__init__(UNKNOWN_STRING_VALUE, [])
+        items = list(dict.fromkeys(what))
+        self.message = (
+            "not judged yet because values are unknown until the update: "
+            + "; ".join(items)
+            + ". It will be checked (and enforced) at update, when the values are known"
+        )
+
+
+def defer(pending: list[str]) -> None:
+    """Raise PendingUntilUpdate if anything is pending; call it after reporting the faults."""
+    if pending:
+        raise PendingUntilUpdate(pending)
+
+
+def describe(resource_type: str, name: str) -> str:
+    """`Method 'getPets'`: how a message names a resource."""
+    return f"{short_type(resource_type)} '{name}'"
+
+
+def short_type(resource_type: str) -> str:
+    """`aws:apigateway/method:Method` -> `Method`; `aws-native:apigateway:RestApi` -> `RestApi`."""
+    return resource_type.rsplit(":", 1)[-1]
+
+
+def report_problems(
+    report: ReportViolation, label: str, problems: list[str], pending: list[str], fix: str
+) -> None:
+    """Report a resource's own faults, then defer what is unknown until the update."""
+    for problem in problems:
+        report(f"{label}: {problem}. Fix: {fix}.", None)
+    defer([f"{label}: {p}" for p in pending])
+
+
+def report_unreadable_source(
+    report: ReportViolation, who: str, props: Mapping[str, Any], fields: Iterable[str]
+) -> None:
+    """Fail closed on a body the pack cannot read (S3) or methods copied from another API."""
+    for field in fields:
+        if props.get(field) is not None:
+            report(
+                f"{who}: {field} is set, so API Gateway creates methods from a source this pack "
+                "cannot read, and none can be shown to be protected (failing closed). Fix: "
+                f"remove {field} and pass the OpenAPI document inline as body.",
+                None,
+            )
