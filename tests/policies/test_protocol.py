@@ -236,6 +236,35 @@ def test_stack_resolves_authorizer_by_id_without_property_dependencies(
     assert declared.analyze_all([method, auth]) == []
 
 
+def test_stack_policy_names_a_method_by_its_full_path(declared: PolicyPackProcess):
+    api = resource("aws:apigateway/restApi:RestApi", "api", {"name": "api"})
+    pets = resource(
+        "aws:apigateway/resource:Resource",
+        "pets",
+        {"restApi": "a", "parentId": "root", "pathPart": "pets"},
+        property_dependencies={"parentId": [api.urn]},
+    )
+    pet = resource(
+        "aws:apigateway/resource:Resource",
+        "pet",
+        {"restApi": "a", "parentId": "p1", "pathPart": "{petId}"},
+        property_dependencies={"parentId": [pets.urn]},
+    )
+    lam = resource("aws:apigateway/authorizer:Authorizer", "lam", {"restApi": "a", "type": "TOKEN"})
+    method = resource(
+        "aws:apigateway/method:Method",
+        "m",
+        inputs_of_method(),
+        property_dependencies={"resourceId": [pet.urn], "authorizerId": [lam.urn]},
+    )
+    diags = declared.analyze_stack([api, pets, pet, lam, method])
+    assert [d.policy_name for d in diags] == ["apigateway-method-cognito-authorizer"]
+    assert (
+        "Method 'm' (GET /pets/{petId}): its authorizer has type 'TOKEN', not "
+        "'COGNITO_USER_POOLS' (Authorizer 'lam')."
+    ) in diags[0].message
+
+
 def test_route_issuer_outside_allowlist_blocks(pack: PolicyPackProcess):
     pack.configure(
         default_level=None,
