@@ -15,7 +15,9 @@ METHOD = "aws:apigateway/method:Method"
 AUTHORIZER = "aws:apigateway/authorizer:Authorizer"
 
 
-def node(type_: str, name: str, deps: dict[str, list[str]] | None = None, **props: Any):
+def node(
+    type_: str, name: str, deps: dict[str, list[str]] | None = None, **props: Any
+) -> GraphResource:
     return GraphResource(f"urn:{name}", type_, name, props, deps or {})
 
 
