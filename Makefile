@@ -21,6 +21,7 @@ lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy .
+	$(VENV)/bin/zizmor --offline --min-severity low .github/workflows
 	cd policies && ../$(VENV)/bin/mypy --config-file ../pyproject.toml __main__.py
 
 test: lint
