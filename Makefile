@@ -21,6 +21,7 @@ lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy .
+	$(VENV)/bin/zizmor --offline --min-severity low .github/workflows
 
 test: lint
 	$(VENV)/bin/pytest

@@ -3,6 +3,7 @@
 See the README ("Calling the API with the client") for usage.
 """
 
+from m2m_client.auth import BearerAuth, ClientConfigError, require_secure_url
 from m2m_client.stack import (
     Consumer,
     StackConfigError,
@@ -28,6 +29,8 @@ from m2m_client.token import (
 
 __all__ = [
     "AccessToken",
+    "BearerAuth",
+    "ClientConfigError",
     "Consumer",
     "InvalidClientError",
     "InvalidScopeError",
@@ -44,5 +47,6 @@ __all__ = [
     "UnknownScopeError",
     "load_outputs",
     "parse_outputs",
+    "require_secure_url",
     "wait_for_token_endpoint",
 ]

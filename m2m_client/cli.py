@@ -4,6 +4,10 @@ Exit status: 0 when the API answered 2xx, 1 when it answered anything else (the 
 body are still printed), 2 for a usage or stack-output problem, 3 when no token could be
 obtained or the API could not be reached. Errors are one line on stderr, no traceback,
 because the person running this needs the bad value, not our call stack.
+
+Both URLs are checked before the first request (``https://``, or ``http://`` to a loopback
+host), and the API call carries the token through an explicit auth object, so a netrc entry
+for the API host cannot replace it.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from pathlib import Path
 
 import requests
 
+from m2m_client.auth import BearerAuth, ClientConfigError, require_secure_url
 from m2m_client.stack import StackConfigError, StackOutputs, load_outputs
 from m2m_client.token import AUTH_METHODS, TokenClient, TokenError
 
@@ -125,9 +130,13 @@ def call_api(
     timeout: float = 30.0,
     session: requests.Session | None = None,
 ) -> requests.Response:
-    """Get a token for ``consumer`` and send one request; raises on token failure only."""
+    """Get a token for ``consumer`` and send one request; raises on token failure only.
+
+    Redirects are returned, not followed: following one would re-send the token.
+    """
     creds = outputs.consumer(consumer)
-    url = outputs.url(path)
+    # Checked before the token request, so a bad invoke URL costs no token and leaks none.
+    url = require_secure_url(outputs.url(path), "invoke_url")
     http = session or requests.Session()
     client = TokenClient(
         outputs.token_endpoint_url,
@@ -138,10 +147,9 @@ def call_api(
         timeout=timeout,
         session=http,
     )
-    token = client.get_token()
-    headers = {"Authorization": f"Bearer {token}" if bearer_prefix else token}
+    auth = BearerAuth(client.get_token(), scheme="Bearer" if bearer_prefix else None)
     # json=None sends no body at all, which is what a GET without --data should do.
-    return http.request(method, url, headers=headers, json=body, timeout=timeout)
+    return http.request(method, url, auth=auth, json=body, timeout=timeout, allow_redirects=False)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -162,7 +170,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             bearer_prefix=not args.no_bearer_prefix,
             timeout=args.timeout,
         )
-    except (UsageError, StackConfigError) as exc:
+    except (UsageError, StackConfigError, ClientConfigError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except TokenError as exc:

@@ -15,8 +15,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from apigw_guard.model.scopes import scope_identifier
-
 # Environment variables that describe one consumer without the Pulumi CLI (e.g. in a job
 # that only has the values, not the state backend).
 ENV_INVOKE_URL = "M2M_INVOKE_URL"
@@ -26,6 +24,17 @@ ENV_CLIENT_SECRET = "M2M_CLIENT_SECRET"
 ENV_CONSUMER = "M2M_CONSUMER"
 ENV_RESOURCE_SERVER = "M2M_RESOURCE_SERVER_IDENTIFIER"
 ENV_VARS = (ENV_INVOKE_URL, ENV_TOKEN_URL, ENV_CLIENT_ID, ENV_CLIENT_SECRET)
+
+
+def compose_scope(identifier: str, scope_name: str) -> str:
+    """Full scope string ``<identifier>/<scope_name>``, as Cognito's resource server forms it.
+
+    Only for the env-var path, where the stack's ``scope_identifiers`` output is not at hand.
+    A trailing '/' on the identifier is dropped, as the program drops it, so an identifier
+    like ``https://api/v1/`` never gives ``...//read``. Kept here rather than imported so the
+    client stands alone: it ships to consumers without the program or the policy pack.
+    """
+    return f"{identifier.rstrip('/')}/{scope_name}"
 
 
 class StackConfigError(Exception):
@@ -80,9 +89,8 @@ class StackOutputs:
             # Scope names cannot contain '/', so this is already '<identifier>/<scope_name>'.
             return name_or_full
         if not self.scope_identifiers and self.resource_server_identifier:
-            # No authoritative list (env-var mode): compose with the program's own helper (no
-            # '...//read' from a trailing '/'), and let Cognito judge it.
-            return scope_identifier(self.resource_server_identifier, name_or_full)
+            # No authoritative list (env-var mode): compose it here and let Cognito judge it.
+            return compose_scope(self.resource_server_identifier, name_or_full)
         known = ", ".join(sorted(self.scope_identifiers)) or "none"
         raise UnknownScopeError(
             f"scope {name_or_full!r} is not a scope of the resource server (defined: {known}); "

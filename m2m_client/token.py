@@ -6,12 +6,17 @@ threads that ask at the same time. Transient failures (429, 5xx, connection erro
 retried a bounded number of times with exponential backoff; OAuth errors are not
 retried, because asking again with the same credentials gives the same answer.
 
+Credentials go only where :mod:`m2m_client.auth` allows (``https://``, or ``http://`` to a
+loopback host), in exactly one ``Authorization`` form the caller chose: nothing from netrc,
+the environment or session defaults is added (see that module for why).
+
 Cognito token endpoint reference:
 https://docs.aws.amazon.com/cognito/latest/developerguide/token-endpoint.html
 """
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -22,11 +27,27 @@ from typing import Literal
 
 import requests
 
+from m2m_client.auth import (
+    ClientConfigError,
+    ClientSecretBasic,
+    NoAuthorization,
+    is_b64token,
+    require_secure_url,
+    require_utf8,
+)
+
 AuthMethod = Literal["basic", "body"]
 AUTH_METHODS: tuple[AuthMethod, ...] = ("basic", "body")
 
 # HTTP statuses that say "try again later" rather than "this request is wrong".
 RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
+
+# RFC 6749 section 5.1 only RECOMMENDS expires_in. Without it we cannot know when the token
+# expires, so it is reused for at most this many seconds (well under Cognito's 5-minute
+# minimum access-token validity) and then a new one is requested.
+NO_EXPIRES_IN_CACHE_SECONDS = 60.0
+
+_DIGITS = re.compile(r"[0-9]{1,9}")
 
 
 class TokenError(Exception):
@@ -101,7 +122,7 @@ class AccessToken:
 
     value: str
     token_type: str
-    expires_in: int
+    expires_in: int | None  # None: the server sent no expires_in (RFC 6749 section 5.1)
     scope: str | None
     refresh_at: float
 
@@ -109,8 +130,11 @@ class AccessToken:
 class TokenClient:
     """Fetches and caches an access token with the client-credentials grant.
 
-    Defaults to HTTP Basic client authentication; ``auth_method="body"`` sends
-    ``client_id``/``client_secret`` as form fields instead (Cognito accepts both).
+    Defaults to HTTP Basic client authentication (id and secret form-urlencoded first, as
+    RFC 6749 section 2.3.1 requires); ``auth_method="body"`` sends ``client_id``/
+    ``client_secret`` as form fields instead (Cognito accepts both). Never both at once.
+    ``token_url`` must be ``https://`` (``http://`` only to a loopback host); a bad URL or a
+    credential that is not Unicode text raises :class:`ClientConfigError` before any request.
     ``scopes`` are full scope strings (``<identifier>/<scope_name>``); when empty no scope is
     requested and Cognito issues a token with every scope the app client is allowed.
 
@@ -134,14 +158,15 @@ class TokenClient:
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         if auth_method not in AUTH_METHODS:
-            raise ValueError(
+            raise ClientConfigError(
                 f"auth_method: {auth_method!r} is not supported (expected one of: "
                 f"{', '.join(AUTH_METHODS)})"
             )
-        if not token_url.startswith(("https://", "http://")):
-            raise ValueError(f"token_url: expected an http(s) URL, got {token_url!r}")
+        require_secure_url(token_url, "token_url")
         if not client_id:
-            raise ValueError("client_id: must not be empty")
+            raise ClientConfigError("client_id: must not be empty")
+        require_utf8(client_id, "client_id")
+        require_utf8(client_secret, "client_secret")
         self.token_url = token_url
         self.client_id = client_id
         self._client_secret = client_secret
@@ -184,15 +209,16 @@ class TokenClient:
         with self._lock:
             self._cached = None
 
-    def _form_and_auth(self) -> tuple[dict[str, str], requests.auth.HTTPBasicAuth | None]:
+    def _form_and_auth(self) -> tuple[dict[str, str], requests.auth.AuthBase]:
         form: dict[str, str] = {"grant_type": "client_credentials"}
         if self.scopes:
             form["scope"] = " ".join(self.scopes)
         if self.auth_method == "basic":
-            return form, requests.auth.HTTPBasicAuth(self.client_id, self._client_secret)
+            return form, ClientSecretBasic(self.client_id, self._client_secret)
         form["client_id"] = self.client_id
         form["client_secret"] = self._client_secret
-        return form, None
+        # An explicit "no Authorization": with auth=None, requests would add netrc's Basic.
+        return form, NoAuthorization()
 
     def _fetch(self) -> AccessToken:
         form, auth = self._form_and_auth()
@@ -206,6 +232,8 @@ class TokenClient:
                     auth=auth,
                     headers={"Accept": "application/json"},
                     timeout=self.timeout,
+                    # A redirect would re-apply netrc and could repeat the secret elsewhere.
+                    allow_redirects=False,
                 )
             except (requests.ConnectionError, requests.Timeout) as exc:
                 last_problem = f"{type(exc).__name__}: {exc}"
@@ -222,6 +250,12 @@ class TokenClient:
         )
 
     def _parse(self, response: requests.Response) -> AccessToken:
+        if response.is_redirect:
+            raise TokenResponseError(
+                f"token endpoint {self.token_url} answered HTTP {response.status_code} "
+                f"(redirect to {response.headers.get('Location', 'nowhere')}); credentials "
+                "are not sent on redirects: set the token URL to the final https:// address"
+            )
         body = _json_object(response)
         if response.status_code != 200:
             raise self._oauth_error(response.status_code, body, response.text)
@@ -231,24 +265,35 @@ class TokenClient:
                 f"token endpoint {self.token_url} answered 200 without an access_token "
                 f"(keys: {', '.join(sorted(body)) or 'none'})"
             )
-        token_type = body.get("token_type", "Bearer")
+        if not is_b64token(token):
+            # Not echoed: it is a credential, and may hold the CR/LF this check keeps out.
+            raise TokenResponseError(
+                "access_token: not an RFC 6750 b64token (letters, digits and -._~+/ then "
+                "'='), so it cannot be sent in an Authorization header"
+            )
+        if "token_type" not in body:
+            raise TokenResponseError(
+                "token_type: missing from the token response; RFC 6749 section 5.1 requires "
+                "it (expected 'Bearer')"
+            )
+        token_type = body["token_type"]
         if not isinstance(token_type, str) or token_type.lower() != "bearer":
             raise TokenResponseError(f"token_type: expected 'Bearer', got {token_type!r}")
-        expires_in = body.get("expires_in")
-        if isinstance(expires_in, bool) or not isinstance(expires_in, int) or expires_in <= 0:
-            raise TokenResponseError(
-                f"expires_in: expected a positive integer of seconds, got {expires_in!r}"
-            )
+        expires_in = _expires_in(body)
         scope = body.get("scope")
-        # Refresh `refresh_margin` seconds early so a token is never sent just as it expires,
-        # but keep at least half the lifetime usable for very short-lived tokens.
-        margin = min(self.refresh_margin, expires_in / 2)
+        now = self._clock()
+        if expires_in is None:
+            refresh_at = now + NO_EXPIRES_IN_CACHE_SECONDS
+        else:
+            # Refresh `refresh_margin` seconds early so a token is never sent just as it
+            # expires, but keep at least half the lifetime usable for short-lived tokens.
+            refresh_at = now + expires_in - min(self.refresh_margin, expires_in / 2)
         return AccessToken(
             value=token,
             token_type=token_type,
             expires_in=expires_in,
             scope=scope if isinstance(scope, str) else None,
-            refresh_at=self._clock() + expires_in - margin,
+            refresh_at=refresh_at,
         )
 
     def _oauth_error(self, status: int, body: dict[str, object], text: str) -> TokenError:
@@ -301,6 +346,28 @@ class TokenClient:
             f"token endpoint {self.token_url} answered HTTP {status} without an OAuth error "
             f"code: {text[:200]!r}"
         )
+
+
+def _expires_in(body: dict[str, object]) -> int | None:
+    """Lifetime in seconds: a positive JSON integer or a string of digits; None if absent.
+
+    RFC 6749 section 5.1 makes ``expires_in`` RECOMMENDED, not required, and some servers
+    send the number as a string; neither costs the client anything to accept.
+    """
+    if "expires_in" not in body:
+        return None
+    value = body["expires_in"]
+    seconds: int | None = None
+    if isinstance(value, int) and not isinstance(value, bool):
+        seconds = value
+    elif isinstance(value, str) and _DIGITS.fullmatch(value):
+        seconds = int(value)
+    if seconds is None or seconds <= 0:
+        raise TokenResponseError(
+            f"expires_in: expected a positive number of seconds (integer or string of "
+            f"digits), got {value!r}"
+        )
+    return seconds
 
 
 def _json_object(response: requests.Response) -> dict[str, object]:

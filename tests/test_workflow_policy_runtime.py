@@ -12,14 +12,14 @@ from typing import Any
 
 import pytest
 
-from tests.test_workflows import PULUMI_ACTION, WORKFLOW_FILES, load
+from tests.test_workflows import WORKFLOW_FILES, is_pulumi_action, load
 
 ADD_VENV_TO_PATH = 'echo "$PWD/.venv/bin" >> "$GITHUB_PATH"'
 
 
 def _runs_the_pack(step: dict[str, Any]) -> bool:
     return (
-        step.get("uses") == PULUMI_ACTION and "policyPacks" in step.get("with", {})
+        is_pulumi_action(step) and "policyPacks" in step.get("with", {})
     ) or "pulumi policy publish" in step.get("run", "")
 
 

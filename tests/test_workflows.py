@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shlex
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,7 +17,11 @@ import yaml
 REPO_ROOT = Path(__file__).resolve().parents[1]
 WORKFLOWS = REPO_ROOT / ".github" / "workflows"
 WORKFLOW_FILES = sorted(WORKFLOWS.glob("*.yml"))
-PULUMI_ACTION = "pulumi/actions@v6"
+PULUMI_ACTION = "pulumi/actions@"
+AWS_CREDENTIALS_ACTION = "aws-actions/configure-aws-credentials@"
+# `uses: owner/repo[/path]@<40-hex commit> # vX.Y.Z`: a tag can be moved, a commit cannot.
+PINNED_USES = re.compile(r"^\s*(?:- )?uses: ([\w.-]+/[\w./-]+)@([0-9a-f]{40}) # (v\d+\.\d+\.\d+)$")
+ZIZMOR_IGNORE = re.compile(r"# zizmor: ignore\[([a-z-]+)\](.*)$", re.MULTILINE)
 
 
 def load(path: Path) -> dict[Any, Any]:
@@ -40,8 +47,12 @@ def steps(workflow: dict[Any, Any]) -> Iterator[tuple[str, dict[Any, Any]]]:
             yield job_name, step
 
 
+def is_pulumi_action(step: dict[Any, Any]) -> bool:
+    return str(step.get("uses", "")).startswith(PULUMI_ACTION)
+
+
 def pulumi_steps(workflow: dict[Any, Any]) -> list[dict[Any, Any]]:
-    return [s for _, s in steps(workflow) if s.get("uses") == PULUMI_ACTION]
+    return [s for _, s in steps(workflow) if is_pulumi_action(s)]
 
 
 def makefile_targets() -> set[str]:
@@ -82,7 +93,9 @@ def test_workflow_is_well_formed(path: Path) -> None:
         for step in job.get("steps", []):
             assert ("run" in step) != ("uses" in step), f"{path.name}/{job_name}: {step}"
             if "uses" in step and not step["uses"].startswith("./"):
-                assert re.search(r"@v\d+", step["uses"]), f"unpinned action {step['uses']}"
+                assert re.fullmatch(r"[\w./-]+@[0-9a-f]{40}", step["uses"]), (
+                    f"{path.name}/{job_name}: {step['uses']} is not pinned to a commit"
+                )
 
 
 @pytest.mark.parametrize("path", WORKFLOW_FILES, ids=lambda p: p.name)
@@ -103,6 +116,11 @@ def test_referenced_paths_exist(path: Path) -> None:
             called = REPO_ROOT / job["uses"]
             assert called.is_file(), f"{path.name}/{job_name}: {job['uses']} does not exist"
             assert "workflow_call" in triggers(load(called)), f"{called.name}: not callable"
+            declared = triggers(load(called))["workflow_call"] or {}
+            for name in job.get("with", {}):
+                assert name in (declared.get("inputs") or {}), (
+                    f"{path.name}/{job_name}: {called.name} has no input {name!r}"
+                )
     for job_name, step in steps(wf):
         where = f"{path.name}/{job_name}"
         if "working-directory" in step:
@@ -129,7 +147,7 @@ def test_push_runs_make_test() -> None:
 def test_pull_request_previews_every_stack_with_the_policy_pack_and_comments() -> None:
     wf = load(WORKFLOWS / "preview.yml")
     assert "pull_request" in triggers(wf)
-    assert wf["permissions"]["pull-requests"] == "write"
+    assert wf["jobs"]["preview"]["permissions"]["pull-requests"] == "write"
     (step,) = pulumi_steps(wf)
     inputs = step["with"]
     assert inputs["command"] == "preview"
@@ -173,3 +191,118 @@ def test_stack_list_is_derived_from_committed_stack_files(name: str) -> None:
 def test_make_target_parser_reads_commands() -> None:
     assert make_targets_in("make venv && make test -j2 STACK=dev") == ["venv", "test"]
     assert make_targets_in("echo make # not a command\nmake lint") == ["lint"]
+
+
+# --- supply chain: what zizmor checks, stated as the rules we keep -------------------------
+
+
+@pytest.mark.parametrize("path", WORKFLOW_FILES, ids=lambda p: p.name)
+def test_actions_are_pinned_to_a_commit_with_the_version_in_a_comment(path: Path) -> None:
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if re.match(r"^\s*(- )?uses: ", line) and "uses: ./" not in line:
+            assert PINNED_USES.match(line), (
+                f"{path.name}:{number}: expected 'uses: owner/repo@<commit sha> # vX.Y.Z', "
+                f"got {line.strip()!r}"
+            )
+
+
+def test_one_version_per_pinned_commit() -> None:
+    versions: dict[tuple[str, str], set[str]] = {}
+    commits: dict[tuple[str, str], set[str]] = {}
+    for path in WORKFLOW_FILES:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if m := PINNED_USES.match(line):
+                action, sha, version = m.groups()
+                versions.setdefault((action, sha), set()).add(version)
+                commits.setdefault((action, version), set()).add(sha)
+    assert versions
+    assert all(len(v) == 1 for v in versions.values()), versions
+    assert all(len(c) == 1 for c in commits.values()), commits
+
+
+@pytest.mark.parametrize("path", WORKFLOW_FILES, ids=lambda p: p.name)
+def test_checkouts_do_not_persist_credentials(path: Path) -> None:
+    for job_name, step in steps(load(path)):
+        if str(step.get("uses", "")).startswith("actions/checkout@"):
+            assert step.get("with", {}).get("persist-credentials") is False, (
+                f"{path.name}/{job_name}: checkout without persist-credentials: false"
+            )
+
+
+@pytest.mark.parametrize("path", WORKFLOW_FILES, ids=lambda p: p.name)
+def test_workflow_level_permissions_are_read_only(path: Path) -> None:
+    assert load(path)["permissions"] == {"contents": "read"}, path.name
+
+
+@pytest.mark.parametrize("path", WORKFLOW_FILES, ids=lambda p: p.name)
+def test_id_token_write_only_in_jobs_that_assume_the_aws_role(path: Path) -> None:
+    for job_name, job in load(path)["jobs"].items():
+        assumes_role = any(
+            str(s.get("uses", "")).startswith(AWS_CREDENTIALS_ACTION) for s in job.get("steps", [])
+        )
+        id_token = (job.get("permissions") or {}).get("id-token")
+        assert (id_token == "write") == assumes_role, (
+            f"{path.name}/{job_name}: id-token {id_token!r}, assumes the AWS role: {assumes_role}"
+        )
+
+
+@pytest.mark.parametrize("name", ["deploy.yml", "policy-publish.yml"])
+def test_no_dependency_cache_on_the_deploy_and_publish_paths(name: str) -> None:
+    wf = load(WORKFLOWS / name)
+    for job_name, step in steps(wf):
+        inputs = step.get("with", {})
+        assert "cache" not in inputs, f"{name}/{job_name}: {step['uses']} restores a cache"
+        assert not str(step.get("uses", "")).startswith("actions/cache"), f"{name}/{job_name}"
+    for job_name, job in wf["jobs"].items():
+        if job.get("uses") == "./.github/workflows/test.yml":
+            assert job.get("with", {}).get("no_pip_cache") is True, f"{name}/{job_name}"
+
+
+def test_test_workflow_skips_its_cache_when_asked() -> None:
+    wf = load(WORKFLOWS / "test.yml")
+    no_cache = triggers(wf)["workflow_call"]["inputs"]["no_pip_cache"]
+    assert no_cache == {
+        "description": no_cache["description"],
+        "type": "boolean",
+        "default": False,
+    }
+    caches = [s["with"]["cache"] for _, s in steps(wf) if "cache" in s.get("with", {})]
+    # `cond && '' || 'pip'` would always give 'pip' (zizmor: unsound-ternary).
+    assert caches == ["${{ !inputs.no_pip_cache && 'pip' || '' }}"]
+
+
+def zizmor_findings() -> list[dict[str, Any]]:
+    exe = Path(sys.executable).parent / "zizmor"
+    assert exe.is_file(), f"{exe} missing: run `make venv` (zizmor is pinned in requirements-dev)"
+    proc = subprocess.run(
+        [str(exe), "--offline", "--format", "json", str(WORKFLOWS)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    findings = json.loads(proc.stdout)
+    assert isinstance(findings, list), proc.stderr
+    return findings
+
+
+def test_zizmor_finds_nothing_above_informational() -> None:
+    above = [
+        f"{f['ident']} ({f['determinations']['severity']}): "
+        f"{f['locations'][0]['symbolic']['key']['Local']['verbatim_path']}"
+        for f in zizmor_findings()
+        if f["determinations"]["severity"] not in ("Informational", "Unknown")
+    ]
+    assert above == []
+
+
+def test_every_zizmor_ignore_says_why_and_the_readme_explains_it() -> None:
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    ignores = [
+        (path.name, m.group(1), m.group(2).strip())
+        for path in WORKFLOW_FILES
+        for m in ZIZMOR_IGNORE.finditer(path.read_text(encoding="utf-8"))
+    ]
+    for name, audit, reason in ignores:
+        assert reason, f"{name}: zizmor: ignore[{audit}] without a reason after it"
+        assert f"`{audit}`" in readme, f"README does not explain the {audit} exception ({name})"

@@ -47,6 +47,7 @@ class TokenRequest:
     auth_method: str  # "basic", "body" or "none"
     client_id: str | None
     form: dict[str, str]
+    authorization: str | None = None
 
 
 @dataclass
@@ -91,15 +92,20 @@ class FakeCognito:
         form = {k: v[0] for k, v in urllib.parse.parse_qs(raw_body).items()}
         auth_header = headers.get("authorization", "")
         if auth_header.startswith("Basic "):
-            decoded = base64.b64decode(auth_header[6:]).decode()
-            client_id, _, secret = decoded.partition(":")
+            # RFC 6749 section 2.3.1: both parts are form-urlencoded before base64.
+            decoded = base64.b64decode(auth_header[6:]).decode("ascii")
+            raw_id, _, raw_secret = decoded.partition(":")
+            client_id = urllib.parse.unquote_plus(raw_id)
+            secret = urllib.parse.unquote_plus(raw_secret)
             method = "basic"
         elif "client_id" in form:
             client_id, secret, method = form["client_id"], form.get("client_secret", ""), "body"
         else:
             client_id, secret, method = None, "", "none"
         with self.lock:
-            self.token_requests.append(TokenRequest(method, client_id, form))
+            self.token_requests.append(
+                TokenRequest(method, client_id, form, headers.get("authorization"))
+            )
             scripted = self.script.pop(0) if self.script else None
         if self.token_delay:
             time.sleep(self.token_delay)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -163,3 +164,104 @@ def test_module_entry_point_prints_no_traceback(tmp_path: Path) -> None:
     assert "Traceback" not in proc.stderr
     assert proc.stderr.startswith("error: outputs file ")
     assert proc.stderr.count("\n") == 1
+
+
+def _outputs(cognito: FakeCognito, tmp_path: Path, **overrides: object) -> Path:
+    data: dict[str, object] = {
+        "invoke_url": cognito.base_url,
+        "token_endpoint_url": cognito.token_url,
+        "scope_identifiers": {"read": READ},
+        "client_ids": {"orders": "orders"},
+        "client_secrets": {"orders": cognito.add_client("orders", (READ,))},
+    }
+    data.update(overrides)
+    path = tmp_path / "outputs.json"
+    path.write_text(json.dumps(data))
+    return path
+
+
+@pytest.mark.parametrize(
+    ("key", "url"),
+    [
+        ("invoke_url", "http://abc.execute-api.eu-west-1.amazonaws.com/v1"),
+        ("token_endpoint_url", "http://m2m.auth.eu-west-1.amazoncognito.com/oauth2/token"),
+    ],
+)
+def test_plain_http_to_a_remote_host_is_refused_before_any_request(
+    cognito: FakeCognito,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    key: str,
+    url: str,
+) -> None:
+    path = _outputs(cognito, tmp_path, **{key: url})
+    assert run(path, "--consumer", "orders", "GET", "/pets") == EXIT_USAGE
+    err = capsys.readouterr().err
+    field = "invoke_url" if key == "invoke_url" else "token_url"
+    assert err.startswith(f"error: {field}: '{url}")
+    assert "is plain http://" in err
+    assert err.count("\n") == 1
+    assert cognito.token_request_count == 0
+    assert cognito.api_requests == []
+
+
+def test_netrc_entry_for_the_api_host_does_not_replace_the_token(
+    cognito: FakeCognito, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    netrc = tmp_path / "netrc"
+    netrc.write_text("machine 127.0.0.1 login netrc-user password netrc-password\n")
+    monkeypatch.setenv("NETRC", str(netrc))
+    path = _outputs(cognito, tmp_path)
+    for extra in ([], ["--no-bearer-prefix"], ["--auth", "body"]):
+        assert run(path, "--consumer", "orders", *extra, "GET", "/pets") == EXIT_OK, extra
+    assert [r.auth_method for r in cognito.token_requests] == ["basic", "basic", "body"]
+    assert cognito.token_requests[-1].authorization is None
+    auths = [a for _, _, a in cognito.api_requests]
+    assert all(a and "netrc" not in a and not a.startswith("Basic ") for a in auths), auths
+
+
+def _run_module_with_env(env: dict[str, bytes]) -> subprocess.CompletedProcess[bytes]:
+    base = {k: os.fsencode(v) for k, v in os.environ.items() if not k.startswith("M2M_")}
+    return subprocess.run(
+        [sys.executable, "-m", "m2m_client", "call", "--consumer", "c", "GET", "/pets"],
+        cwd=REPO_ROOT,
+        env={**base, **env},
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_non_ascii_secret_from_the_environment_gets_a_token(cognito: FakeCognito) -> None:
+    cognito.add_client("c", (READ,))
+    cognito.clients["c"].secret = "s€cret"
+    proc = _run_module_with_env(
+        {
+            "M2M_INVOKE_URL": cognito.base_url.encode(),
+            "M2M_TOKEN_URL": cognito.token_url.encode(),
+            "M2M_CLIENT_ID": b"c",
+            "M2M_CLIENT_SECRET": "s€cret".encode(),
+            "M2M_CONSUMER": b"c",
+        }
+    )
+    assert proc.returncode == EXIT_OK, proc.stderr
+    assert cognito.token_requests[-1].client_id == "c"
+
+
+def test_secret_that_is_not_utf8_is_one_line_and_no_request(cognito: FakeCognito) -> None:
+    proc = _run_module_with_env(
+        {
+            "M2M_INVOKE_URL": cognito.base_url.encode(),
+            "M2M_TOKEN_URL": cognito.token_url.encode(),
+            "M2M_CLIENT_ID": b"c",
+            "M2M_CLIENT_SECRET": b"hunter\xff2",  # Latin-1, not UTF-8
+            "M2M_CONSUMER": b"c",
+        }
+    )
+    assert proc.returncode == EXIT_USAGE
+    err = proc.stderr.decode()
+    assert err.startswith("error: client_secret: not valid Unicode text")
+    assert err.count("\n") == 1
+    assert "Traceback" not in err
+    assert "hunter" not in err
+    assert cognito.token_request_count == 0

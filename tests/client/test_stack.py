@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -206,3 +207,34 @@ def test_pulumi_failure_reports_its_last_line(tmp_path: Path) -> None:
         match=r"^pulumi stack output for stack 'prod' failed: error: no stack named 'prod' found$",
     ):
         load_from_pulumi("prod", cwd=tmp_path, which=lambda _: "/bin/pulumi", run=fake)
+
+
+def test_client_imports_nothing_from_the_program_or_the_pack() -> None:
+    """The client ships to consumers alone: no module of components/ or policies/."""
+    import ast
+
+    package = Path(__file__).resolve().parents[2] / "m2m_client"
+    imported: set[str] = set()
+    for source in package.glob("*.py"):
+        for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                imported.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                imported.add(node.module)
+    roots = {name.split(".")[0] for name in imported}
+    assert not roots & {"components", "policies", "harness", "report", "api"}, sorted(roots)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, m2m_client, m2m_client.cli; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+            "('components', 'policies', 'harness', 'report')))",
+        ],
+        cwd=package.parent,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert proc.stdout.strip() == "[]"
