@@ -43,7 +43,7 @@ class BodyFindings:
     builtin_only: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
-def judge_body_findings(
+def _judge_body_findings(
     body: Any, options: JudgeOptions, source: str, api: ApiKind
 ) -> BodyFindings:
     """Judge a body (text, mapping or UNKNOWN) and keep only what the policies report."""
@@ -64,7 +64,7 @@ def judge_body_findings(
     return BodyFindings(faults=tuple(faults), builtin_only=tuple(builtin_only))
 
 
-_findings_of_text = functools.lru_cache(maxsize=1)(judge_body_findings)
+_findings_of_text = functools.lru_cache(maxsize=1)(_judge_body_findings)
 
 
 def body_findings(
@@ -81,7 +81,7 @@ def body_findings(
     source = f"{describe(resource_type, name)} body"
     if isinstance(body, str):
         return _findings_of_text(body, options, source, api)
-    return judge_body_findings(body, options, source, api)
+    return _judge_body_findings(body, options, source, api)
 
 
 def report_body(report: ReportViolation, who: str, findings: BodyFindings, fix: str) -> None:

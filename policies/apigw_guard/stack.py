@@ -8,7 +8,7 @@ from .model.resource_graph import GraphResource, ResourceGraph
 from .props import props_of
 
 
-def graph_resource(resource: PolicyResource) -> GraphResource:
+def _graph_resource(resource: PolicyResource) -> GraphResource:
     return GraphResource(
         urn=resource.urn,
         type=resource.resource_type,
@@ -22,4 +22,4 @@ def graph_resource(resource: PolicyResource) -> GraphResource:
 
 def stack_graph(resources: list[PolicyResource]) -> ResourceGraph:
     """Every resource of the stack with plain properties, indexed by URN and id."""
-    return ResourceGraph(graph_resource(r) for r in resources)
+    return ResourceGraph(_graph_resource(r) for r in resources)

@@ -1,8 +1,11 @@
 # mypy: allow-untyped-defs, allow-untyped-calls, allow-incomplete-defs
 """Property-based: random or malformed bodies never crash the pack and never pass an open operation.
 
-An independent oracle (written from AWS-FACTS, not from the model) decides whether an operation
-is protected; the pack must block whenever the oracle finds an unprotected operation.
+An independent oracle (written from AWS's documentation, not from the model:
+https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-swagger-extensions-authorizer.html
+https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-enable-cognito-user-pool.html)
+decides whether an operation is protected; the pack must block whenever the oracle finds an
+unprotected operation.
 """
 
 from __future__ import annotations
