@@ -21,6 +21,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from apigw_guard.model.bodies import judge_api_body
 from apigw_guard.model.document import (
     OPERATION_KEYS,
     SpecError,
@@ -29,12 +30,12 @@ from apigw_guard.model.document import (
     method_name,
     spec_version,
 )
+from apigw_guard.model.schemes import COGNITO_AUTHORIZER_TYPE
 from apigw_guard.model.scopes import (
     DEFAULT_SCOPES,
     resolve_operation_scopes,
     scope_identifier,
 )
-from apigw_guard.model.security import COGNITO_AUTHORIZER_TYPE, judge_api_body
 
 COGNITO_SCHEME_NAME = "cognito-m2m"
 PREFLIGHT_KEY = "options"

@@ -14,6 +14,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
+from apigw_guard.model.errors import InputError
+
 PROJECT = "secured-m2m-api"
 T = TypeVar("T")
 
@@ -40,7 +42,7 @@ MIN_TOKEN_MINUTES = 5
 MAX_TOKEN_MINUTES = 24 * 60
 
 
-class ConfigError(ValueError):
+class ConfigError(InputError):
     """A stack config value that cannot work; the message names the key and the accepted form."""
 
 

@@ -11,6 +11,7 @@ from .policy_pack import Diagnostic, PackStartError, PolicyPackProcess
 from .program import (
     CapturedStack,
     MissingStackConfigError,
+    StackConfigError,
     StackConfigTypeError,
     StackOutput,
     load_stack_config,
@@ -42,6 +43,7 @@ __all__ = [
     "RecordedResource",
     "RecordingMonitor",
     "Secret",
+    "StackConfigError",
     "StackConfigTypeError",
     "StackOutput",
     "Unknown",

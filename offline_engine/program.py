@@ -9,8 +9,7 @@ secret flag.
 
 Each run executes in a brand-new `contextvars.Context` with its own event loop, so the Pulumi
 runtime's global settings (monitor, stack, root resource, config) never leak between runs.
-Errors raised by the program (ConfigError, SpecError, ScopeMappingError, ...) propagate as
-they are.
+Errors raised by the program (its input errors and any bug) propagate as they are.
 """
 
 from __future__ import annotations
@@ -36,8 +35,6 @@ from pulumi.runtime import settings as pulumi_settings
 from pulumi.runtime.mocks import MockEngine, MockSettings
 from pulumi.runtime.stack import run_in_stack
 
-from components.stack_config import ConfigError
-
 from .mocks import AwsMocks, RecordingMonitor
 from .records import RecordedResource
 from .wire import contains_secret, decode
@@ -50,7 +47,11 @@ SECRET_PLACEHOLDER = "mock-secret-config-value"
 _RUN_LOCK = threading.Lock()
 
 
-class MissingStackConfigError(ConfigError):
+class StackConfigError(ValueError):
+    """A stack file the CLI itself would refuse before the program starts."""
+
+
+class MissingStackConfigError(StackConfigError):
     """A project key declared without `default` or `value` that the stack does not set.
 
     The CLI refuses such a stack before the program starts, with this same message
@@ -59,7 +60,7 @@ class MissingStackConfigError(ConfigError):
     """
 
 
-class StackConfigTypeError(ConfigError):
+class StackConfigTypeError(StackConfigError):
     """A stack value that does not match the `type` its key declares in Pulumi.yaml.
 
     Also checked by the CLI before the program starts (`validateStackConfigValue`, same message).

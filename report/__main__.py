@@ -11,14 +11,14 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from apigw_guard.model.document import SpecError
-from apigw_guard.model.scopes import ScopeMappingError
-from components.stack_config import ConfigError
+from apigw_guard.model.errors import InputError
+from offline_engine import StackConfigError
 
 from .render import FORMATS, render
 from .run import PROJECT_DIR, StackNotFoundError, build_report
 
-USER_ERRORS = (ConfigError, SpecError, ScopeMappingError, StackNotFoundError)
+# Bad input: a stack file the CLI would refuse, or config/spec the program refuses.
+USER_ERRORS = (InputError, StackConfigError, StackNotFoundError)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -16,8 +16,8 @@ from typing import Any, Protocol
 from apigw_guard.model.bodies import judge_api_body
 from apigw_guard.model.operations import ApiKind
 from apigw_guard.model.resource_graph import GraphResource, ResourceGraph
+from apigw_guard.model.resource_types import HTTP_BODY_TYPES, METHOD_TYPES, REST_BODY_TYPES
 from apigw_guard.model.unknown import UNKNOWN
-from apigw_guard.resource_types import HTTP_BODY_TYPES, METHOD_TYPES, REST_BODY_TYPES
 from offline_engine import RecordedResource, inputs_of, outputs_of
 
 # The resource types whose OpenAPI bodies the pack judges, from the pack's own list, so the

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from .model.resource_types import METHOD_NATIVE
 from .model.unknown import UNKNOWN
 from .props import blank_entries
-from .resource_types import METHOD_NATIVE
 
 # Exactly as the API spells it: the pack does not guess how API Gateway reads other spellings.
 COGNITO = "COGNITO_USER_POOLS"

@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from apigw_guard.model.document import OPERATION_KEYS, iter_operations, method_name
+from apigw_guard.model.operations import judge_document
 from apigw_guard.model.scopes import ScopeMappingError
-from apigw_guard.model.security import judge_document
 from components.openapi_body import (
     COGNITO_SCHEME_NAME,
     UnprotectedBodyError,

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from apigw_guard.model.document import iter_operations
-from apigw_guard.model.security import judge_document
+from apigw_guard.model.operations import judge_document
 from components.secured_api import TYPE_TOKEN
 from offline_engine import CapturedStack, inputs_of
 from tests.components.component_projects import run_component_program

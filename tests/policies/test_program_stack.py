@@ -6,30 +6,17 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 
-import pytest
-
 from offline_engine import (
     CapturedStack,
     PolicyPackProcess,
     RecordedResource,
     inputs_of,
     outputs_of,
-    run_program,
     to_struct,
 )
 
 BODY_POLICY = "apigateway-restapi-body-operation-security"
 PUT = "aws:apigateway/restApiPut:RestApiPut"
-
-
-@pytest.fixture(scope="module")
-def dev() -> CapturedStack:
-    return run_program("dev")
-
-
-@pytest.fixture(scope="module")
-def dev_preview() -> CapturedStack:
-    return run_program("dev", preview=True)
 
 
 def deployment(pack: PolicyPackProcess, resources: list[RecordedResource]):

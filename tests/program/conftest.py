@@ -1,4 +1,4 @@
-"""Shared runs of the program under mocks: each distinct run happens once per session."""
+"""Shared runs of the program under mocks (the dev stack itself is in tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -14,18 +14,6 @@ COMPONENT_TYPES = {
     "secured-m2m-api:api:SecuredRestApi",
     "secured-m2m-api:account:ApiGatewayCloudWatchRole",
 }
-
-
-@pytest.fixture(scope="session")
-def dev() -> CapturedStack:
-    """`pulumi up` of the dev stack, as the CLI would run it."""
-    return run_program("dev")
-
-
-@pytest.fixture(scope="session")
-def dev_preview() -> CapturedStack:
-    """`pulumi preview` of the dev stack: computed attributes unknown."""
-    return run_program("dev", preview=True)
 
 
 EXPLICIT_IDENTIFIER = "https://petstore.example.com"

@@ -7,7 +7,8 @@ import json
 import re
 
 from apigw_guard.model.document import iter_operations
-from apigw_guard.model.security import SchemeKind, classify_scheme, judge_document
+from apigw_guard.model.operations import judge_document
+from apigw_guard.model.schemes import SchemeKind, classify_scheme
 from components.deployment_trigger import deployment_trigger
 from offline_engine import (
     CapturedStack,

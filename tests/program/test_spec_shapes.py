@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from apigw_guard.model.document import iter_operations
-from apigw_guard.model.security import judge_document
+from apigw_guard.model.operations import judge_document
 from bench.program_build import generate_spec
 from offline_engine import CapturedStack, run_program
 

@@ -10,6 +10,8 @@ from typing import Any, Literal
 
 import yaml
 
+from .errors import InputError
+
 # Every key of a path item that API Gateway imports as a method. `trace` is valid OpenAPI but
 # API Gateway has no TRACE method; it is still an operation a reviewer must see, so it is listed.
 # https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-swagger-extensions-any-method.html
@@ -28,7 +30,7 @@ OPERATION_KEYS: tuple[str, ...] = (
 OpenApiVersion = Literal["2.0", "3"]
 
 
-class SpecError(ValueError):
+class SpecError(InputError):
     """An OpenAPI document that cannot be read; the message names the source and the fault."""
 
 

@@ -13,7 +13,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..resource_types import (
+from .resource_types import (
     HTTP_AUTHORIZER_TYPES,
     PATH_RESOURCE_TYPES,
     REST_API_TYPES,

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from .document import OPERATION_KEYS, Operation, method_name
+from .errors import InputError
 
 # Methods that do not change state; by default they need the read scope, the rest need write.
 SAFE_METHODS: frozenset[str] = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -20,7 +21,7 @@ KNOWN_METHODS: frozenset[str] = frozenset(method_name(k) for k in OPERATION_KEYS
 _OPERATION_KEY = re.compile(r"^\s*([A-Za-z-]+)\s+(/\S*)\s*$")
 
 
-class ScopeMappingError(ValueError):
+class ScopeMappingError(InputError):
     """A scope mapping that would leave an operation unguarded or name something undefined."""
 
 

@@ -14,10 +14,10 @@ from pulumi_policy import (
     Severity,
 )
 
+from ..model.resource_types import CLOUDFORMATION_STACK_TYPES
 from ..model.unknown import UNKNOWN
 from ..props import props_of
 from ..reporting import defer, describe
-from ..resource_types import CLOUDFORMATION_STACK_TYPES
 
 NAME = "apigateway-cloudformation-hidden-methods"
 # CloudFormation / SAM types that create API Gateway methods or routes.

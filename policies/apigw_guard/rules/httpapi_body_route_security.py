@@ -16,8 +16,8 @@ from pulumi_policy import (
 )
 
 from ..bodies import validate_body
+from ..model.resource_types import HTTP_BODY_TYPES
 from ..policy_config import CONFIG_SCHEMA
-from ..resource_types import HTTP_BODY_TYPES
 
 NAME = "apigateway-httpapi-body-route-security"
 UNREADABLE_SOURCES = ("bodyS3Location",)  # aws-native only

@@ -10,9 +10,9 @@ from pulumi_policy import (
     Severity,
 )
 
+from ..model.resource_types import HTTP_BODY_TYPES
 from ..props import props_of
 from ..reporting import describe
-from ..resource_types import HTTP_BODY_TYPES
 
 NAME = "apigateway-httpapi-no-quick-create"
 

@@ -11,10 +11,10 @@ from pulumi_policy import (
 )
 
 from ..method_settings import FIX, is_mock_options, method_label, problems_of
+from ..model.resource_types import METHOD_TYPES
 from ..policy_config import CONFIG_SCHEMA, configured_options
 from ..props import props_of
 from ..reporting import describe, report_problems
-from ..resource_types import METHOD_TYPES
 
 NAME = "apigateway-method-cognito-authorization"
 

@@ -17,11 +17,16 @@ from ..method_settings import COGNITO, authorization_of, is_mock_options, proble
 from ..method_settings import FIX as METHOD_FIX
 from ..model.options import JudgeOptions
 from ..model.resource_graph import GraphResource, ResourceGraph
+from ..model.resource_types import (
+    INTEGRATION_TYPE,
+    METHOD_CLASSIC,
+    METHOD_TYPES,
+    REST_AUTHORIZER_TYPES,
+)
 from ..model.schemes import check_pool_arns
 from ..model.unknown import UNKNOWN
 from ..policy_config import CONFIG_SCHEMA, configured_options
 from ..reporting import defer, describe
-from ..resource_types import INTEGRATION_TYPE, METHOD_CLASSIC, METHOD_TYPES, REST_AUTHORIZER_TYPES
 from ..stack import stack_graph
 
 NAME = "apigateway-method-cognito-authorizer"

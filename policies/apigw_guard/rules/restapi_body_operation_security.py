@@ -11,8 +11,8 @@ from pulumi_policy import (
 )
 
 from ..bodies import COGNITO_SCHEME_FIX, validate_body
+from ..model.resource_types import REST_BODY_TYPES
 from ..policy_config import CONFIG_SCHEMA
-from ..resource_types import REST_BODY_TYPES
 
 NAME = "apigateway-restapi-body-operation-security"
 # aws-native only: a body kept in S3, or the methods of another API copied wholesale.

@@ -10,10 +10,10 @@ from pulumi_policy import (
     Severity,
 )
 
+from ..model.resource_types import HTTP_BODY_TYPES, REST_BODY_TYPES
 from ..model.unknown import UNKNOWN
 from ..props import props_of
 from ..reporting import describe
-from ..resource_types import HTTP_BODY_TYPES, REST_BODY_TYPES
 
 NAME = "apigateway-restapi-fail-on-warnings"
 # HTTP API imports drop what they cannot apply in the same way as REST imports.

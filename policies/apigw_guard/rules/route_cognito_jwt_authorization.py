@@ -10,10 +10,10 @@ from pulumi_policy import (
     Severity,
 )
 
+from ..model.resource_types import ROUTE_TYPES
 from ..policy_config import CONFIG_SCHEMA, configured_options
 from ..props import props_of
 from ..reporting import report_problems
-from ..resource_types import ROUTE_TYPES
 from ..route_settings import FIX, problems_of, route_label
 
 NAME = "apigateway-route-cognito-jwt-authorization"

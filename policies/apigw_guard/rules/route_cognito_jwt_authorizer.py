@@ -14,11 +14,11 @@ from pulumi_policy import (
 
 from ..authorizers import check_authorizer_reference
 from ..model.options import JudgeOptions
+from ..model.resource_types import HTTP_AUTHORIZER_TYPES, ROUTE_TYPES
 from ..model.schemes import check_issuer
 from ..model.unknown import UNKNOWN
 from ..policy_config import CONFIG_SCHEMA, configured_options
 from ..reporting import defer
-from ..resource_types import HTTP_AUTHORIZER_TYPES, ROUTE_TYPES
 from ..route_settings import route_label
 from ..stack import stack_graph
 

@@ -15,10 +15,10 @@ from pulumi_policy import (
 from .. import method_settings, route_settings
 from ..bodies import body_findings
 from ..model.operations import COGNITO_BUILTIN_SCOPES
+from ..model.resource_types import METHOD_TYPES, REST_BODY_TYPES, ROUTE_TYPES
 from ..policy_config import judge_options
 from ..props import props_of
 from ..reporting import describe
-from ..resource_types import METHOD_TYPES, REST_BODY_TYPES, ROUTE_TYPES
 
 NAME = "apigateway-scopes-not-builtin-only"
 BUILTINS = ", ".join(sorted(COGNITO_BUILTIN_SCOPES))
