@@ -1,7 +1,8 @@
 """The deployed API's authorization matrix, per consumer and operation.
 
-Expected answers come from API Gateway's Cognito authorizer (see AWS-FACTS in the team
-notes): missing, malformed or under-scoped token -> 401; granting scope -> 2xx; unknown path
+Expected answers come from API Gateway's Cognito authorizer
+(https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-integrate-with-cognito.html):
+missing, malformed or under-scoped token -> 401; granting scope -> 2xx; unknown path
 or method -> 403 "Missing Authentication Token". Whether the raw token works as well as
 ``Bearer <token>`` is not documented by AWS, so both are checked.
 """
