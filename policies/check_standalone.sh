@@ -32,7 +32,7 @@ open_method = resource(
 )
 with PolicyPackProcess(pack_dir, python=pack_python, start_timeout=60) as pack:
     pack.configure(default_level=None)  # the pack's own defaults: the guarantee is mandatory
-    diags = pack.analyze(open_method)
+    diags = pack.analyze_all([open_method])  # a Method is judged at stack level, by path
 blocked = [d for d in diags if d.mandatory and d.policy_name == "apigateway-method-cognito-authorization"]
 if not blocked:
     sys.exit(f"standalone pack did not block an open method: {diags}")

@@ -9,7 +9,7 @@ from pulumi_policy import ReportViolation
 
 from .model.resource_graph import GraphResource, ResourceGraph
 from .model.unknown import UNKNOWN
-from .reporting import describe
+from .reporting import describe, unknown_input
 
 
 def check_authorizer_reference(
@@ -29,7 +29,7 @@ def check_authorizer_reference(
     """
     authorizer_id = resource.props.get("authorizerId")
     if authorizer_id is UNKNOWN:
-        return [f"{label}: authorizerId"]
+        return [f"{label}: {unknown_input(graph, resource, 'authorizerId')}"]
     if not isinstance(authorizer_id, str) or not authorizer_id.strip():
         return []
     authorizers = graph.referenced(resource, "authorizerId", types)

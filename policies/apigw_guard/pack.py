@@ -2,7 +2,8 @@
 
 The guarantee (mandatory by default): every REST API method, OpenAPI operation and HTTP API
 route (resource or body) requires a Cognito user-pool authorizer and at least one non-blank
-OAuth scope. Everything else is advisory by default. Config (declared by each guarantee
+OAuth scope, and no HTTP API quick-creates an open route. Everything else is advisory by
+default. Config (declared by each guarantee
 policy's schema, defaults applied in code): `exemptCorsPreflightMock` (default false) and
 `allowedUserPoolArns`.
 """

@@ -25,10 +25,11 @@ CONFIG_SCHEMA = PolicyConfigSchema(
         EXEMPT_MOCK_OPTIONS: {
             "type": "boolean",
             "default": False,
-            "description": "Exempt CORS preflight OPTIONS methods whose integration is MOCK "
-            "from the authorizer requirement. Off by default. For aws.apigateway.Method set it "
-            "identically on apigateway-method-cognito-authorization (which skips the method) "
-            "and apigateway-method-cognito-authorizer (which checks its Integration is MOCK).",
+            "description": "Exempt CORS preflight OPTIONS methods whose own integration is MOCK "
+            "from the authorizer requirement. Off by default. Methods (aws.apigateway.Method, "
+            "aws-native Method): only apigateway-method-cognito-authorization reads it, as the "
+            "one policy that sees the method's integration. OpenAPI bodies: the body policy "
+            "reads it. Elsewhere it has no effect.",
         },
         ALLOWED_POOL_ARNS: {
             "type": "array",

@@ -8,6 +8,8 @@ from typing import Any
 from pulumi_policy import ReportViolation
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError
 
+from .model.resource_graph import GraphResource, ResourceGraph
+
 
 class PendingUntilUpdate(UnknownValueError):
     """Raised after every known fault is reported, when some values are unknown (preview).
@@ -40,6 +42,19 @@ def describe(resource_type: str, name: str) -> str:
 def short_type(resource_type: str) -> str:
     """`aws:apigateway/method:Method` -> `Method`; `aws-native:apigateway:RestApi` -> `RestApi`."""
     return resource_type.rsplit(":", 1)[-1]
+
+
+def unknown_input(graph: ResourceGraph, resource: GraphResource, prop: str) -> str:
+    """`authorizationScopes (from ResourceServer 'scopes')`: an input unknown until the update.
+
+    Names the resources the stack's dependency graph says the value comes from, so the author
+    knows which output is missing (a Lambda ARN, not a user pool ARN). `prop` may be a dotted
+    path; dependencies are recorded per top-level property.
+    """
+    origins = graph.origins(resource, prop.split(".", 1)[0])
+    if not origins:
+        return prop
+    return f"{prop} (from {', '.join(describe(r.type, r.name) for r in origins)})"
 
 
 def report_problems(

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from .model.resource_graph import GraphResource
+from .model.resource_types import MANAGED_OVERRIDES_TYPE
 from .model.unknown import UNKNOWN
 from .props import blank_entries
 from .reporting import describe
@@ -20,6 +22,7 @@ FIX = (
 
 
 def route_label(resource_type: str, name: str, props: dict[str, Any]) -> str:
+    """`Route 'getPets' (GET /pets)`: how a message names a route."""
     key = props.get("routeKey")
     key_text = "<route key unknown>" if key is UNKNOWN else str(key)
     return f"{describe(resource_type, name)} ({key_text})"
@@ -45,7 +48,36 @@ def problems_of(props: dict[str, Any]) -> tuple[list[str], list[str]]:
     if scopes is UNKNOWN or (isinstance(scopes, list) and UNKNOWN in scopes):
         pending.append("authorizationScopes")
     elif not isinstance(scopes, list) or not scopes:
-        problems.append("authorizationScopes is empty, so any token of the issuer gets in")
+        problems.append(
+            "authorizationScopes is empty, so no scope is required: ID tokens and access tokens "
+            "of any client the authorizer accepts (its audience) get in"
+        )
     elif blank_entries(scopes):
         problems.append(f"authorizationScopes has blank entries: {scopes!r}")
     return problems, pending
+
+
+def override_label(name: str) -> str:
+    """How a message names the quick-created route an ApiGatewayManagedOverrides sets."""
+    return f"{describe(MANAGED_OVERRIDES_TYPE, name)} (route override of the quick-created route)"
+
+
+def override_route(resource: GraphResource) -> GraphResource | None:
+    """An override's `route` block as a Route to judge exactly like one; None if it has none.
+
+    Property dependencies are recorded per top-level property, so the block's `authorizerId`
+    comes from whatever `route` depends on.
+    """
+    route = resource.props.get("route")
+    if route is None:
+        return None
+    return GraphResource(
+        urn=resource.urn,
+        type=resource.type,
+        name=resource.name,
+        props=route if isinstance(route, dict) else {"authorizationType": route},
+        property_dependencies={
+            "authorizerId": resource.property_dependencies.get("route", ()),
+            "authorizationScopes": resource.property_dependencies.get("route", ()),
+        },
+    )

@@ -19,12 +19,12 @@ GUARANTEE = {
     "apigateway-route-cognito-jwt-authorization",
     "apigateway-route-cognito-jwt-authorizer",
     "apigateway-httpapi-body-route-security",
+    "apigateway-httpapi-no-quick-create",
 }
 ADVISORIES = {
     "apigateway-scopes-not-builtin-only",
     "apigateway-restapi-put-mode-overwrite",
     "apigateway-restapi-fail-on-warnings",
-    "apigateway-httpapi-no-quick-create",
     "apigateway-cloudformation-hidden-methods",
 }
 
@@ -105,7 +105,7 @@ def test_pack_metadata_names_levels_and_remediation(pack: PolicyPackProcess):
         assert policy.description.endswith(".")
         assert policy.remediation_steps
         assert policy.severity != analyzer_pb2.POLICY_SEVERITY_UNSPECIFIED
-        if policy.name in GUARANTEE:
+        if policy.name in GUARANTEE - {"apigateway-httpapi-no-quick-create"}:
             schema = set(policy.configSchema.properties)
             assert schema == {"exemptCorsPreflightMock", "allowedUserPoolArns"}
 
@@ -126,7 +126,7 @@ def test_a_configure_without_level_reads_as_advisory(pack: PolicyPackProcess):
         request.policyConfig[name].CopyFrom(analyzer_pb2.PolicyConfig())
     pack._stub.Configure(request)
     method = open_method()
-    diags = pack.analyze(method)
+    diags = pack.analyze_all([method])
     assert [d.enforcement_level for d in diags] == ["advisory"]
 
 
@@ -184,7 +184,7 @@ def test_secret_body_is_judged(declared: PolicyPackProcess):
 
 def test_unknown_method_authorization_defers(declared: PolicyPackProcess):
     method = method_(authorization=UNKNOWN)
-    diags = declared.analyze(method)
+    diags = declared.analyze_all([method])
     assert [(d.enforcement_level, "authorization" in d.message) for d in diags] == [
         ("advisory", True)
     ]
@@ -347,13 +347,17 @@ def test_fail_on_warnings_off_is_advised_against(declared: PolicyPackProcess):
     assert "unset (false)" in only(declared.analyze(api), "apigateway-restapi-fail-on-warnings")
 
 
-def test_http_api_quick_create_is_advised_against(declared: PolicyPackProcess):
+def test_http_api_quick_create_is_blocked(declared: PolicyPackProcess):
     api = resource(
         "aws:apigatewayv2/api:Api",
         "quick",
         {"protocolType": "HTTP", "target": "arn:aws:lambda:us-east-1:123456789012:function:f"},
     )
-    assert "$default" in only(declared.analyze(api), "apigateway-httpapi-no-quick-create")
+    diags = declared.analyze_all([api])
+    assert [(d.policy_name, d.mandatory) for d in diags] == [
+        ("apigateway-httpapi-no-quick-create", True)
+    ]
+    assert "$default" in diags[0].message
 
 
 CFN_YAML = """

@@ -15,6 +15,7 @@ from typing import Any
 
 from .resource_types import (
     HTTP_AUTHORIZER_TYPES,
+    HTTP_BODY_TYPES,
     PATH_RESOURCE_TYPES,
     REST_API_TYPES,
     REST_AUTHORIZER_TYPES,
@@ -27,6 +28,8 @@ _OWN_ID_KEYS: dict[str, tuple[str, ...]] = {
     **dict.fromkeys(PATH_RESOURCE_TYPES, ("id", "resourceId")),
     **dict.fromkeys(REST_AUTHORIZER_TYPES + HTTP_AUTHORIZER_TYPES, ("id", "authorizerId")),
     **dict.fromkeys(REST_API_TYPES, ("id", "rootResourceId")),
+    # aws-native's Api outputs its id as `apiId` (what an override's or a route's apiId names).
+    **dict.fromkeys(HTTP_BODY_TYPES, ("id", "apiId")),
 }
 _PATH_PARENTS = PATH_RESOURCE_TYPES + REST_API_TYPES
 # Paths are shallow; the bound only guards against a parentId cycle.
@@ -86,6 +89,36 @@ class ResourceGraph:
         """The resources of `types` that the value of `prop` came from."""
         found = (self.by_urn.get(u) for u in resource.property_dependencies.get(prop, ()))
         return [r for r in found if r is not None and r.type in types]
+
+    def origins(self, resource: GraphResource, prop: str) -> list[GraphResource]:
+        """Every resource of the stack the value of `prop` came from (any type).
+
+        Named in preview messages: an unknown input is easier to act on with its source.
+        """
+        found = (self.by_urn.get(u) for u in resource.property_dependencies.get(prop, ()))
+        return [r for r in found if r is not None]
+
+    def same_value(
+        self, a: GraphResource, prop_a: str, b: GraphResource, prop_b: str
+    ) -> bool | None:
+        """Whether `a.props[prop_a]` and `b.props[prop_b]` are one value; None: not known yet.
+
+        Known values decide (a dependency proves provenance, not equality). While either is
+        unknown (preview), they are the same when `a`'s value came from `b` itself or both came
+        from one resource; with no such link it cannot be told until the update.
+        """
+        value_a, value_b = a.props.get(prop_a), b.props.get(prop_b)
+        if isinstance(value_a, str) and isinstance(value_b, str):
+            return value_a == value_b
+        if value_a is None or value_b is None:
+            return False  # a missing reference names nothing
+        from_a = set(a.property_dependencies.get(prop_a, ()))
+        from_b = set(b.property_dependencies.get(prop_b, ()))
+        if b.urn in from_a or a.urn in from_b or from_a & from_b:
+            return True
+        if value_a is UNKNOWN or value_b is UNKNOWN:
+            return None
+        return bool(value_a == value_b)
 
     def referenced(
         self, resource: GraphResource, prop: str, types: Collection[str]

@@ -39,6 +39,9 @@ HTTP_AUTHORIZER_TYPES: tuple[str, ...] = (
 )
 
 ROUTE_TYPES: tuple[str, ...] = ("aws:apigatewayv2/route:Route", "aws-native:apigatewayv2:Route")
+# Settings for the route, integration and stage that HTTP API quick create makes; its `route`
+# block is judged like a Route (only aws-native has it).
+MANAGED_OVERRIDES_TYPE = "aws-native:apigatewayv2:ApiGatewayManagedOverrides"
 
 # A classic Method's integration is its own resource (aws-native nests it in the Method).
 INTEGRATION_TYPE = "aws:apigateway/integration:Integration"

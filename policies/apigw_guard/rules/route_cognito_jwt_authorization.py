@@ -1,4 +1,9 @@
-"""apigateway-route-cognito-jwt-authorization: every HTTP API route demands a JWT with scopes."""
+"""apigateway-route-cognito-jwt-authorization: every HTTP API route demands a JWT with scopes.
+
+Also judges the `route` block of an aws-native ApiGatewayManagedOverrides exactly like a Route:
+it is the only way to protect the route HTTP API quick create makes (whether one is there at
+all is apigateway-httpapi-no-quick-create's to say).
+"""
 
 from __future__ import annotations
 
@@ -10,21 +15,28 @@ from pulumi_policy import (
     Severity,
 )
 
-from ..model.resource_types import ROUTE_TYPES
+from ..model.resource_graph import GraphResource
+from ..model.resource_types import MANAGED_OVERRIDES_TYPE, ROUTE_TYPES
 from ..policy_config import CONFIG_SCHEMA, configured_options
 from ..props import props_of
 from ..reporting import report_problems
-from ..route_settings import FIX, problems_of, route_label
+from ..route_settings import FIX, override_label, override_route, problems_of, route_label
 
 NAME = "apigateway-route-cognito-jwt-authorization"
 
 
 def validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
-    if args.resource_type not in ROUTE_TYPES:
+    if args.resource_type not in (*ROUTE_TYPES, MANAGED_OVERRIDES_TYPE):
         return
     configured_options(args, report)  # only to report config errors; routes have no exemption
     props = props_of(args.props)
-    label = route_label(args.resource_type, args.name, props)
+    if args.resource_type == MANAGED_OVERRIDES_TYPE:
+        route = override_route(GraphResource(args.urn, args.resource_type, args.name, props, {}))
+        if route is None:
+            return  # overrides no route: the quick-create policy reports the open route
+        props, label = dict(route.props), override_label(args.name)
+    else:
+        label = route_label(args.resource_type, args.name, props)
     problems, pending = problems_of(props)
     report_problems(report, label, problems, pending, FIX)
 
@@ -32,7 +44,8 @@ def validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
 policy = ResourceValidationPolicy(
     name=NAME,
     description=(
-        "Every API Gateway HTTP API route requires a JWT authorizer and at least one OAuth scope."
+        "Every API Gateway HTTP API route (and quick-create route override) requires a JWT "
+        "authorizer and at least one OAuth scope."
     ),
     validate=validate,
     enforcement_level=EnforcementLevel.MANDATORY,

@@ -14,12 +14,13 @@ from pulumi_policy import (
 
 from ..authorizers import check_authorizer_reference
 from ..model.options import JudgeOptions
-from ..model.resource_types import HTTP_AUTHORIZER_TYPES, ROUTE_TYPES
+from ..model.resource_graph import GraphResource
+from ..model.resource_types import HTTP_AUTHORIZER_TYPES, MANAGED_OVERRIDES_TYPE, ROUTE_TYPES
 from ..model.schemes import check_issuer
 from ..model.unknown import UNKNOWN
 from ..policy_config import CONFIG_SCHEMA, configured_options
 from ..reporting import defer
-from ..route_settings import route_label
+from ..route_settings import override_label, override_route, route_label
 from ..stack import stack_graph
 
 NAME = "apigateway-route-cognito-jwt-authorizer"
@@ -51,17 +52,22 @@ def validate(args: StackValidationArgs, report: ReportViolation) -> None:
     options = configured_options(args, report)
     graph = stack_graph(args.resources)
     pending: list[str] = []
-    for route in graph.resources:
-        if route.type not in ROUTE_TYPES:
+    for resource in graph.resources:
+        if resource.type in ROUTE_TYPES:
+            route: GraphResource | None = resource
+            label = route_label(resource.type, resource.name, dict(resource.props))
+        elif resource.type == MANAGED_OVERRIDES_TYPE:
+            # The quick-created route's override, judged exactly like a Route.
+            route, label = override_route(resource), override_label(resource.name)
+        else:
             continue
-        props = dict(route.props)
-        if props.get("authorizationType", "NONE") != "JWT":
+        if route is None or route.props.get("authorizationType", "NONE") != "JWT":
             continue  # reported by apigateway-route-cognito-jwt-authorization
         pending.extend(
             check_authorizer_reference(
                 report,
                 route,
-                route_label(route.type, route.name, props),
+                label,
                 HTTP_AUTHORIZER_TYPES,
                 graph,
                 lambda authorizer: authorizer_problems(authorizer, options),
