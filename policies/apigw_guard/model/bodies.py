@@ -59,8 +59,9 @@ def read_api_body(body: Any, source: str = "body") -> dict[str, Any] | BodyJudge
     """
     if body is UNKNOWN:
         return BodyJudgement(
-            pending=f"{source} is not known during preview (it is built from values such as the "
-            "user pool ARN that exist only after the update)"
+            # Which output it is built from is not in an Analyze request: do not guess one.
+            pending=f"{source} is not known during preview (it is built from outputs of other "
+            "resources, known only after the update)"
         )
     doc: Any = body
     if isinstance(body, str):

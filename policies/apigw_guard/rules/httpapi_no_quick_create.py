@@ -70,7 +70,7 @@ def validate(args: StackValidationArgs, report: ReportViolation) -> None:
             if route_key is UNKNOWN
             else "$default"
         )
-        who = f"{describe(api.type, api.name)} (quick-created route {key})"
+        who = f"{describe(api.type, api.name)} (quick create)"
         covering, maybe = _overrides_of(api, graph)
         if len(covering) == 1 and not maybe:
             continue  # the route policies judge the override's route block
@@ -88,7 +88,7 @@ def validate(args: StackValidationArgs, report: ReportViolation) -> None:
             )
             continue
         report(
-            f"{who}: target is set (quick create), so API Gateway creates the route {key} with "
+            f"{who}: target is set, so API Gateway creates the route {key} with "
             "no authorizer: anyone can call it. No Route resource shows it and pulumi-aws "
             f"cannot attach an authorizer to it. Fix: {FIX}.",
             api.urn,

@@ -61,7 +61,7 @@ def _exemption(
             note = (
                 f" This is a CORS preflight (OPTIONS with a MOCK integration, {integration.what}):"
                 " browsers send it without a token, so a Cognito authorizer here would break "
-                "every preflight"
+                "every preflight."
             )
             return False, note, EXEMPTION_FIX, None
         return False, "", None, None
@@ -70,19 +70,19 @@ def _exemption(
     if integration.state == "ambiguous":
         note = (
             f" {EXEMPT_MOCK_OPTIONS} does not apply: {integration.what} are all attached to this "
-            "method and API Gateway keeps only one, which cannot be told here (failing closed)"
+            "method and API Gateway keeps only one, which cannot be told here (failing closed)."
         )
         fix = f"keep exactly one Integration for this method (MOCK for a preflight), or {FIX}"
         return False, note, fix, None
     if integration.state == "none":
         note = (
             f" {EXEMPT_MOCK_OPTIONS} applies only to an OPTIONS method whose own integration is "
-            "MOCK, and no Integration of this stack is attached to this method"
+            "MOCK, and no Integration of this stack is attached to this method."
         )
         return False, note, None, None
     note = (
         f" {EXEMPT_MOCK_OPTIONS} applies only to an OPTIONS method whose own integration is "
-        f"MOCK; {integration.what} has type {integration.kind!r}"
+        f"MOCK; {integration.what} has type {integration.kind!r}."
     )
     return False, note, None, None
 
