@@ -1,0 +1,146 @@
+# mypy: allow-untyped-defs, allow-untyped-calls, allow-incomplete-defs
+"""Messages an author can act on: a Method by its full path, the exact unknown input in preview.
+
+A Method fault names `METHOD /path` or says why the path does not resolve; a preview advisory
+names the property that is unknown and, where the dependency graph shows it, its source.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from offline_engine import UNKNOWN, Diagnostic, PolicyPackProcess, resource
+from tests.policies.stack_shapes import METHOD_FIX, method, path_resource, rest_api
+
+# What follows the SDK's "can't run policy ... during preview: " (the pack version varies).
+PREVIEW = (
+    "not judged yet because values are unknown until the update: {what}. It will be checked "
+    "(and enforced) at update, when the values are known"
+)
+
+
+@pytest.fixture
+def declared(pack: PolicyPackProcess) -> PolicyPackProcess:
+    pack.configure(default_level=None)
+    return pack
+
+
+def _text(diag: Diagnostic) -> str:
+    return diag.message.split("\n", 1)[-1]
+
+
+def test_open_method_in_another_stacks_resource_says_so(declared: PolicyPackProcess):
+    open_ = resource(
+        "aws:apigateway/method:Method",
+        "getItem",
+        {"restApi": "a1", "resourceId": "item-id6", "httpMethod": "GET", "authorization": "NONE"},
+    )
+    (diag,) = declared.analyze_all([open_])
+    assert diag.mandatory
+    assert _text(diag) == (
+        "Method 'getItem' (GET on an unresolved path: resourceId 'item-id6' is not an API "
+        "Gateway Resource of this stack (it may belong to another stack)): authorization is "
+        f"'NONE', not 'COGNITO_USER_POOLS'. {METHOD_FIX}"
+    )
+
+
+def test_open_method_is_named_by_its_full_path(declared: PolicyPackProcess):
+    api = rest_api()
+    items = path_resource("items", api, api, "items", "r1")
+    item = path_resource("item", api, items, "{id}", "r2")
+    open_ = method("getItem", api, item, "GET", authorization="NONE")
+    (diag,) = declared.analyze_all([api, items, item, open_])
+    assert _text(diag) == (
+        "Method 'getItem' (GET /items/{id}): authorization is 'NONE', not "
+        f"'COGNITO_USER_POOLS'. {METHOD_FIX}"
+    )
+
+
+def test_preview_names_the_unknown_input_and_where_it_comes_from(declared: PolicyPackProcess):
+    api = resource("aws:apigateway/restApi:RestApi", "api", {"name": "api"})
+    items = resource(
+        "aws:apigateway/resource:Resource",
+        "items",
+        {"restApi": UNKNOWN, "parentId": UNKNOWN, "pathPart": "items"},
+        property_dependencies={"restApi": [api.urn], "parentId": [api.urn]},
+    )
+    server = resource(
+        "aws:cognito/resourceServer:ResourceServer", "scopes", {"identifier": "orders"}
+    )
+    auth = resource(
+        "aws:apigateway/authorizer:Authorizer",
+        "cognito",
+        {"restApi": UNKNOWN, "type": "COGNITO_USER_POOLS", "providerArns": [UNKNOWN]},
+    )
+    get = resource(
+        "aws:apigateway/method:Method",
+        "getItems",
+        {
+            "restApi": UNKNOWN,
+            "resourceId": UNKNOWN,
+            "httpMethod": "GET",
+            "authorization": "COGNITO_USER_POOLS",
+            "authorizerId": UNKNOWN,
+            "authorizationScopes": UNKNOWN,
+        },
+        property_dependencies={
+            "resourceId": [items.urn],
+            "authorizerId": [auth.urn],
+            "authorizationScopes": [server.urn],
+        },
+    )
+    diags = declared.analyze_all([api, items, server, auth, get])
+    assert [
+        (d.policy_name, d.enforcement_level, d.message.split("during preview: ", 1)[1])
+        for d in diags
+    ] == [
+        (
+            "apigateway-method-cognito-authorization",
+            "advisory",
+            PREVIEW.format(
+                what="Method 'getItems' (GET /items): authorizationScopes (from "
+                "ResourceServer 'scopes')",
+            ),
+        ),
+        (
+            "apigateway-method-cognito-authorizer",
+            "advisory",
+            PREVIEW.format(
+                what="Method 'getItems' (GET /items): authorizerId (from Authorizer 'cognito')",
+            ),
+        ),
+    ]
+
+
+def test_preview_says_when_the_path_itself_is_unknown(declared: PolicyPackProcess):
+    get = resource(
+        "aws:apigateway/method:Method",
+        "getItems",
+        {
+            "restApi": UNKNOWN,
+            "resourceId": UNKNOWN,
+            "httpMethod": "GET",
+            "authorization": "COGNITO_USER_POOLS",
+            "authorizerId": "x",
+            "authorizationScopes": UNKNOWN,
+        },
+    )
+    diags = [d for d in declared.analyze_all([get]) if not d.mandatory]
+    assert [d.policy_name for d in diags] == ["apigateway-method-cognito-authorization"]
+    assert (
+        "Method 'getItems' (GET on an unresolved path: the resourceId of Method 'getItems' is "
+        "unknown until the update): authorizationScopes."
+    ) in diags[0].message
+
+
+def test_unknown_body_does_not_blame_a_user_pool(declared: PolicyPackProcess):
+    api = resource(
+        "aws:apigateway/restApi:RestApi", "proxy", {"body": UNKNOWN, "failOnWarnings": True}
+    )
+    (diag,) = declared.analyze(api)
+    assert not diag.mandatory
+    assert "user pool" not in diag.message
+    assert (
+        "RestApi 'proxy' body is not known during preview (it is built from outputs of other "
+        "resources, known only after the update)"
+    ) in diag.message
