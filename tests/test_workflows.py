@@ -352,7 +352,7 @@ def test_access_diff_comment_runs_nothing_from_the_pull_request() -> None:
     assert "*[!0-9]*" in script
     assert '"$HEAD_SHA"' in script
     assert not re.search(r"(bash|sh|source|\.)\s+\"?\$dir", script)
-    assert "-F \"body=@$dir/body.md\"" in script
+    assert '-F "body=@$dir/body.md"' in script
     from report.diff import COMMENT_MARKER
 
     assert f'startswith("{COMMENT_MARKER}")' in script
