@@ -323,7 +323,8 @@ def test_access_diff_builds_every_stack_read_only_and_uploads_the_comment() -> N
     assert job["permissions"] == {"contents": "read"}
     text = ACCESS_DIFF.read_text(encoding="utf-8")
     assert "secrets." not in text, "no secret reaches the pull request's code"
-    assert "configure-aws-credentials" not in text and PULUMI_ACTION not in text
+    assert "configure-aws-credentials" not in text
+    assert PULUMI_ACTION not in text
     checkout = next(s for s in job["steps"] if s.get("uses", "").startswith("actions/checkout@"))
     assert checkout["with"]["fetch-depth"] == 0  # the base commit for the worktree
     diff_step = next(s for s in job["steps"] if "report diff" in s.get("run", ""))
