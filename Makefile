@@ -103,3 +103,13 @@ destroy: venv
 # (must not grow with the operations). Target: under 2 s at 1,000 operations.
 bench-program: venv
 	PYTHONPATH=$(CURDIR) $(PY) bench/program_build.py
+
+# What a change does to access: the report of $(STACK) at git ref BASE (built in a temporary
+# worktree, removed afterwards) against this checkout's. FORMAT=terminal|markdown|json.
+# Exit 1 (make: 2) when this checkout adds a mandatory violation; `.venv/bin/python -m report
+# diff --base-ref REF` keeps the 1.
+.PHONY: report-diff
+BASE ?= main
+DIFF_FORMAT = $(if $(filter table,$(FORMAT)),terminal,$(FORMAT))
+report-diff: venv
+	@$(PY) -m report diff --base-ref '$(BASE)' --stack $(STACK) --format $(DIFF_FORMAT)

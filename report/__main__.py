@@ -1,4 +1,4 @@
-"""`python -m report [--stack dev] [--format table|markdown|json]`.
+"""`python -m report [--stack dev] [--format table|markdown|json]`, and `python -m report diff`.
 
 Exit status: 0 when no mandatory violation, 1 when the pack reports one, 2 on bad input (a
 missing stack file, bad config, a broken spec), which is printed as one clear line.
@@ -14,6 +14,7 @@ from pathlib import Path
 from apigw_guard.model.errors import InputError
 from offline_engine import StackConfigError
 
+from . import diff
 from .render import FORMATS, render
 from .run import PROJECT_DIR, StackNotFoundError, build_report
 
@@ -22,6 +23,9 @@ USER_ERRORS = (InputError, StackConfigError, StackNotFoundError)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["diff"]:  # the access diff of two reports (report/diff.py)
+        return diff.main(argv[1:])
     parser = argparse.ArgumentParser(
         prog="make report",
         description="Offline authorization report: who can call each operation, and the "

@@ -75,9 +75,19 @@ class Consumer:
     scopes_known: bool = True
 
 
+# Where an operation's scopes came from, so a reviewer can tell a deliberate grant from a default.
+LISTED = "operationScopes"
+DEFAULT_RULE = "default rule"
+
+
 @dataclass(frozen=True)
 class Row:
-    """One operation. `status` is protected, UNPROTECTED, pending (unknown at preview) or exempt."""
+    """One operation. `status` is protected, UNPROTECTED, pending (unknown at preview) or exempt.
+
+    `scope_source` is `operationScopes` when the stack config lists the operation, `default
+    rule` when it got the read/write default, and empty when the program did not choose its
+    scopes (a Method resource, or a project that is not this program).
+    """
 
     api: str
     method: str
@@ -86,6 +96,11 @@ class Row:
     scopes: tuple[str, ...] = ()
     consumers: tuple[str, ...] = ()
     detail: str = ""
+    scope_source: str = ""
+
+    @property
+    def key(self) -> str:
+        return f"{self.method} {self.path}"
 
 
 @dataclass(frozen=True)
@@ -110,11 +125,14 @@ def build_matrix(
     resources: Iterable[Resource],
     findings: Iterable[Finding] = (),
     guarantee: Collection[str] = (),
+    listed_operations: Collection[str] | None = None,
 ) -> Matrix:
     """Judge every OpenAPI body among `resources` and match its scopes against the clients.
 
     `findings` are the pack's diagnostics for the same resources and `guarantee` the names of
     its mandatory policies: a Method resource's status is what those say about it.
+    `listed_operations` are the `METHOD /path` keys the stack's `operationScopes` lists (None
+    when the project has no such setting): a body operation not among them got the default rule.
     """
     # Registration order varies between runs (resources register from several threads), so
     # everything is ordered by name: the same stack always gives the same report.
@@ -132,7 +150,7 @@ def build_matrix(
     rows: list[Row] = []
     for resource in resources:
         if resource.type in BODY_KINDS and "body" in resource.inputs:
-            rows.extend(_body_rows(resource, consumers))
+            rows.extend(_body_rows(resource, consumers, listed_operations))
         elif resource.type in METHOD_TYPES:
             rows.append(_method_row(resource, graph, guarantee_findings, consumers))
     return Matrix(rows=tuple(rows), consumers=consumers, identifiers=identifiers)
@@ -154,7 +172,9 @@ def _strings(value: Any) -> tuple[str, ...]:
     return tuple(v for v in value if isinstance(v, str)) if isinstance(value, list) else ()
 
 
-def _body_rows(resource: Resource, consumers: Sequence[Consumer]) -> list[Row]:
+def _body_rows(
+    resource: Resource, consumers: Sequence[Consumer], listed: Collection[str] | None
+) -> list[Row]:
     judgement = judge_api_body(
         resource.inputs["body"], None, f"{resource.name} body", BODY_KINDS[resource.type]
     )
@@ -183,9 +203,16 @@ def _body_rows(resource: Resource, consumers: Sequence[Consumer]) -> list[Row]:
                 scopes,
                 _holders(consumers, scopes),
                 detail,
+                _source(op.key, listed),
             )
         )
     return rows
+
+
+def _source(key: str, listed: Collection[str] | None) -> str:
+    if listed is None:
+        return ""
+    return LISTED if key in listed else DEFAULT_RULE
 
 
 def _method_row(

@@ -2,12 +2,70 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
-from .matrix import Finding, Matrix
+from apigw_guard.model.document import iter_operations, load_spec_file
+from apigw_guard.model.errors import InputError
+from apigw_guard.model.scopes import normalize_operation_key
+from offline_engine import CapturedStack, inputs_of
+
+from .matrix import CLIENT_TYPE, RESOURCE_SERVER_TYPE, Finding, Matrix
 
 LEVEL_ORDER = ("mandatory", "remediate", "advisory", "disabled")
+USER_POOL_TYPE = "aws:cognito/userPool:UserPool"
+# Resources whose id AWS assigns at create time, and the placeholder shown in its place. Under
+# mocks these ids are invented, so a value containing one is not what the stack will hold.
+ASSIGNED_IDS = {
+    "aws:apigateway/restApi:RestApi": "{rest-api-id}",
+    USER_POOL_TYPE: "{user-pool-id}",
+}
+# Minutes per Cognito `token_validity_units` value.
+_UNIT_MINUTES = {"seconds": 1 / 60, "minutes": 1, "hours": 60, "days": 1440}
+
+
+@dataclass(frozen=True)
+class Identifier:
+    """A resource-server identifier as shown: AWS-assigned ids replaced by placeholders.
+
+    `assigned` names the placeholders it contains; empty means the value is final (a fixed
+    `resourceServerIdentifier`).
+    """
+
+    shown: str
+    actual: str
+    assigned: tuple[str, ...] = ()
+
+    @property
+    def placeholder(self) -> bool:
+        return bool(self.assigned)
+
+
+@dataclass(frozen=True)
+class StackFacts:
+    """What a reviewer needs besides the matrix, read from what the program registers/exports.
+
+    Values are None when the project does not have them (a project other than this program).
+    `dropped_preflights` and `replaced_security` come from the spec the config names, judged
+    with the shared model: the program drops every `OPTIONS` operation and overwrites each
+    operation's own `security`, so those are the operations whose spec text does not say what
+    is deployed.
+    """
+
+    region: str | None = None
+    token_endpoint_url: str | None = None
+    access_token_lifetime: str | None = None
+    deletion_protection: str | None = None
+    identifiers: tuple[Identifier, ...] = ()
+    # The spec the config names; None when the project has no `specPath`, and then the two
+    # lists below are not known rather than empty.
+    spec_path: str | None = None
+    dropped_preflights: tuple[str, ...] = ()
+    replaced_security: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -17,6 +75,9 @@ class Report:
     findings: tuple[Finding, ...]
     # AWS resource type -> how many the stack would create (component resources excluded).
     resource_counts: tuple[tuple[str, int], ...]
+    facts: StackFacts = field(default_factory=StackFacts)
+    # True for `--preview`: verdicts from a preview run, the content from an update-mode run.
+    preview: bool = False
 
     @property
     def mandatory_count(self) -> int:
@@ -39,3 +100,93 @@ class Report:
 def count_resources(types: list[str]) -> tuple[tuple[str, int], ...]:
     counts = Counter(types)
     return tuple(sorted(counts.items()))
+
+
+def listed_operations(captured: CapturedStack) -> frozenset[str] | None:
+    """The operation keys the stack's `operationScopes` lists, normalized as the program does.
+
+    None when the project has no `operationScopes` setting, so no scope source is claimed.
+    """
+    raw = captured.config.get(f"{captured.project}:operationScopes")
+    if raw is None:
+        return None
+    mapping = json.loads(raw)
+    return frozenset(normalize_operation_key(k) for k in mapping) if mapping else frozenset()
+
+
+def stack_facts(captured: CapturedStack, project_dir: Path) -> StackFacts:
+    """Region, token endpoint, token lifetime, deletion protection, identifiers and spec notes.
+
+    `captured` should be an update-mode run (every value known under mocks); values AWS assigns
+    are then replaced by placeholders rather than shown as if real.
+    """
+    inputs = {r.urn: inputs_of(r) for r in captured.resources if r.custom}
+    by_type: dict[str, list[Mapping[str, Any]]] = {}
+    for record in captured.resources:
+        if record.custom:
+            by_type.setdefault(record.type, []).append(inputs[record.urn])
+    assigned = {
+        r.id: ASSIGNED_IDS[r.type]
+        for r in captured.resources
+        if r.type in ASSIGNED_IDS and len(r.id) >= 6
+    }
+    token_url = captured.outputs.get("token_endpoint_url")
+    pools = by_type.get(USER_POOL_TYPE, [])
+    protection = sorted({str(p.get("deletionProtection", "INACTIVE")) for p in pools})
+    dropped, replaced = _spec_notes(captured, project_dir)
+    return StackFacts(
+        region=captured.config.get("aws:region"),
+        token_endpoint_url=token_url.value
+        if token_url and isinstance(token_url.value, str)
+        else None,
+        access_token_lifetime=_lifetime(by_type.get(CLIENT_TYPE, [])),
+        deletion_protection=", ".join(protection) or None,
+        identifiers=tuple(
+            _identifier(str(s["identifier"]), assigned)
+            for s in by_type.get(RESOURCE_SERVER_TYPE, [])
+            if isinstance(s.get("identifier"), str)
+        ),
+        spec_path=captured.config.get(f"{captured.project}:specPath"),
+        dropped_preflights=dropped,
+        replaced_security=replaced,
+    )
+
+
+def _identifier(value: str, assigned: Mapping[str, str]) -> Identifier:
+    shown, names = value, []
+    for actual_id, placeholder in assigned.items():
+        if actual_id in shown:
+            shown = shown.replace(actual_id, placeholder)
+            names.append(placeholder)
+    return Identifier(shown, value, tuple(names))
+
+
+def _lifetime(clients: Sequence[Mapping[str, Any]]) -> str | None:
+    """The access-token lifetime the clients get, e.g. `60 minutes` (Cognito: 5 min to 1 day)."""
+    minutes: set[float] = set()
+    for client in clients:
+        value = client.get("accessTokenValidity")
+        units = client.get("tokenValidityUnits") or {}
+        unit = units.get("accessToken", "hours") if isinstance(units, dict) else "hours"
+        if isinstance(value, int | float) and unit in _UNIT_MINUTES:
+            minutes.add(value * _UNIT_MINUTES[unit])
+    if not minutes:
+        return None
+    return ", ".join(f"{m:g} minutes" for m in sorted(minutes))
+
+
+def _spec_notes(
+    captured: CapturedStack, project_dir: Path
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    spec_path = captured.config.get(f"{captured.project}:specPath")
+    if not spec_path:
+        return (), ()
+    path = Path(spec_path)
+    try:
+        spec = load_spec_file(path if path.is_absolute() else project_dir / path)
+    except InputError:  # the program accepted it, so this happens only if it changed since
+        return (), ()
+    ops = list(iter_operations(spec))
+    dropped = tuple(op.key for op in ops if op.method == "OPTIONS")
+    replaced = tuple(op.key for op in ops if op.method != "OPTIONS" and "security" in op.definition)
+    return dropped, replaced

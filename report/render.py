@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from .matrix import Matrix, Row
-from .model import Report
+from .model import Report, StackFacts
 
 FORMATS = ("table", "markdown", "json")
 
@@ -26,7 +26,10 @@ def _scopes(matrix: Matrix, row: Row) -> str:
 
 def _matrix_rows(report: Report) -> list[list[str]]:
     m = report.matrix
-    return [[r.method, r.path, r.status, _scopes(m, r), who_can_call(r)] for r in m.rows]
+    return [
+        [r.method, r.path, r.status, _scopes(m, r), r.scope_source or "-", who_can_call(r)]
+        for r in m.rows
+    ]
 
 
 def _consumer_rows(report: Report) -> list[list[str]]:
@@ -44,7 +47,7 @@ def _consumer_rows(report: Report) -> list[list[str]]:
     return rows
 
 
-MATRIX_HEADER = ["Method", "Path", "Status", "Scopes (any one)", "Who can call"]
+MATRIX_HEADER = ["Method", "Path", "Status", "Scopes (any one)", "Scopes from", "Who can call"]
 CONSUMER_HEADER = ["Consumer", "Scopes", "Can call"]
 
 
@@ -78,10 +81,98 @@ def _subject(urn: str) -> str:
     return f"{parts[-2].rsplit(':', 1)[-1]} {parts[-1]!r}" if len(parts) >= 4 else "stack"
 
 
+PREVIEW_NOTE = (
+    "Preview: operations, scopes and callers are those the update will create (all known "
+    "before it); values AWS assigns at deploy are placeholders; the verdicts are the preview "
+    "run's, and the pack enforces the body at update."
+)
+
+
+def _identifier_text(facts: StackFacts, code: str = "") -> str | None:
+    shown = []
+    for ident in facts.identifiers:
+        text = f"{code}{ident.shown}{code}"
+        if ident.placeholder:
+            text += f" (placeholder: {', '.join(ident.assigned)} is assigned by AWS at deploy)"
+        shown.append(text)
+    return ", ".join(shown) or None
+
+
+def _settings(facts: StackFacts, code: str = "") -> list[tuple[str, str]]:
+    """The reviewer's settings, in a fixed order; a setting the project lacks is left out."""
+
+    def quoted(value: str | None) -> str | None:
+        return f"{code}{value}{code}" if value else None
+
+    def listed(values: Sequence[str]) -> str:
+        return ", ".join(f"{code}{v}{code}" for v in values) or "none"
+
+    rows: list[tuple[str, str | None]] = [
+        ("Region", quoted(facts.region)),
+        ("Token endpoint", quoted(facts.token_endpoint_url)),
+        ("Access-token lifetime", facts.access_token_lifetime),
+        ("Deletion protection", facts.deletion_protection),
+        ("Resource server", _identifier_text(facts, code)),
+    ]
+    out = [(k, v) for k, v in rows if v]
+    if facts.spec_path is not None:  # say explicitly when nothing was dropped or replaced
+        out.append(("Dropped CORS preflights", listed(facts.dropped_preflights)))
+        out.append(("Own security replaced", listed(facts.replaced_security)))
+    return out
+
+
+def _node_id(prefix: str, index: int) -> str:
+    return f"{prefix}{index}"
+
+
+def _label(text: str) -> str:
+    return '"' + text.replace('"', "#quot;") + '"'
+
+
+def mermaid(report: Report) -> str:
+    """Consumers -> scopes -> operations, the graph GitHub renders in a PR comment.
+
+    Operations anyone can call hang off an ANYONE node, so an open method stands out.
+    """
+    m = report.matrix
+    consumers = [c.name for c in m.consumers]
+    scopes: list[str] = []
+    for c in m.consumers:
+        scopes += [m.short_scope(s) for s in c.scopes]
+    for r in m.rows:
+        scopes += [m.short_scope(s) for s in r.scopes]
+    scopes = list(dict.fromkeys(scopes))
+    lines = ["```mermaid", "flowchart LR"]
+    lines += [f"  {_node_id('c', i)}[{_label(n)}]" for i, n in enumerate(consumers)]
+    lines += [f"  {_node_id('s', i)}([{_label(n)}])" for i, n in enumerate(scopes)]
+    lines += [f"  {_node_id('o', i)}[{_label(r.key)}]" for i, r in enumerate(m.rows)]
+    for i, c in enumerate(m.consumers):
+        for s in dict.fromkeys(m.short_scope(x) for x in c.scopes):
+            lines.append(f"  {_node_id('c', i)} --> {_node_id('s', scopes.index(s))}")
+    anyone = [i for i, r in enumerate(m.rows) if r.status in ("UNPROTECTED", "exempt")]
+    if anyone:
+        lines.append('  anyone(("ANYONE, no token"))')
+    for i, r in enumerate(m.rows):
+        if i in anyone:
+            lines.append(f"  anyone --> {_node_id('o', i)}")
+            continue
+        for s in dict.fromkeys(m.short_scope(x) for x in r.scopes):
+            lines.append(f"  {_node_id('s', scopes.index(s))} --> {_node_id('o', i)}")
+    lines.append("```")
+    return "\n".join(lines)
+
+
 def render_table(report: Report) -> str:
-    parts = [f"Authorization matrix for stack '{report.stack}'", ""]
-    if report.matrix.identifiers:
-        parts.append("Resource server: " + ", ".join(report.matrix.identifiers))
+    title = f"Authorization matrix for stack '{report.stack}'"
+    parts = [title + (" (preview)" if report.preview else ""), ""]
+    if report.preview:
+        parts += [PREVIEW_NOTE, ""]
+    settings = _settings(report.facts)
+    if settings:
+        width = max(len(k) for k, _ in settings) + 1
+        parts += [f"{k + ':':<{width}} {v}" for k, v in settings] + [""]
+    elif report.matrix.identifiers:
+        parts += ["Resource server: " + ", ".join(report.matrix.identifiers), ""]
     parts += [_text_table(MATRIX_HEADER, _matrix_rows(report)), ""]
     parts += [_text_table(CONSUMER_HEADER, _consumer_rows(report)), ""]
     parts.append("Policy verdicts")
@@ -98,12 +189,19 @@ def render_table(report: Report) -> str:
 
 
 def render_markdown(report: Report) -> str:
-    parts = [f"### Authorization matrix: stack `{report.stack}`", ""]
-    if report.matrix.identifiers:
+    title = f"### Authorization matrix: stack `{report.stack}`"
+    parts = [title + (" (preview)" if report.preview else ""), ""]
+    if report.preview:
+        parts += [f"_{PREVIEW_NOTE}_", ""]
+    settings = _settings(report.facts, "`")
+    if settings:
+        parts += [_md_table(["Setting", "Value"], [list(kv) for kv in settings]), ""]
+    elif report.matrix.identifiers:
         parts += ["Resource server: " + ", ".join(f"`{i}`" for i in report.matrix.identifiers)]
         parts.append("")
     parts += [_md_table(MATRIX_HEADER, _matrix_rows(report)), ""]
     parts += [_md_table(CONSUMER_HEADER, _consumer_rows(report)), ""]
+    parts += [mermaid(report), ""]
     parts.append("#### Policy verdicts")
     verdicts = _verdict_lines(report)
     if not verdicts:
@@ -121,17 +219,41 @@ def render_markdown(report: Report) -> str:
 
 
 def report_to_dict(report: Report) -> dict[str, Any]:
+    """The report for machines and for `report diff`.
+
+    Scopes are short names (`read`), never full strings: under mocks those contain ids AWS has
+    not assigned yet. `resource_servers` gives each identifier with those ids as placeholders.
+    """
     m = report.matrix
+    f = report.facts
+    servers = [
+        {
+            "identifier": i.shown,
+            "placeholder": i.placeholder,
+            "assigned_at_deploy": list(i.assigned),
+        }
+        for i in f.identifiers
+    ] or [{"identifier": i, "placeholder": False, "assigned_at_deploy": []} for i in m.identifiers]
     return {
         "stack": report.stack,
-        "resource_servers": list(m.identifiers),
+        "preview": report.preview,
+        "settings": {
+            "region": f.region,
+            "token_endpoint_url": f.token_endpoint_url,
+            "access_token_lifetime": f.access_token_lifetime,
+            "deletion_protection": f.deletion_protection,
+        },
+        "resource_servers": servers,
+        "dropped_preflights": list(f.dropped_preflights),
+        "replaced_security": list(f.replaced_security),
         "operations": [
             {
                 "api": r.api,
                 "method": r.method,
                 "path": r.path,
                 "status": r.status,
-                "scopes": list(r.scopes),
+                "scopes": [m.short_scope(s) for s in r.scopes],
+                "scope_source": r.scope_source,
                 "consumers": list(r.consumers),
                 "anyone": r.status in ("UNPROTECTED", "exempt"),
                 "detail": r.detail,
@@ -141,7 +263,7 @@ def report_to_dict(report: Report) -> dict[str, Any]:
         "consumers": [
             {
                 "name": c.name,
-                "scopes": list(c.scopes),
+                "scopes": [m.short_scope(s) for s in c.scopes],
                 "flows": list(c.flows),
                 "scopes_known": c.scopes_known,
                 "operations": list(m.operations_for(c.name)),

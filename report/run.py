@@ -9,7 +9,7 @@ from typing import Any
 from offline_engine import PolicyPackProcess, run_program
 
 from .matrix import build_matrix, from_record
-from .model import Report, count_resources
+from .model import Report, count_resources, listed_operations, stack_facts
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
@@ -50,12 +50,25 @@ def build_report(
         stack, project_dir=project_dir, config_overrides=config_overrides, preview=preview
     )
     records = list(captured.resources)
+    # Preview: the verdicts are the preview run's, but operations, scopes and callers are known
+    # before any update, so they come from an update-mode run, with AWS-assigned ids shown as
+    # placeholders (see `stack_facts`).
+    content = (
+        run_program(stack, project_dir=project_dir, config_overrides=config_overrides)
+        if preview
+        else captured
+    )
     with PolicyPackProcess(pack_dir or PROJECT_DIR / "policies") as pack:
         declared = pack.declared_levels()
         pack.configure(default_level=None)
         findings = pack.analyze_all(records)
     guarantee = {name for name, level in declared.items() if level == "mandatory"}
-    matrix = build_matrix((from_record(r) for r in records), findings, guarantee)
+    matrix = build_matrix(
+        (from_record(r) for r in content.resources),
+        findings,
+        guarantee,
+        listed_operations(content),
+    )
     return Report(
         stack=stack,
         matrix=matrix,
@@ -63,4 +76,6 @@ def build_report(
         resource_counts=count_resources(
             [r.type for r in records if r.custom and not r.type.startswith("pulumi:providers:")]
         ),
+        facts=stack_facts(content, project_dir),
+        preview=preview,
     )

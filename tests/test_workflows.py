@@ -67,6 +67,8 @@ def make_targets_in(script: str) -> list[str]:
     found: list[str] = []
     for line in script.splitlines():
         for part in re.split(r"&&|\|\||;", line):
+            if not re.match(r"\s*make\b", part):
+                continue  # only make commands matter; other shell may not split cleanly
             words = shlex.split(part, comments=True)
             if words[:1] == ["make"]:
                 found.extend(w for w in words[1:] if not w.startswith("-") and "=" not in w)
@@ -306,3 +308,52 @@ def test_every_zizmor_ignore_says_why_and_the_readme_explains_it() -> None:
     for name, audit, reason in ignores:
         assert reason, f"{name}: zizmor: ignore[{audit}] without a reason after it"
         assert f"`{audit}`" in readme, f"README does not explain the {audit} exception ({name})"
+
+
+# --- the access diff on pull requests: built read-only, posted by a job that runs no PR code ---
+
+ACCESS_DIFF = WORKFLOWS / "access-diff.yml"
+ACCESS_DIFF_COMMENT = WORKFLOWS / "access-diff-comment.yml"
+
+
+def test_access_diff_builds_every_stack_read_only_and_uploads_the_comment() -> None:
+    wf = load(ACCESS_DIFF)
+    assert set(triggers(wf)) == {"pull_request"}  # never pull_request_target
+    (job,) = wf["jobs"].values()
+    assert job["permissions"] == {"contents": "read"}
+    text = ACCESS_DIFF.read_text(encoding="utf-8")
+    assert "secrets." not in text, "no secret reaches the pull request's code"
+    assert "configure-aws-credentials" not in text
+    assert PULUMI_ACTION not in text
+    checkout = next(s for s in job["steps"] if s.get("uses", "").startswith("actions/checkout@"))
+    assert checkout["with"]["fetch-depth"] == 0  # the base commit for the worktree
+    diff_step = next(s for s in job["steps"] if "report diff" in s.get("run", ""))
+    assert "for file in Pulumi.*.yaml" in diff_step["run"]
+    assert '--base-ref "$BASE_SHA"' in diff_step["run"]
+    assert diff_step["env"]["BASE_SHA"] == "${{ github.event.pull_request.base.sha }}"
+    upload = next(s for s in job["steps"] if s.get("uses", "").startswith("actions/upload-"))
+    assert upload["with"]["name"] == "access-diff"
+    assert "access-diff/comment.md" in upload["with"]["path"]
+    # The check fails after the upload, so a failing diff is still posted.
+    assert job["steps"].index(upload) < len(job["steps"]) - 1
+    assert "grep" in job["steps"][-1]["run"]
+
+
+def test_access_diff_comment_runs_nothing_from_the_pull_request() -> None:
+    wf = load(ACCESS_DIFF_COMMENT)
+    run = triggers(wf)["workflow_run"]
+    assert run["workflows"] == [load(ACCESS_DIFF)["name"]]
+    assert run["types"] == ["completed"]
+    (job,) = wf["jobs"].values()
+    assert job["permissions"] == {"actions": "read", "pull-requests": "write"}
+    assert "github.event.workflow_run.event == 'pull_request'" in job["if"]
+    assert all("uses" not in s for s in job["steps"]), "no action, no checkout"
+    script = "\n".join(s["run"] for s in job["steps"])
+    # The artifact is data: its number is checked, its text only ever a comment body.
+    assert "*[!0-9]*" in script
+    assert '"$HEAD_SHA"' in script
+    assert not re.search(r"(bash|sh|source|\.)\s+\"?\$dir", script)
+    assert '-F "body=@$dir/body.md"' in script
+    from report.diff import COMMENT_MARKER
+
+    assert f'startswith("{COMMENT_MARKER}")' in script

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -59,7 +58,7 @@ def test_table_shows_each_operation_its_scope_and_callers(dev_report):
     text = render(dev_report, "table")
     lines = text.splitlines()
     post = next(line for line in lines if line.startswith("POST") and "/pets" in line)
-    assert post.split() == ["POST", "/pets", "protected", "write", "orders"]
+    assert post.split() == ["POST", "/pets", "protected", "write", "operationScopes", "orders"]
     assert "PASSED: no mandatory violation; 4 operation(s), 11 resource(s)." in text
     assert "aws:cognito/userPoolClient:UserPoolClient" in text
 
@@ -71,7 +70,7 @@ def test_same_stack_gives_the_same_report_every_time(dev_report):
 
 def test_markdown_is_a_pull_request_table(dev_report):
     text = render(dev_report, "markdown")
-    assert "| POST | /pets | protected | write | orders |" in text
+    assert "| POST | /pets | protected | write | operationScopes | orders |" in text
     assert "| analytics | read | GET /, GET /pets, GET /pets/{petId} |" in text
 
 
@@ -123,42 +122,44 @@ def test_open_method_resource_fails_the_report(capsys):
     assert "FAILED: 1 mandatory violation(s)" in out
 
 
-def test_preview_defers_the_body_check_without_failing(capsys):
+def test_preview_lists_every_operation_and_defers_only_the_verdict(capsys):
     status = main(["--stack", "dev", "--preview", "--format", "json"])
     data = json.loads(capsys.readouterr().out)
     assert status == 0
-    assert [o["status"] for o in data["operations"]] == ["pending"]
+    assert data["preview"] is True
+    # Operations, scopes and callers are known before any update (issue 10, item 10).
+    assert [(o["method"], o["path"], o["scopes"], o["consumers"]) for o in data["operations"]] == [
+        ("GET", "/", ["read"], ["analytics", "orders"]),
+        ("GET", "/pets", ["read"], ["analytics", "orders"]),
+        ("POST", "/pets", ["write"], ["orders"]),
+        ("GET", "/pets/{petId}", ["read"], ["analytics", "orders"]),
+    ]
+    assert {c["name"]: c["scopes_known"] for c in data["consumers"]} == {
+        "analytics": True,
+        "orders": True,
+    }
+    # Only what AWS assigns is marked: the identifier holds the REST API's id.
+    assert data["resource_servers"] == [
+        {
+            "identifier": "https://{rest-api-id}.execute-api.eu-west-1.amazonaws.com/v1",
+            "placeholder": True,
+            "assigned_at_deploy": ["{rest-api-id}"],
+        }
+    ]
+    # The verdicts stay the preview run's: the body is enforced at update.
     advisories = [v for v in data["verdicts"] if v["enforcement_level"] == "advisory"]
     assert any("checked (and enforced) at update" in v["message"] for v in advisories)
-    # Unknown scopes are not "no access": the consumers' reach is left to the update.
-    assert {c["name"]: c["scopes_known"] for c in data["consumers"]} == {
-        "analytics": False,
-        "orders": False,
-    }
 
 
-def test_preview_table_does_not_claim_consumers_can_call_nothing(capsys):
+def test_preview_table_says_what_is_a_placeholder(capsys):
     assert main(["--stack", "dev", "--preview"]) == 0
     out = capsys.readouterr().out
+    assert out.startswith("Authorization matrix for stack 'dev' (preview)\n")
+    assert "values AWS assigns at deploy are placeholders" in out
     orders = next(line for line in out.splitlines() if line.startswith("orders"))
-    assert "(decided at update)" in orders
+    assert orders.split(maxsplit=3)[3] == "GET /, GET /pets, POST /pets, GET /pets/{petId}"
     assert "NOTHING" not in out
-
-
-@pytest.fixture
-def scratch_project(tmp_path):
-    """A copy of the project whose stack files the test writes (the code is linked, not copied)."""
-    for name in ("__main__.py", "components", "api", "policies"):
-        (tmp_path / name).symlink_to(ROOT / name)
-    shutil.copy(ROOT / "Pulumi.yaml", tmp_path / "Pulumi.yaml")
-
-    def write_stack(name, **overrides):
-        config = dict(DEV)
-        config.update({f"secured-m2m-api:{k}": v for k, v in overrides.items()})
-        (tmp_path / f"Pulumi.{name}.yaml").write_text(yaml.safe_dump({"config": config}))
-        return tmp_path
-
-    return write_stack
+    assert "(unknown until update)" not in out
 
 
 def _error_of(capsys, argv):
