@@ -73,6 +73,8 @@ with deferred_output_block(str) as (identifier, resolve_identifier):
             log_retention_days=config.log_retention_days,
             throttling_rate_limit=config.throttling_rate_limit,
             throttling_burst_limit=config.throttling_burst_limit,
+            security_policy=config.security_policy,
+            endpoint_access_mode=config.endpoint_access_mode,
             stage_depends_on=account_role,
         ),
     )

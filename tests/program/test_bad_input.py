@@ -206,6 +206,18 @@ def test_records_would_show_a_resource_registered_before_an_error(tmp_path: Path
             id="auth-extension",
         ),
         pytest.param(
+            "openapi: 3.0.1\ninfo: {title: t, version: '1'}\npaths: {}\n",
+            r"spec\.yaml: no operations left to deploy; API Gateway cannot deploy a REST API "
+            r"without methods",
+            id="no-operations",
+        ),
+        pytest.param(
+            "openapi: 3.0.1\ninfo: {title: t, version: '1'}\npaths:\n  /pets:\n"
+            "    options: {responses: {'200': {description: ok}}}\n",
+            r"spec\.yaml: no operations left to deploy \(CORS preflights dropped: OPTIONS /pets\)",
+            id="only-cors-preflights",
+        ),
+        pytest.param(
             "openapi: 3.0.1\npaths:\n  /pets:\n    GET: {}\n",
             r"spec\.yaml: GET /pets is written 'GET'; operation keys must be lower case",
             id="upper-case-verb",
