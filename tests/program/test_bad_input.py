@@ -154,7 +154,7 @@ CASES: list[tuple[str, dict[str, Any], type[Exception], str]] = [
         {"accessTokenValidityMinutes": "an hour"},
         StackConfigTypeError,
         r"^Stack 'dev' with configuration key 'accessTokenValidityMinutes' must be of type "
-        r"'integer'$",
+        r"'integer'; got 'an hour' \(Access-token lifetime in minutes, 5 to 1440 \(1 day\)\.\)$",
     ),
 ]
 
