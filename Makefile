@@ -1,5 +1,10 @@
 # Entry points. Every target that needs Python creates the pinned virtualenv first.
+# `make help` lists the targets and the variables they read.
 SHELL := /bin/bash
+# No "Entering directory" lines: `make report FORMAT=json > f` must write only the report,
+# also when make runs inside another make (CI, `make test`).
+MAKEFLAGS += --no-print-directory
+.DEFAULT_GOAL := help
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
@@ -8,12 +13,54 @@ STACK ?= dev
 # Point PULUMI_BACKEND_URL at s3://..., azblob://... or https://api.pulumi.com to change it.
 export PULUMI_BACKEND_URL ?= file://$(CURDIR)/.pulumi-state
 
-.PHONY: venv lint test test-fast bench report up preview destroy call lock clean
+# On/off variables (YES, PREVIEW): off when unset, empty, 0, no, false or off (any case), on
+# for anything else. `$(call flag,$(YES))` is non-empty exactly when the flag is on, so
+# `make destroy YES=0` asks before destroying, as `make destroy` does.
+lowercase = $(subst A,a,$(subst E,e,$(subst F,f,$(subst L,l,$(subst N,n,$(subst O,o,$(subst S,s,$(1))))))))
+flag = $(filter-out 0 no false off,$(call lowercase,$(strip $(1))))
 
+.PHONY: help venv lint test test-fast bench report up preview destroy call lock clean
+
+help:
+	@echo 'Targets (no cloud account needed):'
+	@echo '  venv            create .venv with the pinned dependencies (every target below does it first)'
+	@echo '  test            lint, type-check and run every offline test'
+	@echo '  test-fast       pytest only, stop at the first failure'
+	@echo '  lint            ruff, ruff format --check, mypy --strict, zizmor on the workflows'
+	@echo '  report          who can call each operation of STACK, and the policy verdicts'
+	@echo '  bench           policy pack Analyze time on large bodies'
+	@echo '  bench-program   program build time for 4/100/1,000 operations'
+	@echo '  bench-report    `make report` wall time, dev stack and a 1,000-operation spec'
+	@echo '  lock            rewrite constraints.txt from the venv'
+	@echo '  clean           remove .venv and tool caches'
+	@echo 'Targets that need the Pulumi CLI and AWS credentials:'
+	@echo '  preview         pulumi preview of STACK with the policy pack'
+	@echo '  up              pulumi up of STACK with the policy pack (asks first unless YES is on)'
+	@echo '  destroy         pulumi destroy of STACK (asks first unless YES is on)'
+	@echo '  call            call one operation as CONSUMER with a client-credentials token'
+	@echo '  integration     deploy, test and destroy a throw-away stack'
+	@echo 'Variables (name=current value):'
+	@printf '  %-28s %s\n' \
+	  'STACK=$(STACK)' 'stack name; reads Pulumi.<STACK>.yaml' \
+	  'FORMAT=$(FORMAT)' 'report format: table, markdown or json' \
+	  'PREVIEW=$(PREVIEW)' 'report: simulate `pulumi preview` (on/off)' \
+	  'YES=$(YES)' 'up, destroy: skip the confirmation prompt (on/off)' \
+	  'CONSUMER=$(CONSUMER)' 'call: consumer name' \
+	  "OP='$(OP)'" "call: 'METHOD /path'" \
+	  "DATA='$(DATA)'" 'call: JSON request body' \
+	  'PULUMI_BACKEND_URL' 'state backend; default file://<here>/.pulumi-state' \
+	  'PYTHON=$(PYTHON)' 'interpreter that creates the venv'
+	@echo 'On/off variables are off when unset, empty, 0, no, false or off; anything else is on.'
+	@echo 'The report exits 1 on a mandatory violation and 2 on bad input only when run directly:'
+	@echo '  .venv/bin/python -m report --stack dev --format json   (make turns any failure into 2)'
+
+# Silent, with progress on stderr: a fresh clone's first `make report > f` must still write
+# only the report to f.
 $(VENV)/.installed: requirements.txt requirements-dev.txt policies/requirements.txt policies/pyproject.toml constraints.txt
-	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -r requirements-dev.txt
-	touch $@
+	@echo "creating $(VENV) with the pinned dependencies (about 2 minutes)" >&2
+	@$(PYTHON) -m venv $(VENV) >&2
+	@$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -r requirements-dev.txt >&2
+	@touch $@
 
 venv: $(VENV)/.installed
 
@@ -31,9 +78,11 @@ test-fast: venv
 
 # The main job with no cloud account: program under mocks, every resource through the policy
 # pack over gRPC, then the authorization matrix. FORMAT=table|markdown|json, PREVIEW=1.
+# Silent (`@`): stdout carries the report alone, so `make report FORMAT=json > f` is JSON. make
+# reports any failure as exit 2; `$(PY) -m report ...` keeps 1 (mandatory violation) and 2.
 FORMAT ?= table
 report: venv
-	$(PY) -m report --stack $(STACK) --format $(FORMAT) $(if $(PREVIEW),--preview)
+	@$(PY) -m report --stack $(STACK) --format $(FORMAT) $(if $(call flag,$(PREVIEW)),--preview)
 
 # `make report` wall time for the dev stack and a 1,000-operation spec, with a breakdown.
 .PHONY: bench-report
@@ -93,11 +142,11 @@ preview: stack-select
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(PULUMI) preview --stack $(STACK) --diff --policy-pack $(POLICY_PACK)
 
 up: stack-select
-	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(PULUMI) up --stack $(STACK) --policy-pack $(POLICY_PACK) $(if $(YES),--yes)
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(PULUMI) up --stack $(STACK) --policy-pack $(POLICY_PACK) $(if $(call flag,$(YES)),--yes)
 
 destroy: venv
 	$(pulumi_prerequisites)
-	$(PULUMI) destroy --stack $(STACK) $(if $(YES),--yes)
+	$(PULUMI) destroy --stack $(STACK) $(if $(call flag,$(YES)),--yes)
 
 # Program build time under mocks for 4, 100 and 1,000 operations, and the AWS resource count
 # (must not grow with the operations). Target: under 2 s at 1,000 operations.

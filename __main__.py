@@ -7,6 +7,7 @@ half-created.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pulumi
@@ -14,17 +15,27 @@ import pulumi
 from apigw_guard.model.document import load_spec_file
 from components.account_logging import ApiGatewayCloudWatchRole
 from components.deferred import deferred_output_block
+from components.engine_config import engine_config_keys
 from components.identity import M2MIdentity, M2MIdentityArgs
 from components.openapi_body import plan_api
 from components.secured_api import SecuredRestApi, SecuredRestApiArgs
-from components.stack_config import PROJECT, parse_config, read_raw_config
+from components.stack_config import (
+    PROJECT,
+    check_known_keys,
+    parse_config,
+    project_keys,
+    read_raw_config,
+)
+from components.stack_config import spec_file as resolve_spec_file
 
 PROJECT_DIR = Path(__file__).resolve().parent
 
 # --- validation: raises ConfigError / SpecError / ScopeMappingError before any resource ---
-config = parse_config(read_raw_config(pulumi.Config(PROJECT).get))
-spec_path = Path(config.spec_path)
-spec_file = spec_path if spec_path.is_absolute() else PROJECT_DIR / spec_path
+# The CLI passes a misspelled key of our namespace along silently; refuse it here.
+check_known_keys(project_keys(engine_config_keys()))
+region = pulumi.Config("aws").get("region") or os.environ.get("AWS_REGION")
+config = parse_config(read_raw_config(pulumi.Config(PROJECT).get), region=region)
+spec_file = resolve_spec_file(config.spec_path, PROJECT_DIR)
 spec = load_spec_file(spec_file)
 plan = plan_api(spec, config.operation_scope_mapping, config.scope_names, source=str(spec_file))
 for dropped in plan.dropped_operations:
@@ -62,6 +73,8 @@ with deferred_output_block(str) as (identifier, resolve_identifier):
             log_retention_days=config.log_retention_days,
             throttling_rate_limit=config.throttling_rate_limit,
             throttling_burst_limit=config.throttling_burst_limit,
+            security_policy=config.security_policy,
+            endpoint_access_mode=config.endpoint_access_mode,
             stage_depends_on=account_role,
         ),
     )

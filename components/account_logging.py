@@ -4,6 +4,12 @@
 a stack that silently set it could break (or be broken by) other teams' APIs. So it is created
 only with `manageApiGatewayAccount: true`; otherwise the role must already be configured, as
 stage access logs and execution logs need it.
+
+On `pulumi destroy` the role, its policy attachment and the account setting are retained
+(`retain_on_delete`): pulumi-aws 7.x's `Account` has no reset on delete, so deleting the role
+would leave the account-wide setting pointing at a role that no longer exists, breaking
+logging for every API in the account and region. Keeping the role keeps the setting valid;
+removing it is a deliberate manual step (README, "The account-wide CloudWatch role").
 """
 
 from __future__ import annotations
@@ -30,7 +36,8 @@ class ApiGatewayCloudWatchRole(pulumi.ComponentResource):
 
     def __init__(self, name: str, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(TYPE_TOKEN, name, None, opts)
-        child = pulumi.ResourceOptions(parent=self)
+        # Retained on delete: see the module docstring (destroy must not break the account).
+        child = pulumi.ResourceOptions(parent=self, retain_on_delete=True)
         self.role = aws.iam.Role(
             child_name(name, "role"),
             assume_role_policy=json.dumps(
@@ -57,7 +64,9 @@ class ApiGatewayCloudWatchRole(pulumi.ComponentResource):
             child_name(name, "account"),
             cloudwatch_role_arn=self.role.arn,
             # The role is useless to API Gateway until its policy is attached.
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[self.policy]),
+            opts=pulumi.ResourceOptions(
+                parent=self, depends_on=[self.policy], retain_on_delete=True
+            ),
         )
         self.role_arn = self.role.arn
         self.register_outputs({"role_arn": self.role_arn})

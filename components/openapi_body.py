@@ -36,6 +36,7 @@ from apigw_guard.model.scopes import (
     resolve_operation_scopes,
     scope_identifier,
 )
+from components.rest_api_settings import RestApiSettings
 
 COGNITO_SCHEME_NAME = "cognito-m2m"
 PREFLIGHT_KEY = "options"
@@ -183,17 +184,29 @@ class ApiPlan:
 
     @property
     def title(self) -> str | None:
-        info = self.document.get("info")
-        title = info.get("title") if isinstance(info, dict) else None
-        return title if isinstance(title, str) and title.strip() else None
+        return self._info_text("title")
 
-    def render(self, *, pool_arn: str, identifier: str) -> str:
-        """The exact body text for `RestApiPut`, with the real pool ARN and identifier."""
-        return serialize_body(
-            protect_document(
-                self.document, self.operation_scopes, pool_arn=pool_arn, identifier=identifier
-            )
+    @property
+    def description(self) -> str | None:
+        return self._info_text("description")
+
+    def _info_text(self, key: str) -> str | None:
+        info = self.document.get("info")
+        value = info.get(key) if isinstance(info, dict) else None
+        return value if isinstance(value, str) and value.strip() else None
+
+    def render(
+        self, *, pool_arn: str, identifier: str, settings: RestApiSettings | None = None
+    ) -> str:
+        """The exact body text for `RestApiPut`, with the real pool ARN and identifier.
+
+        `settings` are the RestApi's own settings, written into the body so the overwrite PUT
+        keeps them (`SecuredRestApi` always passes them; None leaves the document as it is).
+        """
+        protected = protect_document(
+            self.document, self.operation_scopes, pool_arn=pool_arn, identifier=identifier
         )
+        return serialize_body(protected if settings is None else settings.apply_to_body(protected))
 
 
 def plan_api(
@@ -214,6 +227,20 @@ def plan_api(
         # The policy pack fails such a document closed, so the program refuses it up front.
         raise SpecError(f"{source}: " + "; ".join(ambiguous))
     prepared = prepare_document(doc)
+    if not any(True for _ in iter_operations(prepared.document)):
+        # API Gateway refuses to deploy a REST API without methods ("The REST API doesn't
+        # contain any methods"), but only at the Deployment, after the pool, its domain and the
+        # clients exist: refuse it here, before any resource.
+        dropped = (
+            f" (CORS preflights dropped: {', '.join(prepared.dropped_operations)})"
+            if prepared.dropped_operations
+            else ""
+        )
+        raise SpecError(
+            f"{source}: no operations left to deploy{dropped}; API Gateway cannot deploy a "
+            "REST API without methods, so add at least one GET, POST, PUT, PATCH, DELETE or "
+            "HEAD operation"
+        )
     resolved = resolve_operation_scopes(
         iter_operations(prepared.document), mapping, defined_scopes, DEFAULT_SCOPES
     )

@@ -17,15 +17,10 @@ import pulumi_aws as aws
 from components.deployment_trigger import deployment_trigger
 from components.naming import child_name, stage_invoke_url
 from components.openapi_body import ApiPlan
+from components.rest_api_settings import RestApiSettings
 
 TYPE_TOKEN = "secured-m2m-api:api:SecuredRestApi"
-
-# A REGIONAL endpoint is served by API Gateway itself (no CloudFront in front), so the REST
-# API's own security policy decides the TLS versions clients may use.
-ENDPOINT_TYPE = "REGIONAL"
-# Minimum TLS 1.2 on the default execute-api endpoint (RestApi.security_policy, pulumi-aws 7.x).
-# The enhanced `SecurityPolicy_*` values would also need `endpoint_access_mode`.
-SECURITY_POLICY = "TLS_1_2"
+DEFAULT_DESCRIPTION = "Machine-to-machine API; every method needs a Cognito access token."
 # RestApiPut in pulumi-aws 7.51.1 has no mode argument: it always PUTs with mode=overwrite, so
 # methods dropped from the body stop being live (merge mode would keep them). Recorded in the
 # trigger so a change of that behaviour would redeploy.
@@ -58,8 +53,9 @@ class SecuredRestApiArgs:
     `plan` comes from `openapi_body.plan_api` (already proven fully guarded). Values are
     validated by `stack_config` beforehand, whose defaults are the only ones: none here.
     `resource_server_identifier` is the identity's own output, so scopes in the body always
-    match the resource server's. `stage_depends_on` lists resources the stage needs first
-    (e.g. the account CloudWatch role); none by default.
+    match the resource server's. `security_policy` and `endpoint_access_mode` set TLS on the
+    execute-api endpoint (RestApi and body alike). `stage_depends_on` lists resources the
+    stage needs first (e.g. the account CloudWatch role); none by default.
     """
 
     plan: ApiPlan
@@ -69,6 +65,8 @@ class SecuredRestApiArgs:
     log_retention_days: int
     throttling_rate_limit: float
     throttling_burst_limit: int
+    security_policy: str
+    endpoint_access_mode: str | None
     stage_depends_on: Sequence[pulumi.Resource] = field(default_factory=tuple)
 
 
@@ -92,15 +90,25 @@ class SecuredRestApi(pulumi.ComponentResource):
         super().__init__(TYPE_TOKEN, name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         plan = args.plan
+        # One source for every RestApi setting: the RestApi gets them as arguments, the body
+        # carries them (an overwrite PUT resets what the body lacks), the trigger hashes them.
+        settings = RestApiSettings(
+            name=plan.title or name,
+            description=plan.description or DEFAULT_DESCRIPTION,
+            security_policy=args.security_policy,
+            endpoint_access_mode=args.endpoint_access_mode,
+        )
+        self.settings = settings
 
         self.rest_api = aws.apigateway.RestApi(
             child_name(name, "rest-api"),
-            name=plan.title or name,
-            description="Machine-to-machine API; every method needs a Cognito access token.",
+            name=settings.name,
+            description=settings.description,
             endpoint_configuration=aws.apigateway.RestApiEndpointConfigurationArgs(
-                types=ENDPOINT_TYPE
+                types=settings.endpoint_type
             ),
-            security_policy=SECURITY_POLICY,
+            security_policy=settings.security_policy,
+            endpoint_access_mode=settings.endpoint_access_mode,
             opts=child,
         )
         stage_name = args.stage_name
@@ -109,7 +117,7 @@ class SecuredRestApi(pulumi.ComponentResource):
         )
         # Rendering is string work only; no resource is created inside apply.
         self.body = pulumi.Output.all(args.user_pool_arn, args.resource_server_identifier).apply(
-            lambda v: plan.render(pool_arn=v[0], identifier=v[1])
+            lambda v: plan.render(pool_arn=v[0], identifier=v[1], settings=settings)
         )
         self.put = aws.apigateway.RestApiPut(
             child_name(name, "body"),
@@ -118,11 +126,7 @@ class SecuredRestApi(pulumi.ComponentResource):
             fail_on_warnings=True,
             opts=child,
         )
-        live_settings = {
-            "endpointType": ENDPOINT_TYPE,
-            "securityPolicy": SECURITY_POLICY,
-            "putMode": PUT_MODE,
-        }
+        live_settings = {**settings.trigger_settings(), "putMode": PUT_MODE}
         self.deployment_trigger = self.body.apply(lambda b: deployment_trigger(b, live_settings))
         # Replaced (create-before-delete, Pulumi's default) whenever the trigger changes; the
         # stage then moves to the new deployment before the old one is deleted, which avoids

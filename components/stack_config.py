@@ -7,14 +7,17 @@ key (a stable prefix tests match on), name the rule and the value received.
 
 from __future__ import annotations
 
+import difflib
 import json
 import math
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any, TypeVar
 
 from apigw_guard.model.errors import InputError
+from components.naming import stage_invoke_url
 
 PROJECT = "secured-m2m-api"
 T = TypeVar("T")
@@ -37,9 +40,49 @@ LOG_RETENTION_DAYS: tuple[int, ...] = (
     1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557,
     2922, 3288, 3653,
 )  # fmt: skip
+# Cognito's documented limits on scopes, checked before any resource exists:
+# - at most 100 scopes per resource server (CreateResourceServer, `Scopes`, "Maximum number of
+#   100 items": https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateResourceServer.html);
+# - at most 50 scopes per app client, each a full scope `<identifier>/<scope_name>` of 1-256
+#   characters matching [\x21\x23-\x5B\x5D-\x7E]+ (CreateUserPoolClient, `AllowedOAuthScopes`:
+#   https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPoolClient.html).
+#   The 50 is the current service model (botocore's cognito-idp `ScopeListType`, max 50); older
+#   copies of that page said 25, so if Cognito refuses 26-50 scopes, this number is the one to
+#   lower. The character rule needs no check of its own: the identifier's and the scope name's
+#   rules above are subsets of it, and `/` is in it.
 MAX_SCOPES = 100  # per resource server
+MAX_SCOPES_PER_CLIENT = 50
+MAX_FULL_SCOPE_LENGTH = 256
+RESOURCE_SERVER_DOC = (
+    "https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/"
+    "API_CreateResourceServer.html"
+)
+APP_CLIENT_DOC = (
+    "https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/"
+    "API_CreateUserPoolClient.html"
+)
+# REST API ids are 10 characters in practice (not a documented guarantee), used only to
+# estimate the length of the default identifier, the stage invoke URL, before the API exists.
+REST_API_ID_LENGTH = 10
 MIN_TOKEN_MINUTES = 5
 MAX_TOKEN_MINUTES = 24 * 60
+
+# TLS on the REST API's execute-api endpoint (REGIONAL). TLS_1_2 is the default; the enhanced
+# `SecurityPolicy_TLS13_*` policies for regional endpoints need an endpoint access mode. The
+# `_EDGE` policies are for edge-optimized endpoints and TLS_1_0 is below our minimum, so
+# neither is offered. https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-security-policies.html
+DEFAULT_SECURITY_POLICY = "TLS_1_2"
+ENHANCED_SECURITY_POLICIES: tuple[str, ...] = (
+    "SecurityPolicy_TLS13_1_3_2025_09",
+    "SecurityPolicy_TLS13_1_3_FIPS_2025_09",
+    "SecurityPolicy_TLS13_1_2_PFS_PQ_2025_09",
+    "SecurityPolicy_TLS13_1_2_FIPS_PQ_2025_09",
+    "SecurityPolicy_TLS13_1_2_FIPS_PFS_PQ_2025_09",
+    "SecurityPolicy_TLS13_1_2_PQ_2025_09",
+    "SecurityPolicy_TLS13_1_2_2021_06",
+)
+SECURITY_POLICIES: tuple[str, ...] = (DEFAULT_SECURITY_POLICY, *ENHANCED_SECURITY_POLICIES)
+ENDPOINT_ACCESS_MODES: tuple[str, ...] = ("STRICT", "BASIC")
 
 
 class ConfigError(InputError):
@@ -86,6 +129,8 @@ class StackConfig:
     log_retention_days: int = 90
     throttling_rate_limit: float = 50.0
     throttling_burst_limit: int = 100
+    security_policy: str = DEFAULT_SECURITY_POLICY
+    endpoint_access_mode: str | None = None
 
     @property
     def scope_names(self) -> tuple[str, ...]:
@@ -112,7 +157,34 @@ KNOWN_KEYS: tuple[str, ...] = (
     "logRetentionDays",
     "throttlingRateLimit",
     "throttlingBurstLimit",
+    "securityPolicy",
+    "endpointAccessMode",
 )
+
+
+def project_keys(full_keys: Iterable[str], project: str = PROJECT) -> list[str]:
+    """The keys of `project`'s namespace among namespaced keys (`secured-m2m-api:stageName`)."""
+    prefix = f"{project}:"
+    return sorted(k[len(prefix) :] for k in full_keys if k.startswith(prefix))
+
+
+def check_known_keys(keys: Iterable[str]) -> None:
+    """Refuse a key of the project's namespace that the program does not read.
+
+    The Pulumi CLI hands such keys to the program without a word, so a misspelled
+    `deletionProtecton: true` would silently leave deletion protection off. The message names
+    the key and the closest known one (case differences count as close).
+    """
+    for key in sorted(keys):
+        if key in KNOWN_KEYS:
+            continue
+        by_lower = {k.lower(): k for k in KNOWN_KEYS}
+        close = difflib.get_close_matches(key.lower(), list(by_lower), n=1, cutoff=0.6)
+        hint = f"did you mean '{by_lower[close[0]]}'? " if close else ""
+        raise ConfigError(
+            f"{PROJECT}:{key}: unknown config key; {hint}"
+            f"Known keys: {', '.join(KNOWN_KEYS)} (declared in Pulumi.yaml)"
+        )
 
 
 def read_raw_config(get: Callable[[str], str | None]) -> dict[str, Any]:
@@ -138,13 +210,16 @@ def read_raw_config(get: Callable[[str], str | None]) -> dict[str, Any]:
     return raw
 
 
-def parse_config(raw: Mapping[str, Any]) -> StackConfig:
+def parse_config(raw: Mapping[str, Any], *, region: str | None = None) -> StackConfig:
     """Validate raw config values (strings as the CLI passes them, or native values).
 
     A key absent from `raw` keeps `StackConfig`'s field default, the program's only copy of it
     (Pulumi.yaml declares the same values for the CLI; tests/program/test_config_contract.py
-    holds the two together). Every parser takes the key, the prefix of its messages.
+    holds the two together). Every parser takes the key, the prefix of its messages. Unknown
+    keys in `raw` are refused (`check_known_keys`). `region` (the stack's `aws:region`, if
+    known) sizes the default identifier, the stage invoke URL, for Cognito's scope-length limit.
     """
+    check_known_keys(raw)
     defaults = StackConfig(domain_prefix=_domain_prefix(raw.get("domainPrefix")))
 
     def given(key: str, parse: Callable[[str, Any], T], default: T) -> T:
@@ -152,7 +227,7 @@ def parse_config(raw: Mapping[str, Any]) -> StackConfig:
 
     scopes = given("scopes", _scopes, defaults.scopes)
     scope_names = [s.name for s in scopes]
-    return replace(
+    config = replace(
         defaults,
         spec_path=given("specPath", _non_empty_string, defaults.spec_path),
         stage_name=given("stageName", _stage_name, defaults.stage_name),
@@ -177,6 +252,59 @@ def parse_config(raw: Mapping[str, Any]) -> StackConfig:
             "throttlingBurstLimit", _non_negative_int, defaults.throttling_burst_limit
         ),
     )
+    config = _tls(config, raw)
+    _check_full_scope_lengths(config, region)
+    return config
+
+
+def _tls(config: StackConfig, raw: Mapping[str, Any]) -> StackConfig:
+    """`securityPolicy` and `endpointAccessMode`, which only make sense together."""
+    policy = raw.get("securityPolicy", config.security_policy)
+    if policy not in SECURITY_POLICIES:
+        raise ConfigError(
+            f"securityPolicy: {policy!r} is not offered; expected {DEFAULT_SECURITY_POLICY} "
+            f"(the default) or an enhanced policy: {', '.join(ENHANCED_SECURITY_POLICIES)}"
+        )
+    mode = raw.get("endpointAccessMode", "")
+    if policy in ENHANCED_SECURITY_POLICIES:
+        if mode not in ENDPOINT_ACCESS_MODES:
+            raise ConfigError(
+                f"endpointAccessMode: {mode!r} with securityPolicy {policy!r}; an enhanced "
+                f"policy needs an endpoint access mode: STRICT (recommended) or BASIC"
+            )
+    elif mode != "":
+        raise ConfigError(
+            f"endpointAccessMode: {mode!r} needs an enhanced securityPolicy "
+            f"(SecurityPolicy_TLS13_*); with {policy!r} leave it empty"
+        )
+    return replace(config, security_policy=policy, endpoint_access_mode=mode or None)
+
+
+def _check_full_scope_lengths(config: StackConfig, region: str | None) -> None:
+    """Every full scope `<identifier>/<scope_name>` must fit Cognito's 256 characters.
+
+    With a configured identifier the length is exact. The default identifier is the stage
+    invoke URL, whose REST API id does not exist yet: its length is estimated with a
+    10-character id, and only when the region is known. Beyond that, the identity component
+    still compares the built scopes with what the resource server reports.
+    """
+    if config.resource_server_identifier is not None:
+        identifier = config.resource_server_identifier
+        described = f"the identifier {identifier!r}"
+    elif region:
+        identifier = stage_invoke_url("x" * REST_API_ID_LENGTH, region, config.stage_name)
+        described = f"the stage invoke URL (about {len(identifier)} characters)"
+    else:
+        return
+    for scope in config.scopes:
+        length = len(identifier) + 1 + len(scope.name)
+        if length > MAX_FULL_SCOPE_LENGTH:
+            raise ConfigError(
+                f"scopes[{scope.name!r}]: the full scope '<identifier>/{scope.name}' would be "
+                f"{length} characters with {described}; Cognito allows at most "
+                f"{MAX_FULL_SCOPE_LENGTH} per scope ({APP_CLIENT_DOC}, AllowedOAuthScopes); "
+                "shorten the scope name or set a shorter resourceServerIdentifier"
+            )
 
 
 def _domain_prefix(value: Any) -> str:
@@ -214,7 +342,10 @@ def _scopes(key: str, value: Any) -> tuple[ScopeDef, ...]:
             f"{key}: expected a non-empty map of scope name to description, got {value!r}"
         )
     if len(value) > MAX_SCOPES:
-        raise ConfigError(f"{key}: {len(value)} scopes; a resource server allows {MAX_SCOPES}")
+        raise ConfigError(
+            f"{key}: {len(value)} scopes; Cognito allows at most {MAX_SCOPES} per resource "
+            f"server ({RESOURCE_SERVER_DOC})"
+        )
     result = []
     for name, description in value.items():
         if not isinstance(name, str) or not _SCOPE_NAME.match(name):
@@ -237,16 +368,22 @@ def _operation_scopes(key: str, value: Any) -> tuple[tuple[str, tuple[str, ...]]
         )
     result = []
     for operation, scopes in value.items():
-        if (
-            isinstance(scopes, str)
-            or not isinstance(scopes, Sequence)
-            or not all(isinstance(s, str) for s in scopes)
-        ):
+        if isinstance(scopes, str):
+            raise ConfigError(_string_for_list(f"{key}[{operation!r}]", scopes))
+        if not isinstance(scopes, Sequence) or not all(isinstance(s, str) for s in scopes):
             raise ConfigError(
                 f"{key}[{operation!r}]: expected a list of scope names, got {scopes!r}"
             )
         result.append((str(operation), tuple(scopes)))
     return tuple(result)
+
+
+def _string_for_list(where: str, value: str) -> str:
+    """The message for a scope list written as a plain string (`scopes: read`)."""
+    return (
+        f"{where}: type error: expected a list of scope names, got the string {value!r}; "
+        f"write it as a list, e.g. [{value}]"
+    )
 
 
 def _consumers(key: str, value: Any, defined: Sequence[str]) -> tuple[Consumer, ...]:
@@ -269,6 +406,8 @@ def _consumers(key: str, value: Any, defined: Sequence[str]) -> tuple[Consumer, 
             raise ConfigError(f"{where}.name: {name!r} is a duplicate; consumer names are unique")
         seen.add(name)
         scopes = item.get("scopes")
+        if isinstance(scopes, str):
+            raise ConfigError(_string_for_list(f"{where}.scopes: consumer {name!r}", scopes))
         if not isinstance(scopes, list) or not scopes:
             raise ConfigError(
                 f"{where}.scopes: consumer {name!r} needs at least one scope "
@@ -277,15 +416,22 @@ def _consumers(key: str, value: Any, defined: Sequence[str]) -> tuple[Consumer, 
         for scope in scopes:
             if scope not in defined:
                 raise ConfigError(
-                    f"{where}.scopes: {scope!r} is not a scope of the resource server "
-                    f"(defined: {defined_text})"
+                    f"{where}.scopes: consumer {name!r} asks for {scope!r}, which is not a "
+                    f"scope of the resource server (defined: {defined_text})"
                 )
-        result.append(Consumer(name, tuple(dict.fromkeys(scopes))))
+        unique = tuple(dict.fromkeys(scopes))
+        if len(unique) > MAX_SCOPES_PER_CLIENT:
+            raise ConfigError(
+                f"{where}.scopes: consumer {name!r} has {len(unique)} scopes; Cognito allows "
+                f"at most {MAX_SCOPES_PER_CLIENT} per app client ({APP_CLIENT_DOC}, "
+                "AllowedOAuthScopes)"
+            )
+        result.append(Consumer(name, unique))
     return tuple(result)
 
 
 def _token_validity(key: str, value: Any) -> int:
-    minutes = _int(key, value)
+    minutes = _int(key, value, f"from {MIN_TOKEN_MINUTES} to {MAX_TOKEN_MINUTES} (minutes)")
     if not MIN_TOKEN_MINUTES <= minutes <= MAX_TOKEN_MINUTES:
         raise ConfigError(
             f"{key}: {minutes} is out of range; Cognito accepts "
@@ -311,7 +457,7 @@ def _identifier(key: str, value: Any) -> str | None:
 
 
 def _log_retention(key: str, value: Any) -> int:
-    days = _int(key, value)
+    days = _int(key, value, "of days, a CloudWatch Logs retention value such as 30 or 90")
     if days not in LOG_RETENTION_DAYS:
         raise ConfigError(
             f"{key}: {days} is not a CloudWatch Logs retention; expected one of "
@@ -333,20 +479,19 @@ def _rate(key: str, value: Any) -> float:
 
 
 def _non_negative_int(key: str, value: Any) -> int:
-    number = _int(key, value)
+    number = _int(key, value, ">= 0")
     if number < 0:
         raise ConfigError(f"{key}: expected an integer >= 0, got {number}")
     return number
 
 
-def _int(key: str, value: Any) -> int:
-    if isinstance(value, bool):
-        raise ConfigError(f"{key}: expected an integer, got {value!r}")
-    if isinstance(value, int):
+def _int(key: str, value: Any, accepted: str) -> int:
+    """An integer, from a number or the CLI's text form; `accepted` describes the range."""
+    if isinstance(value, int) and not isinstance(value, bool):
         return value
     if isinstance(value, str) and re.fullmatch(r"-?\d+", value.strip()):
         return int(value)
-    raise ConfigError(f"{key}: expected an integer, got {value!r}")
+    raise ConfigError(f"{key}: {value!r} is not a whole number; expected an integer {accepted}")
 
 
 def _bool(key: str, value: Any) -> bool:
@@ -355,6 +500,18 @@ def _bool(key: str, value: Any) -> bool:
     if isinstance(value, str) and value.lower() in ("true", "false"):
         return value.lower() == "true"
     raise ConfigError(f"{key}: expected true or false, got {value!r}")
+
+
+def spec_file(spec_path: str, project_dir: Path) -> Path:
+    """`specPath` resolved against the project; refuses a directory with a clear message."""
+    path = Path(spec_path)
+    path = path if path.is_absolute() else project_dir / path
+    if path.is_dir():
+        raise ConfigError(
+            f"specPath: {spec_path!r} is a directory ({path}); expected an OpenAPI 2.0 or 3.x "
+            "file (JSON or YAML), e.g. api/petstore.yaml"
+        )
+    return path
 
 
 def _non_empty_string(key: str, value: Any) -> str:

@@ -235,6 +235,7 @@ class RecordingMonitor(MockMonitor):
             property_dependencies={
                 key: list(deps.urns) for key, deps in request.propertyDependencies.items()
             },
+            retain_on_delete=bool(request.retainOnDelete),
         )
         with self._lock:
             self.resources[urn] = MockMonitor.ResourceRegistration(urn, resource_id, state)

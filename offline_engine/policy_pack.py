@@ -173,6 +173,18 @@ class PolicyPackProcess:
 
     # -- lifecycle -------------------------------------------------------------------------
     def start(self) -> PolicyPackProcess:
+        """Spawn the pack and wait until its Analyzer answers (`spawn` then `connect`)."""
+        return self.spawn().connect()
+
+    def spawn(self) -> PolicyPackProcess:
+        """Start the pack process and return at once, without waiting for its port.
+
+        The pack's interpreter start-up (imports of pulumi, grpc and the policies) then runs
+        while the caller does other work, e.g. runs the program; `connect` waits for it. Call
+        `stop` on every path afterwards, failures included, or the process outlives the caller.
+        """
+        if self._proc is not None:
+            raise RuntimeError("the policy pack is already started")
         self.engine = FakeEngine()
         env = dict(os.environ if self.env is None else self.env)
         # The pack must not pick up this repository (or a test's) import path.
@@ -185,6 +197,12 @@ class PolicyPackProcess:
             stderr=self._stderr,
             env=env,
         )
+        return self
+
+    def connect(self) -> PolicyPackProcess:
+        """Read the port the spawned pack prints and open a ready gRPC channel to it."""
+        if self._proc is None:
+            raise RuntimeError("spawn() the policy pack before connect()")
         self.port = self._read_port()
         self._channel = grpc.insecure_channel(
             f"127.0.0.1:{self.port}",
@@ -223,22 +241,43 @@ class PolicyPackProcess:
         return bytes(self._stderr.read()).decode(errors="replace")
 
     def stop(self) -> None:
-        if self._channel is not None:
-            self._channel.close()
-            self._channel = None
-        if self._proc is not None:
-            self._proc.terminate()
+        """Terminate the pack, then close the channel and the fake engine. Safe to repeat.
+
+        The process goes first: closing a gRPC channel while its server is still alive waits
+        for the connection's graceful shutdown (about 200 ms per run); with the server gone
+        the close is immediate. Each step runs even if an earlier one raised.
+        """
+        try:
+            if self._proc is not None:
+                proc, self._proc = self._proc, None
+                proc.terminate()
+                try:
+                    proc.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait(timeout=10)
+                if proc.stdout is not None:
+                    proc.stdout.close()
+        finally:
             try:
-                self._proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self._proc.kill()
-                self._proc.wait(timeout=10)
-            if self._proc.stdout is not None:
-                self._proc.stdout.close()
-            self._proc = None
-        if self.engine is not None:
-            self.engine.stop()
-            self.engine = None
+                if self._channel is not None:
+                    channel, self._channel = self._channel, None
+                    self._stub = None
+                    channel.close()
+            finally:
+                if self.engine is not None:
+                    engine, self.engine = self.engine, None
+                    engine.stop()
+
+    @property
+    def running(self) -> bool:
+        """Whether the pack process exists and has not exited."""
+        return self._proc is not None and self._proc.poll() is None
+
+    @property
+    def pid(self) -> int | None:
+        """The pack process's id while it is started (None before `spawn` and after `stop`)."""
+        return self._proc.pid if self._proc is not None else None
 
     def __enter__(self) -> PolicyPackProcess:
         return self.start()

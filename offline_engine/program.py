@@ -60,6 +60,13 @@ class MissingStackConfigError(StackConfigError):
     """
 
 
+class StackFileError(StackConfigError):
+    """A project or stack file that is not YAML, not a mapping, or whose `config` is not one.
+
+    The message is one line, `<file>:<line>:<column>: <what is wrong>`, with no traceback.
+    """
+
+
 class StackConfigTypeError(StackConfigError):
     """A stack value that does not match the `type` its key declares in Pulumi.yaml.
 
@@ -136,8 +143,10 @@ def load_stack_config(
     CLI would, `MissingStackConfigError` when a project key declared without a default ends up
     unset and `StackConfigTypeError` when a value does not fit the key's declared `type`.
     """
-    project_file = yaml.safe_load((project_dir / "Pulumi.yaml").read_text(encoding="utf-8"))
-    project = str(project_file["name"])
+    project_file = _read_settings_file(project_dir / "Pulumi.yaml")
+    project = str(project_file.get("name") or "")
+    if not project:
+        raise StackFileError(f"{_display(project_dir / 'Pulumi.yaml')}:1:1: no project `name`")
     values: dict[str, Any] = {}
     required: list[str] = []
     declared_types: dict[str, tuple[str, str]] = {}  # full key -> (key as declared, type)
@@ -157,7 +166,7 @@ def load_stack_config(
     secret_keys: list[str] = []
     stack_path = project_dir / f"Pulumi.{stack}.yaml"
     if stack_path.is_file():
-        stack_file = yaml.safe_load(stack_path.read_text(encoding="utf-8")) or {}
+        stack_file = _read_settings_file(stack_path)
         for key, value in (stack_file.get("config") or {}).items():
             full = _namespaced(project, key)
             if isinstance(value, dict) and set(value) == {"secure"}:
@@ -179,8 +188,12 @@ def load_stack_config(
         raise MissingStackConfigError(f"Stack '{stack}' is missing configuration {plural} {names}")
     for full, (key, type_name) in sorted(declared_types.items()):
         if full in values and full not in secret_keys and not _fits(type_name, values[full]):
+            # The CLI's own words first, then what it leaves out: the value received and the
+            # key's description from Pulumi.yaml, which states the accepted range.
+            description = str(project_file["config"][key].get("description") or "").strip()
             raise StackConfigTypeError(
                 f"Stack '{stack}' with configuration key '{key}' must be of type '{type_name}'"
+                f"; got {values[full]!r}" + (f" ({description})" if description else "")
             )
     return project, {k: _cli_string(v) for k, v in values.items()}, secret_keys
 
@@ -323,6 +336,62 @@ def _process_state(
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
+
+
+def _display(path: Path) -> str:
+    """`path` relative to the working directory when it is below it, else as it is."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _read_settings_file(path: Path) -> dict[str, Any]:
+    """Read a Pulumi.yaml or Pulumi.<stack>.yaml: a mapping whose `config`, if any, is one too.
+
+    Raises `StackFileError` naming the file, line and column instead of a YAML traceback.
+    """
+    where = _display(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as err:
+        raise StackFileError(
+            f"{where}: not UTF-8 text ({err.reason} at byte {err.start})"
+        ) from None
+    try:
+        data = yaml.safe_load(text)
+        root = yaml.compose(text)
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        at = f":{mark.line + 1}:{mark.column + 1}" if mark is not None else ""
+        problem = " ".join(str(p) for p in (err.context, err.problem) if p)
+        raise StackFileError(f"{where}{at}: not valid YAML: {problem}") from None
+    except yaml.YAMLError as err:
+        raise StackFileError(f"{where}: not valid YAML: {err}") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise StackFileError(
+            f"{where}:1:1: expected a mapping (e.g. `config:` with one key per line), "
+            f"got a {type(data).__name__}"
+        )
+    config = data.get("config")
+    if config is not None and not isinstance(config, dict):
+        line, column = _value_position(root, "config")
+        raise StackFileError(
+            f"{where}:{line}:{column}: `config` must be a mapping of key to value, "
+            f"got a {type(config).__name__}: {config!r}"
+        )
+    return data
+
+
+def _value_position(root: yaml.Node | None, key: str) -> tuple[int, int]:
+    """1-based line and column of `key`'s value in a composed mapping (1, 1 if not found)."""
+    if isinstance(root, yaml.MappingNode):
+        for key_node, value_node in root.value:
+            if isinstance(key_node, yaml.ScalarNode) and key_node.value == key:
+                return value_node.start_mark.line + 1, value_node.start_mark.column + 1
+    return 1, 1
 
 
 def _stack_outputs(struct: struct_pb2.Struct) -> dict[str, StackOutput]:

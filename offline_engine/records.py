@@ -28,3 +28,5 @@ class RecordedResource:
     dependencies: list[str] = field(default_factory=list)
     # property name -> URNs that property's value came from (the engine's propertyDependencies).
     property_dependencies: dict[str, list[str]] = field(default_factory=dict)
+    # The `retain_on_delete` resource option: `pulumi destroy` forgets the resource, AWS keeps it.
+    retain_on_delete: bool = False

@@ -44,24 +44,34 @@ def build_report(
     Policies are configured with their declared enforcement levels, which is what the CLI sends
     for a pack run without a policy config file. Component resources are sent too (the engine
     analyzes them) but are left out of the resource summary, which lists what AWS would hold.
+
+    The pack process is spawned before the program runs, so its start-up (a second Python
+    interpreter importing pulumi, grpc and the policies) overlaps the program instead of
+    following it; the `finally` stops it on every path, so a refused config, a broken spec or
+    a failed pack start leaves no pack process behind.
     """
     stack_file(stack, project_dir)
-    captured = run_program(
-        stack, project_dir=project_dir, config_overrides=config_overrides, preview=preview
-    )
-    records = list(captured.resources)
-    # Preview: the verdicts are the preview run's, but operations, scopes and callers are known
-    # before any update, so they come from an update-mode run, with AWS-assigned ids shown as
-    # placeholders (see `stack_facts`).
-    content = (
-        run_program(stack, project_dir=project_dir, config_overrides=config_overrides)
-        if preview
-        else captured
-    )
-    with PolicyPackProcess(pack_dir or PROJECT_DIR / "policies") as pack:
+    pack = PolicyPackProcess(pack_dir or PROJECT_DIR / "policies")
+    try:
+        pack.spawn()
+        captured = run_program(
+            stack, project_dir=project_dir, config_overrides=config_overrides, preview=preview
+        )
+        records = list(captured.resources)
+        # Preview: the verdicts are the preview run's, but operations, scopes and callers are
+        # known before any update, so they come from an update-mode run, with AWS-assigned ids
+        # shown as placeholders (see `stack_facts`).
+        content = (
+            run_program(stack, project_dir=project_dir, config_overrides=config_overrides)
+            if preview
+            else captured
+        )
+        pack.connect()
         declared = pack.declared_levels()
         pack.configure(default_level=None)
         findings = pack.analyze_all(records)
+    finally:
+        pack.stop()
     guarantee = {name for name, level in declared.items() if level == "mandatory"}
     matrix = build_matrix(
         (from_record(r) for r in content.resources),

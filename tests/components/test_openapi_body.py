@@ -6,10 +6,10 @@ import json
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from apigw_guard.model.document import OPERATION_KEYS, iter_operations, method_name
+from apigw_guard.model.document import OPERATION_KEYS, SpecError, iter_operations, method_name
 from apigw_guard.model.operations import judge_document
 from apigw_guard.model.scopes import ScopeMappingError
 from components.openapi_body import (
@@ -167,8 +167,24 @@ def test_any_valid_config_yields_a_body_the_pack_judges_fully_protected(
     case: tuple[dict[str, Any], dict[str, list[str]]],
 ) -> None:
     doc, mapping = case
+    # A spec of CORS preflights only is refused (test_rejects_a_spec_with_only_preflights).
+    assume(any(key != "options" for item in doc["paths"].values() for key in item))
     plan = plan_api(doc, mapping, _SCOPES)
     body = json.loads(plan.render(pool_arn=ARN, identifier=IDENTIFIER))
     verdicts = judge_document(body)
     assert sorted(v.operation.key for v in verdicts) == sorted(plan.operation_scopes)
     assert all(v.protected for v in verdicts), [v.problems for v in verdicts]
+
+
+def test_rejects_a_spec_with_only_preflights() -> None:
+    doc = {
+        "openapi": "3.0.1",
+        "info": {"title": "t", "version": "1"},
+        "paths": {"/a": {"options": {}}, "/b": {"options": {}}},
+    }
+    with pytest.raises(
+        SpecError,
+        match=r"^OpenAPI document: no operations left to deploy \(CORS preflights dropped: "
+        r"OPTIONS /a, OPTIONS /b\)",
+    ):
+        plan_api(doc, {}, _SCOPES)

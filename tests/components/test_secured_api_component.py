@@ -44,6 +44,8 @@ api = SecuredRestApi(
         log_retention_days=7,
         throttling_rate_limit=2.5,
         throttling_burst_limit=5,
+        security_policy="TLS_1_2",
+        endpoint_access_mode=None,
     ),
 )
 pulumi.export("invoke_url", api.invoke_url)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,6 +13,7 @@ from components.stack_config import (
     StackConfig,
     parse_config,
     read_raw_config,
+    spec_file,
 )
 
 VALID: dict[str, Any] = {
@@ -73,12 +75,28 @@ BAD: list[tuple[str, dict[str, Any], str]] = [
     (
         "token-text",
         {"accessTokenValidityMinutes": "an hour"},
-        r"accessTokenValidityMinutes: expected an integer, got 'an hour'",
+        r"^accessTokenValidityMinutes: 'an hour' is not a whole number; expected an integer "
+        r"from 5 to 1440 \(minutes\)$",
+    ),
+    (
+        "token-sixty",
+        {"accessTokenValidityMinutes": "sixty"},
+        r"^accessTokenValidityMinutes: 'sixty' is not a whole number; .* from 5 to 1440",
     ),
     (
         "token-bool",
         {"accessTokenValidityMinutes": True},
-        r"accessTokenValidityMinutes: expected an integer",
+        r"^accessTokenValidityMinutes: True is not a whole number; expected an integer from 5",
+    ),
+    (
+        "retention-text",
+        {"logRetentionDays": "a month"},
+        r"^logRetentionDays: 'a month' is not a whole number; expected an integer of days",
+    ),
+    (
+        "burst-text",
+        {"throttlingBurstLimit": "lots"},
+        r"^throttlingBurstLimit: 'lots' is not a whole number; expected an integer >= 0$",
     ),
     ("scopes-empty", {"scopes": {}}, r"scopes: expected a non-empty map"),
     (
@@ -95,8 +113,74 @@ BAD: list[tuple[str, dict[str, Any], str]] = [
     (
         "consumer-unknown-scope",
         {"consumers": [{"name": "a", "scopes": ["read"]}, {"name": "b", "scopes": ["admin"]}]},
-        r"consumers\[1\]\.scopes: 'admin' is not a scope of the resource server "
-        r"\(defined: read, write\)",
+        r"^consumers\[1\]\.scopes: consumer 'b' asks for 'admin', which is not a scope of the "
+        r"resource server \(defined: read, write\)$",
+    ),
+    (
+        "consumer-scopes-as-string",
+        {"consumers": [{"name": "orders", "scopes": "read"}]},
+        r"^consumers\[0\]\.scopes: consumer 'orders': type error: expected a list of scope "
+        r"names, got the string 'read'; write it as a list, e.g\. \[read\]$",
+    ),
+    (
+        "consumer-too-many-scopes",
+        {
+            "scopes": {f"s{i}": "d" for i in range(51)},
+            "operationScopes": {},
+            "consumers": [{"name": "greedy", "scopes": [f"s{i}" for i in range(51)]}],
+        },
+        r"^consumers\[0\]\.scopes: consumer 'greedy' has 51 scopes; Cognito allows at most 50 "
+        r"per app client \(https://docs\.aws\.amazon\.com/.*API_CreateUserPoolClient\.html",
+    ),
+    (
+        "too-many-scopes",
+        {"scopes": {f"s{i}": "d" for i in range(101)}},
+        r"^scopes: 101 scopes; Cognito allows at most 100 per resource server "
+        r"\(https://docs\.aws\.amazon\.com/.*API_CreateResourceServer\.html\)$",
+    ),
+    (
+        "full-scope-too-long",
+        {
+            "resourceServerIdentifier": "https://api.example.com",
+            "scopes": {"r" * 233: "d"},
+            "consumers": [],
+        },
+        r"^scopes\['r{233}'\]: the full scope '<identifier>/r{233}' would be 257 characters "
+        r"with the identifier 'https://api\.example\.com'; Cognito allows at most 256 per scope "
+        r"\(https://docs\.aws\.amazon\.com/.*API_CreateUserPoolClient\.html",
+    ),
+    (
+        "unknown-key",
+        {"deletionProtecton": True},
+        r"^secured-m2m-api:deletionProtecton: unknown config key; did you mean "
+        r"'deletionProtection'\? Known keys: domainPrefix, ",
+    ),
+    (
+        "unknown-key-case",
+        {"domainprefix": "x"},
+        r"^secured-m2m-api:domainprefix: unknown config key; did you mean 'domainPrefix'\?",
+    ),
+    (
+        "unknown-key-far-from-any",
+        {"colour": "blue"},
+        r"^secured-m2m-api:colour: unknown config key; Known keys: ",
+    ),
+    (
+        "security-policy-unknown",
+        {"securityPolicy": "TLS_1_0"},
+        r"^securityPolicy: 'TLS_1_0' is not offered; expected TLS_1_2 \(the default\) or an "
+        r"enhanced policy: SecurityPolicy_TLS13_1_3_2025_09, ",
+    ),
+    (
+        "enhanced-policy-without-access-mode",
+        {"securityPolicy": "SecurityPolicy_TLS13_1_3_2025_09"},
+        r"^endpointAccessMode: '' with securityPolicy 'SecurityPolicy_TLS13_1_3_2025_09'; an "
+        r"enhanced policy needs an endpoint access mode: STRICT \(recommended\) or BASIC$",
+    ),
+    (
+        "access-mode-without-enhanced-policy",
+        {"endpointAccessMode": "STRICT"},
+        r"^endpointAccessMode: 'STRICT' needs an enhanced securityPolicy",
     ),
     (
         "consumer-duplicate",
@@ -113,7 +197,8 @@ BAD: list[tuple[str, dict[str, Any], str]] = [
     (
         "mapping-string-value",
         {"operationScopes": {"GET /pets": "read"}},
-        r"operationScopes\['GET /pets'\]: expected a list of scope names",
+        r"^operationScopes\['GET /pets'\]: type error: expected a list of scope names, got the "
+        r"string 'read'; write it as a list, e.g\. \[read\]$",
     ),
     (
         "identifier-slash",
@@ -132,6 +217,11 @@ BAD: list[tuple[str, dict[str, Any], str]] = [
     ),
     ("rate", {"throttlingRateLimit": 0}, r"throttlingRateLimit: expected a positive number"),
     ("burst", {"throttlingBurstLimit": -1}, r"throttlingBurstLimit: expected an integer >= 0"),
+    (
+        "spec-path-empty",
+        {"specPath": " "},
+        r"^specPath: expected a non-empty string, got ' '$",
+    ),
     ("bool", {"deletionProtection": "yes"}, r"deletionProtection: expected true or false"),
 ]
 
@@ -146,3 +236,38 @@ def test_rejects_structured_value_that_is_not_json() -> None:
     raw = {"domainPrefix": "petstore-m2m", "consumers": "[{name: orders"}
     with pytest.raises(ConfigError, match=r"consumers: expected a YAML/JSON object or list"):
         read_raw_config(raw.get)
+
+
+def test_the_default_identifier_is_sized_with_the_region_for_the_scope_length_limit() -> None:
+    # https://abcdefghij.execute-api.eu-west-1.amazonaws.com/v1 is 57 characters: 57 + 1 + 198
+    # = 256 fits, one more character does not.
+    fits = {**VALID, "scopes": {"read": "r", "write": "w", "x" * 198: "long"}}
+    assert parse_config(fits, region="eu-west-1").scopes[-1].name == "x" * 198
+    too_long = {**VALID, "scopes": {"read": "r", "write": "w", "x" * 199: "long"}}
+    with pytest.raises(
+        ConfigError, match=r"^scopes\['x{199}'\]: .* 257 characters with the stage invoke URL"
+    ):
+        parse_config(too_long, region="eu-west-1")
+
+
+def test_an_enhanced_tls_policy_comes_with_its_access_mode() -> None:
+    config = parse_config(
+        {
+            **VALID,
+            "securityPolicy": "SecurityPolicy_TLS13_1_2_2021_06",
+            "endpointAccessMode": "STRICT",
+        }
+    )
+    assert config.security_policy == "SecurityPolicy_TLS13_1_2_2021_06"
+    assert config.endpoint_access_mode == "STRICT"
+    assert parse_config(VALID).endpoint_access_mode is None
+
+
+def test_spec_path_that_is_a_directory_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "api").mkdir()
+    with pytest.raises(
+        ConfigError,
+        match=r"^specPath: 'api' is a directory \(.*\); expected an OpenAPI 2\.0 or 3\.x file",
+    ):
+        spec_file("api", tmp_path)
+    assert spec_file("api/petstore.yaml", tmp_path) == tmp_path / "api/petstore.yaml"

@@ -1,9 +1,10 @@
 """Ephemeral stack for the integration tests, and the skip that stands in when it cannot exist.
 
-Every test marked ``integration`` is skipped at collection time, with a reason naming what
-is missing (Pulumi CLI, AWS credentials or both), so a machine without them reports
-SKIPPED, never a pass. When both exist, one stack per module is created on a throw-away
-local file backend, deployed, and always destroyed and removed afterwards.
+Every test marked ``integration`` is skipped before it runs, with a reason naming what is
+missing (Pulumi CLI, AWS credentials or both), printed once in the summary, so a machine
+without them reports SKIPPED, never a pass. When both exist, one stack per module is
+created on a throw-away local file backend, deployed, and always destroyed and removed
+afterwards.
 """
 
 from __future__ import annotations
@@ -39,15 +40,28 @@ API_READY_TIMEOUT = 120.0
 HTTP_TIMEOUT = 30.0
 
 
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Skip every integration test under this folder when a prerequisite is missing."""
-    reason = skip_reason()
-    if reason is None:
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Skip every integration test under this folder when a prerequisite is missing.
+
+    The skip is raised here rather than added as a marker: pytest's summary groups skips by
+    the line that raised them, so the reason (which names every missing prerequisite and can
+    be long) is printed once for the whole folder instead of once per test function.
+    """
+    if HERE not in item.path.resolve().parents or not item.get_closest_marker("integration"):
         return
-    marker = pytest.mark.skip(reason=reason)
-    for item in items:
-        if HERE in item.path.resolve().parents and item.get_closest_marker("integration"):
-            item.add_marker(marker)
+    reason = _skip_reason_once()
+    if reason is not None:
+        pytest.skip(reason)
+
+
+_SKIP_REASON: list[str | None] = []
+
+
+def _skip_reason_once() -> str | None:
+    """`skip_reason()`, computed once per session (it looks at PATH and the home folder)."""
+    if not _SKIP_REASON:
+        _SKIP_REASON.append(skip_reason())
+    return _SKIP_REASON[0]
 
 
 @dataclass

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import contextvars
+import json
 from pathlib import Path
 from typing import Any
 
 import pytest
+from pulumi.runtime import config as runtime_config
 
 from apigw_guard.model.document import SpecError
 from apigw_guard.model.scopes import ScopeMappingError
-from components.stack_config import ConfigError
+from components.engine_config import engine_config_keys
+from components.stack_config import ConfigError, check_known_keys, project_keys
 from offline_engine import (
     MissingStackConfigError,
     StackConfigTypeError,
@@ -69,8 +73,33 @@ CASES: list[tuple[str, dict[str, Any], type[Exception], str]] = [
         "consumer with an undefined scope",
         {"consumers": [{"name": "a", "scopes": ["read"]}, {"name": "b", "scopes": ["admin"]}]},
         ConfigError,
-        r"consumers\[1\]\.scopes: 'admin' is not a scope of the resource server "
-        r"\(defined: read, write\)",
+        r"consumers\[1\]\.scopes: consumer 'b' asks for 'admin', which is not a scope of the "
+        r"resource server \(defined: read, write\)",
+    ),
+    (
+        "misspelled key (the CLI passes it on without a word)",
+        {"deletionProtecton": True},
+        ConfigError,
+        r"^secured-m2m-api:deletionProtecton: unknown config key; did you mean "
+        r"'deletionProtection'\?",
+    ),
+    (
+        "spec path that is a directory",
+        {"specPath": "api"},
+        ConfigError,
+        r"^specPath: 'api' is a directory",
+    ),
+    (
+        "consumer scopes written as a string",
+        {"consumers": [{"name": "orders", "scopes": "read"}]},
+        ConfigError,
+        r"^consumers\[0\]\.scopes: consumer 'orders': type error: expected a list",
+    ),
+    (
+        "enhanced TLS policy without its endpoint access mode",
+        {"securityPolicy": "SecurityPolicy_TLS13_1_3_2025_09"},
+        ConfigError,
+        r"^endpointAccessMode: '' with securityPolicy 'SecurityPolicy_TLS13_1_3_2025_09'",
     ),
     (
         "duplicate consumer name",
@@ -125,7 +154,7 @@ CASES: list[tuple[str, dict[str, Any], type[Exception], str]] = [
         {"accessTokenValidityMinutes": "an hour"},
         StackConfigTypeError,
         r"^Stack 'dev' with configuration key 'accessTokenValidityMinutes' must be of type "
-        r"'integer'$",
+        r"'integer'; got 'an hour' \(Access-token lifetime in minutes, 5 to 1440 \(1 day\)\.\)$",
     ),
 ]
 
@@ -177,6 +206,18 @@ def test_records_would_show_a_resource_registered_before_an_error(tmp_path: Path
             id="auth-extension",
         ),
         pytest.param(
+            "openapi: 3.0.1\ninfo: {title: t, version: '1'}\npaths: {}\n",
+            r"spec\.yaml: no operations left to deploy; API Gateway cannot deploy a REST API "
+            r"without methods",
+            id="no-operations",
+        ),
+        pytest.param(
+            "openapi: 3.0.1\ninfo: {title: t, version: '1'}\npaths:\n  /pets:\n"
+            "    options: {responses: {'200': {description: ok}}}\n",
+            r"spec\.yaml: no operations left to deploy \(CORS preflights dropped: OPTIONS /pets\)",
+            id="only-cors-preflights",
+        ),
+        pytest.param(
             "openapi: 3.0.1\npaths:\n  /pets:\n    GET: {}\n",
             r"spec\.yaml: GET /pets is written 'GET'; operation keys must be lower case",
             id="upper-case-verb",
@@ -189,3 +230,32 @@ def test_rejects_a_spec_that_is_not_openapi(tmp_path: Path, text: str, message: 
     with pytest.raises(SpecError, match=message):
         run_program("dev", config_overrides={"specPath": spec}, monitor=monitor)
     assert monitor.records == []
+
+
+def _engine_keys_in_a_fresh_context(sdk_config: dict[str, str]) -> set[str]:
+    def read() -> set[str]:
+        runtime_config.set_all_config(sdk_config)
+        return engine_config_keys()
+
+    return contextvars.Context().run(read)
+
+
+def test_config_keys_passed_in_the_engine_environment_are_seen(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Under `pulumi up` the language host passes config only as PULUMI_CONFIG (JSON).
+    monkeypatch.setenv(
+        "PULUMI_CONFIG",
+        json.dumps({"secured-m2m-api:deletionProtecton": "true", "aws:region": "eu-west-1"}),
+    )
+    keys = _engine_keys_in_a_fresh_context({})
+    assert project_keys(keys) == ["deletionProtecton"]
+    with pytest.raises(ConfigError, match=r"did you mean 'deletionProtection'\?"):
+        check_known_keys(project_keys(keys))
+
+
+def test_config_keys_set_through_the_sdk_alone_are_seen(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The Automation API's inline programs get config through set_all_config, no environment.
+    monkeypatch.delenv("PULUMI_CONFIG", raising=False)
+    keys = _engine_keys_in_a_fresh_context({"secured-m2m-api:stagename": "v1"})
+    assert project_keys(keys) == ["stagename"]

@@ -98,7 +98,7 @@ def test_values_that_do_not_fit_the_declared_type_are_refused_like_the_cli_does(
     monitor = new_monitor({})
     with pytest.raises(
         StackConfigTypeError,
-        match=rf"^Stack 'dev' with configuration key '{key}' must be of type '{type_name}'$",
+        match=rf"^Stack 'dev' with configuration key '{key}' must be of type '{type_name}'; got ",
     ):
         run_program("dev", config_overrides={key: value}, monitor=monitor)
     assert monitor.records == []

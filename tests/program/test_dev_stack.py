@@ -151,7 +151,12 @@ def test_deployment_trigger_hashes_the_applied_body_and_waits_for_the_put(
     dev: CapturedStack,
 ) -> None:
     body = inputs_of(dev.one(PUT))["body"]
-    settings = {"endpointType": "REGIONAL", "securityPolicy": "TLS_1_2", "putMode": "overwrite"}
+    settings = {
+        "endpointType": "REGIONAL",
+        "securityPolicy": "TLS_1_2",
+        "endpointAccessMode": "",
+        "putMode": "overwrite",
+    }
     assert trigger_of(dev) == deployment_trigger(body, settings)
     assert len(trigger_of(dev)) == len(hashlib.sha256().hexdigest())
     assert dev.one(PUT).urn in dev.one(DEPLOYMENT).dependencies

@@ -1,0 +1,107 @@
+"""Broken stack files and unknown keys: one clear line, exit 2 from the report, no traceback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from offline_engine import StackFileError, new_monitor, run_program
+from report.__main__ import main as report_main
+
+ROOT = Path(__file__).resolve().parents[2]
+DEV_CONFIG = yaml.safe_load((ROOT / "Pulumi.dev.yaml").read_text(encoding="utf-8"))["config"]
+
+
+def _project(tmp_path: Path, stack_text: str) -> Path:
+    """A copy of the project (code linked) whose `broken` stack file holds `stack_text`."""
+    for name in ("__main__.py", "components", "api", "policies", "Pulumi.yaml"):
+        (tmp_path / name).symlink_to(ROOT / name)
+    (tmp_path / "Pulumi.broken.yaml").write_text(stack_text, encoding="utf-8")
+    return tmp_path
+
+
+BROKEN: list[tuple[str, str, str]] = [
+    (
+        "not-yaml",
+        "config:\n  aws:region: eu-west-1\n  secured-m2m-api:scopes: {read: [unclosed\n",
+        r"^Pulumi\.broken\.yaml:4:1: not valid YAML: ",
+    ),
+    (
+        "bad-indentation",
+        "config:\n  aws:region: eu-west-1\n    secured-m2m-api:stageName: v1\n",
+        r"^Pulumi\.broken\.yaml:3:30: not valid YAML: mapping values are not allowed here$",
+    ),
+    (
+        "not-a-mapping",
+        "- config\n- aws:region\n",
+        r"^Pulumi\.broken\.yaml:1:1: expected a mapping \(e\.g\. `config:` with one key per "
+        r"line\), got a list$",
+    ),
+    (
+        "config-not-a-mapping",
+        "# dev\nconfig:\n  - aws:region: eu-west-1\n",
+        r"^Pulumi\.broken\.yaml:3:3: `config` must be a mapping of key to value, got a list",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "message"), [pytest.param(t, m, id=i) for i, t, m in BROKEN])
+def test_a_broken_stack_file_is_one_line_naming_file_line_and_column(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str, message: str
+) -> None:
+    project = _project(tmp_path, text)
+    monkeypatch.chdir(project)  # the file is then named relative to the working directory
+    monitor = new_monitor({})
+    with pytest.raises(StackFileError, match=message):
+        run_program("broken", project_dir=project, monitor=monitor)
+    assert monitor.records == []
+
+
+@pytest.mark.parametrize(("text", "message"), [pytest.param(t, m, id=i) for i, t, m in BROKEN])
+def test_the_report_exits_2_with_that_line(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    text: str,
+    message: str,
+) -> None:
+    project = _project(tmp_path, text)
+    monkeypatch.chdir(project)
+    assert report_main(["--stack", "broken", "--project-dir", str(project)]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert len(err.splitlines()) == 1, err
+    assert err.startswith("error: Pulumi.broken.yaml:"), err
+    assert "Traceback" not in err
+
+
+def test_the_report_exits_2_on_a_misspelled_key(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = {**DEV_CONFIG, "secured-m2m-api:deletionProtecton": True}
+    project = _project(tmp_path, yaml.safe_dump({"config": config}))
+    assert report_main(["--stack", "broken", "--project-dir", str(project)]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err == (
+        "error: secured-m2m-api:deletionProtecton: unknown config key; did you mean "
+        "'deletionProtection'? Known keys: domainPrefix, specPath, stageName, scopes, "
+        "operationScopes, consumers, accessTokenValidityMinutes, resourceServerIdentifier, "
+        "deletionProtection, manageApiGatewayAccount, logRetentionDays, throttlingRateLimit, "
+        "throttlingBurstLimit, securityPolicy, endpointAccessMode (declared in Pulumi.yaml)\n"
+    )
+
+
+def test_a_wrong_typed_value_names_the_value_and_the_accepted_range(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = {**DEV_CONFIG, "secured-m2m-api:accessTokenValidityMinutes": "sixty"}
+    project = _project(tmp_path, yaml.safe_dump({"config": config}))
+    assert report_main(["--stack", "broken", "--project-dir", str(project)]) == 2
+    err = capsys.readouterr().err
+    assert err == (
+        "error: Stack 'broken' with configuration key 'accessTokenValidityMinutes' must be of "
+        "type 'integer'; got 'sixty' (Access-token lifetime in minutes, 5 to 1440 (1 day).)\n"
+    )
