@@ -427,6 +427,16 @@ def security_schemes(doc: Mapping[str, Any]) -> Mapping[str, Any]:
     return section if isinstance(section, dict) else {}
 
 
+def scheme_section_unknown(doc: Mapping[str, Any]) -> bool:
+    """Whether the version's security-scheme section is not known yet (during preview)."""
+    if spec_version(doc) == "2.0":
+        return doc.get("securityDefinitions") is UNKNOWN
+    components = doc.get("components")
+    return components is UNKNOWN or (
+        isinstance(components, dict) and components.get("securitySchemes") is UNKNOWN
+    )
+
+
 def audit_document(doc: Mapping[str, Any]) -> list[str]:
     """Faults of a document that API Gateway may read differently from this model.
 

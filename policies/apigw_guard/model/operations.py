@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from .document import Operation, iter_operations, security_schemes
+from .document import Operation, iter_operations, scheme_section_unknown, security_schemes
 from .options import JudgeOptions
 from .schemes import Scheme, SchemeKind, classify_jwt_scheme, classify_scheme
 from .unknown import UNKNOWN
@@ -241,9 +241,13 @@ def iter_verdicts(
     """
     options = options or JudgeOptions()
     classify, wanted = _FLAVOURS[api]
-    schemes = {
-        name: classify(name, scheme, options) for name, scheme in security_schemes(doc).items()
-    }
+    schemes: Mapping[str, Scheme]
+    if scheme_section_unknown(doc):
+        schemes = _UnknownSchemes()
+    else:
+        schemes = {
+            name: classify(name, scheme, options) for name, scheme in security_schemes(doc).items()
+        }
     sound = {
         name
         for name, scheme in schemes.items()
@@ -276,6 +280,17 @@ def iter_verdicts(
         yield judge_operation(
             op, schemes, root_security_present=root, options=options, wanted=wanted
         )
+
+
+class _UnknownSchemes(dict[str, Scheme]):
+    """The schemes of a document whose scheme section is not known yet (preview).
+
+    Every name is pending, so an operation that names a scheme waits for the update, while one
+    with no security, an empty list or an anonymous `{}` is still a fault now.
+    """
+
+    def get(self, name: str, default: Any = None) -> Scheme:
+        return Scheme(name, SchemeKind.COGNITO, pending="the security schemes are not known yet")
 
 
 _FLAVOURS: dict[ApiKind, tuple[Callable[[str, Any, JudgeOptions], Scheme], str]] = {
