@@ -9,6 +9,7 @@ place, every other property (known or not) left exactly as the program set it.
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
@@ -25,7 +26,7 @@ def remediating(pack: PolicyPackProcess) -> PolicyPackProcess:
     return pack
 
 
-def applied(response) -> dict[str, dict]:
+def applied(response) -> dict[str, dict[str, Any]]:
     return {r.policyName: decode(r.properties) for r in response.remediations}
 
 
