@@ -184,7 +184,7 @@ def test_cognito_combined_with_iam_or_lambda_fails_closed(pack, name, scheme):
 
 
 def test_sigv4_alone_is_iam_not_an_api_key(pack):
-    op = {"security": [{"sigv4": []}]}
+    op: dict[str, Any] = {"security": [{"sigv4": []}]}
     messages = blocking(pack, json.dumps(doc({"/pets": {"get": op}}, sigv4=SIGV4)))
     assert any("IAM (awsSigv4)" in m for m in messages), messages
 
