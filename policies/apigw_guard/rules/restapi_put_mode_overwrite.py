@@ -13,16 +13,19 @@ from pulumi_policy import (
     Severity,
 )
 
+from ..model.resource_types import bridged
 from ..props import props_of
 from ..remediation import as_sdk_remediation, with_property
 from ..reporting import describe
 
 NAME = "apigateway-restapi-put-mode-overwrite"
-# aws: `putRestApiMode` on RestApi and RestApiPut; aws-native: `mode` on RestApi.
+# aws: `putRestApiMode` on RestApi and RestApiPut; aws-native: `mode` on RestApi; the bridged
+# Terraform RestApi as classic (the Terraform RestApiPut always overwrites: it has no mode).
 MODE_FIELDS = {
     "aws:apigateway/restApi:RestApi": "putRestApiMode",
     "aws:apigateway/restApiPut:RestApiPut": "putRestApiMode",
     "aws-native:apigateway:RestApi": "mode",
+    bridged("aws_api_gateway_rest_api"): "putRestApiMode",
 }
 
 
