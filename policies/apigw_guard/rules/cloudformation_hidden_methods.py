@@ -107,9 +107,8 @@ def unseen_parts(template: dict[str, Any]) -> list[str]:
 
 
 def _names_include(transform: Any) -> bool:
-    if isinstance(transform, dict):
-        return transform.get("Name") == INCLUDE_TRANSFORM
-    return transform == INCLUDE_TRANSFORM
+    name = transform.get("Name") if isinstance(transform, dict) else transform
+    return isinstance(name, str) and name == INCLUDE_TRANSFORM
 
 
 def _has_include(value: Any, depth: int = 0) -> bool:
