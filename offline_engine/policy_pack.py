@@ -358,6 +358,23 @@ class PolicyPackProcess:
         )
         return response
 
+    def remediate(
+        self, res: RecordedResource | Mapping[str, Any]
+    ) -> analyzer_pb2.RemediateResponse:
+        """Remediate one resource's inputs, as the engine does for policies set to `remediate`.
+
+        The response lists, in order, each applied remediation (policy name and the resource's
+        properties after it) and the policies that offer none.
+        """
+        record = _as_record(res)
+        request = analyzer_pb2.AnalyzeRequest(
+            type=record.type, properties=record.inputs, urn=record.urn, name=record.name
+        )
+        response: analyzer_pb2.RemediateResponse = self._stub.Remediate(
+            request, timeout=self.rpc_timeout
+        )
+        return response
+
     def analyze_stack(
         self, resources: Iterable[RecordedResource | Mapping[str, Any]]
     ) -> list[Diagnostic]:

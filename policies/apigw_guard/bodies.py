@@ -14,8 +14,8 @@ from typing import Any
 
 from pulumi_policy import ReportViolation, ResourceValidationArgs
 
-from .model.bodies import BodyJudgement, read_api_body
-from .model.operations import ApiKind, iter_verdicts
+from .model.bodies import BodyJudgement, pending_parts, read_api_body
+from .model.operations import COGNITO_BUILTIN_SCOPES, ApiKind, iter_verdicts
 from .model.options import JudgeOptions
 from .policy_config import configured_options
 from .props import props_of
@@ -32,15 +32,17 @@ COGNITO_SCHEME_FIX = (
 class BodyFindings:
     """What the policies report about one body; plain strings only.
 
-    Exactly one of: `error` (unreadable: fail closed), `pending` (not known until the update),
-    or the operations that need a word: `faults` as (operation key, problems, unknowns), and
-    protected operations granted only by Cognito built-in scopes as (operation key, scopes).
+    `error` (unreadable: fail closed) excludes the rest. Otherwise `pending` says what is not
+    known until the update (the whole body, or some path items and operations), and the known
+    operations that need a word are listed: `faults` as (operation key, problems, unknowns),
+    and protected operations that a Cognito built-in scope lets in as (operation key, every
+    granting scope, the built-in ones among them).
     """
 
     error: str | None = None
     pending: str | None = None
     faults: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = ()
-    builtin_only: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    builtin_scopes: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = ()
 
 
 def _judge_body_findings(
@@ -51,17 +53,31 @@ def _judge_body_findings(
     if isinstance(doc, BodyJudgement):
         return BodyFindings(error=doc.error, pending=doc.pending)
     faults = []
-    builtin_only = []
+    builtin_scopes = []
+    builtins = COGNITO_BUILTIN_SCOPES
     try:
         # One verdict at a time (see iter_verdicts); the same verdicts as judge_api_body's.
         for verdict in iter_verdicts(doc, options, api):
             if verdict.problems or verdict.pending:
                 faults.append((verdict.operation.key, verdict.problems, verdict.pending))
-            elif verdict.grants and verdict.builtin_scopes_only:
-                builtin_only.append((verdict.operation.key, verdict.granting_scopes))
+                continue
+            # Usually one grant of one or two scopes: a set intersection would cost more.
+            for _, scopes in verdict.grants:
+                if any(scope in builtins for scope in scopes):
+                    granting = verdict.granting_scopes
+                    found = tuple(scope for scope in granting if scope in builtins)
+                    builtin_scopes.append((verdict.operation.key, granting, found))
+                    break
     except RecursionError:
         return BodyFindings(error=f"{source}: nested too deeply to be judged")
-    return BodyFindings(faults=tuple(faults), builtin_only=tuple(builtin_only))
+    unknown = pending_parts(doc)
+    return BodyFindings(
+        pending=f"{source} has parts not known during preview: {'; '.join(unknown)}"
+        if unknown
+        else None,
+        faults=tuple(faults),
+        builtin_scopes=tuple(builtin_scopes),
+    )
 
 
 _findings_of_text = functools.lru_cache(maxsize=1)(_judge_body_findings)
@@ -97,9 +113,8 @@ def report_body(report: ReportViolation, who: str, findings: BodyFindings, fix: 
             None,
         )
         return
-    if findings.pending:
-        defer([findings.pending])
-    pending: list[str] = []
+    # Known faults first, whatever is unknown: preview must show them (deferral raises).
+    pending: list[str] = [findings.pending] if findings.pending else []
     for key, problems, unknown in findings.faults:
         for problem in problems:
             report(f"{who}: {key} {problem}. Fix: {fix}.", None)

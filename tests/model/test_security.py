@@ -284,7 +284,8 @@ ISSUER = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_AbC123"
             "https://example.auth0.com/",
             None,
             "has JWT issuer 'https://example.auth0.com/', which is not a Cognito user pool "
-            "(https://cognito-idp.<region>.amazonaws.com/<pool-id>)",
+            "(exactly https://cognito-idp.<region>.amazonaws.com/<region>_<id>, with a real AWS "
+            "region and the pool id's region equal to it)",
         ),
         (
             ISSUER,
@@ -296,3 +297,24 @@ ISSUER = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_AbC123"
 )
 def test_check_issuer(issuer, allowed, expected):
     assert check_issuer(issuer, allowed) == expected
+
+
+@pytest.mark.parametrize(
+    "issuer",
+    [
+        "https://cognito-idp.s3.amazonaws.com/s3_AbC123",  # an S3 bucket host, not a region
+        "https://cognito-idp.us-east-1.amazonaws.com/eu-west-1_AbC123",  # pool of another region
+        ISSUER + "\n",  # `$` would have accepted the trailing newline
+        ISSUER + "/",
+        "https://cognito-idp.us-east-1.amazonaws.com.evil.example/us-east-1_AbC123",
+    ],
+)
+def test_check_issuer_rejects_look_alikes(issuer):
+    assert "not a Cognito user pool" in (check_issuer(issuer, None) or "")
+
+
+@pytest.mark.parametrize(
+    "region", ["us-east-1", "eu-central-2", "ap-southeast-5", "us-gov-west-1", "us-isob-east-1"]
+)
+def test_check_issuer_accepts_every_region_form(region):
+    assert check_issuer(f"https://cognito-idp.{region}.amazonaws.com/{region}_AbC123", None) is None

@@ -35,7 +35,9 @@ def test_findings_name_only_the_operations_that_need_a_word():
     assert key == "POST /open"
     assert problems[0].startswith("has no operation-level security")
     assert pending == ()
-    assert findings.builtin_only == tuple((f"GET /r{i}", ("openid",)) for i in range(3))
+    assert findings.builtin_scopes == tuple(
+        (f"GET /r{i}", ("openid",), ("openid",)) for i in range(3)
+    )
 
 
 def test_cached_findings_do_not_keep_the_parsed_document_alive():

@@ -10,7 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .document import SpecError, audit_document, parse_body_text, validate_document
+from .document import (
+    OPERATION_KEYS,
+    SpecError,
+    audit_document,
+    is_extension,
+    method_name,
+    parse_body_text,
+    validate_document,
+)
 from .operations import ApiKind, Verdict, iter_verdicts
 from .options import JudgeOptions
 from .unknown import UNKNOWN
@@ -20,10 +28,12 @@ from .unknown import UNKNOWN
 class BodyJudgement:
     """The judgement of a whole OpenAPI body.
 
-    Exactly one of three states: `error` (the body cannot be read; fail closed), `pending`
-    (the body, or its structure, is not known until the update), or `verdicts`. Verdicts hold
-    their operations, which refer into the parsed document: keep a judgement no longer than the
-    document.
+    `error` (the body cannot be read; fail closed) excludes the rest. Otherwise `verdicts`
+    judge every known operation and `pending` names what is not known until the update: the
+    whole body (no verdicts), or parts of it (path items, operations) beside the verdicts of
+    the known ones, so that a known fault is reported during preview whatever else is unknown.
+    Verdicts hold their operations, which refer into the parsed document: keep a judgement no
+    longer than the document.
     """
 
     verdicts: tuple[Verdict, ...] = ()
@@ -43,9 +53,38 @@ def judge_api_body(
     if isinstance(doc, BodyJudgement):
         return doc
     try:
-        return BodyJudgement(verdicts=tuple(iter_verdicts(doc, options, api)))
+        verdicts = tuple(iter_verdicts(doc, options, api))
     except RecursionError:
         return BodyJudgement(error=f"{source}: nested too deeply to be judged")
+    unknown = pending_parts(doc)
+    return BodyJudgement(
+        verdicts=verdicts,
+        pending=f"{source} has parts not known during preview: {'; '.join(unknown)}"
+        if unknown
+        else None,
+    )
+
+
+def pending_parts(doc: dict[str, Any]) -> list[str]:
+    """The path items and operations of a validated document that are not known yet.
+
+    Only these: an unknown value inside an operation or a scheme is judged in place
+    (`operations.judge_operation`), and an unknown scheme section makes each operation that
+    names a scheme pending there.
+    """
+    unknown: list[str] = []
+    for path, item in doc["paths"].items():
+        if is_extension(path):
+            continue
+        if item is UNKNOWN:
+            unknown.append(f"path item {path!r}")
+        elif isinstance(item, dict):
+            unknown.extend(
+                f"{method_name(key)} {path}"
+                for key, value in item.items()
+                if value is UNKNOWN and key in OPERATION_KEYS
+            )
+    return unknown
 
 
 def read_api_body(body: Any, source: str = "body") -> dict[str, Any] | BodyJudgement:
@@ -77,8 +116,8 @@ def read_api_body(body: Any, source: str = "body") -> dict[str, Any] | BodyJudge
             return BodyJudgement(error=f"{source}: cannot be parsed ({type(err).__name__})")
     if _structure_unknown(doc):
         return BodyJudgement(
-            pending=f"{source} has parts (paths, operations or security schemes) that are not "
-            "known during preview"
+            pending=f"{source} has its version or its paths unknown during preview, so its "
+            "operations are not known"
         )
     try:
         valid = validate_document(doc, source)
@@ -93,22 +132,9 @@ def read_api_body(body: Any, source: str = "body") -> dict[str, Any] | BodyJudge
 
 
 def _structure_unknown(doc: Any) -> bool:
-    # Unknowns in the skeleton (version, paths, path items, operations, the scheme section)
-    # hide which operations exist; unknowns inside an operation or scheme are judged in place.
+    # Only an unknown version (which scheme section counts) or unknown paths (which operations
+    # exist) hide the whole body. Unknown path items, operations and scheme sections leave the
+    # known operations to be judged (see `pending_parts`, `operations.iter_verdicts`).
     if not isinstance(doc, dict):
         return doc is UNKNOWN
-    if any(doc.get(k) is UNKNOWN for k in ("swagger", "openapi", "paths", "securityDefinitions")):
-        return True
-    components = doc.get("components")
-    if components is UNKNOWN or (
-        isinstance(components, dict) and components.get("securitySchemes") is UNKNOWN
-    ):
-        return True
-    paths = doc.get("paths")
-    if isinstance(paths, dict):
-        for item in paths.values():
-            if item is UNKNOWN:
-                return True
-            if isinstance(item, dict) and any(v is UNKNOWN for v in item.values()):
-                return True
-    return False
+    return any(doc.get(k) is UNKNOWN for k in ("swagger", "openapi", "paths"))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -11,6 +11,7 @@ from typing import Any, Literal
 import yaml
 
 from .errors import InputError
+from .unknown import UNKNOWN
 
 # Every key of a path item that API Gateway imports as a method. `trace` is valid OpenAPI but
 # API Gateway has no TRACE method; it is still an operation a reviewer must see, so it is listed.
@@ -137,7 +138,7 @@ def parse_body_text(text: str, source: str = "<body>") -> Any:
     except ValueError:
         pass
     try:
-        return yaml.load(text, Loader=_UniqueKeyLoader)
+        return _load_yaml_strictly(text, source)
     except yaml.constructor.ConstructorError as err:
         if "duplicate key" in str(err.problem):
             raise SpecError(f"{source}: {err.problem}; {_DUPLICATE_FIX}") from None
@@ -147,6 +148,185 @@ def parse_body_text(text: str, source: str = "<body>") -> Any:
             f"{source}: not valid JSON or YAML ({_first_line(err)}); "
             "expected an OpenAPI 2.0 or 3.x document"
         ) from None
+
+
+def _load_yaml_strictly(text: str, source: str) -> Any:
+    """Load YAML with `_UniqueKeyLoader`, refusing aliases or merge keys that carry security.
+
+    The node graph is checked before it is constructed (construction flattens merge keys and
+    shares aliased nodes, after which neither can be seen). The check runs only when the text
+    could hold an anchor or a merge key, so plain YAML pays nothing for it.
+    """
+    loader = _UniqueKeyLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        if "&" in text or "<<" in text or "merge" in text:
+            faults = alias_faults(node)
+            if faults:
+                more = f"; and {len(faults) - 5} more" if len(faults) > 5 else ""
+                raise SpecError(f"{source}: {'; '.join(faults[:5])}{more}; {_ALIAS_FIX}")
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+# What each level of an OpenAPI document holds that decides a method's security. A YAML alias
+# or merge key supplying one of these may be read differently by API Gateway's importer (its
+# YAML reader need not follow anchors or merge keys as PyYAML does), so it fails closed.
+# Keys not listed (integrations, responses, parameters) may be shared freely.
+_ROOT_KEYS = frozenset(
+    {"paths", "components", "securityDefinitions", "swagger", "openapi", "x-amazon-apigateway-auth"}
+)
+_OPERATION_SECURITY_KEYS = frozenset({"security", "x-amazon-apigateway-auth"})
+_ALIAS_FIX = (
+    "API Gateway's importer may not follow YAML aliases and merge keys as this pack does, so "
+    "it could import the operation without that security; write the content out in full "
+    "(aliases elsewhere, e.g. a shared integration, are fine)"
+)
+
+
+def alias_faults(root: yaml.Node) -> list[str]:
+    """Where a YAML alias or merge key supplies security-relevant content of a document.
+
+    Security-relevant: a path item, an operation, an operation's `security` (or anything in
+    it), the security-scheme section or any scheme (or anything in it), the `paths` and
+    `components` mappings, and the version markers. The first occurrence of an anchored node
+    (its definition) is read by every parser alike; a later occurrence is an alias.
+    """
+    faults: list[str] = []
+    seen: set[int] = set()
+
+    def first_visit(node: yaml.Node) -> bool:
+        if id(node) in seen:
+            return False
+        seen.add(id(node))
+        return True
+
+    def subtree(node: yaml.Node, where: str) -> None:
+        # Everything below `node` is security-relevant: any alias or merge key is a fault.
+        if not first_visit(node):
+            faults.append(f"{where} is a YAML alias")
+            return
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if key.tag == _MERGE_TAG:
+                    faults.append(f"{where} uses a YAML merge key (<<)")
+                    continue
+                subtree(key, where)
+                subtree(value, f"{where}.{_scalar(key)}")
+        elif isinstance(node, yaml.SequenceNode):
+            for index, item in enumerate(node.value):
+                subtree(item, f"{where}[{index}]")
+
+    def mapping(
+        node: yaml.Node,
+        where: str,
+        relevant: Callable[[str], bool],
+        child: Callable[[yaml.Node, str], None],
+    ) -> None:
+        # A mapping whose keys for which `relevant` holds matter; `child` walks a relevant
+        # value. Other values are walked only to mark anchors as seen.
+        if not first_visit(node):
+            faults.append(f"{where} is a YAML alias")
+            return
+        if not isinstance(node, yaml.MappingNode):
+            loose(node)
+            return
+        for key, value in node.value:
+            if key.tag == _MERGE_TAG:
+                if _merges_relevant(value, relevant):
+                    faults.append(
+                        f"{where} takes security-relevant keys from a YAML merge key (<<)"
+                    )
+                loose(value)
+                continue
+            name = _scalar(key)
+            if not first_visit(key):
+                if relevant(name):
+                    faults.append(f"{where} has a key that is a YAML alias")
+                continue
+            if relevant(name):
+                child(value, name)
+            else:
+                loose(value)
+
+    def loose(node: yaml.Node) -> None:
+        # Not security-relevant: only record anchors, so a later alias of them is recognised.
+        if not first_visit(node):
+            return
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                loose(key)
+                loose(value)
+        elif isinstance(node, yaml.SequenceNode):
+            for item in node.value:
+                loose(item)
+
+    def operation(node: yaml.Node, where: str) -> None:
+        mapping(
+            node,
+            where,
+            _OPERATION_SECURITY_KEYS.__contains__,
+            lambda value, name: subtree(value, f"{where}.{name}"),
+        )
+
+    def path_item(node: yaml.Node, path: str) -> None:
+        # Every key of a path item may be (or be read as) an operation, except documentation.
+        mapping(
+            node,
+            f"path {path!r}",
+            lambda name: name not in _PATH_ITEM_DOC_KEYS,
+            lambda value, name: operation(value, f"{_method_label(name)} {path}"),
+        )
+
+    def components(node: yaml.Node, where: str) -> None:
+        mapping(
+            node,
+            where,
+            lambda name: name == "securitySchemes",
+            lambda value, name: subtree(value, f"{where}.{name}"),
+        )
+
+    def root_child(value: yaml.Node, name: str) -> None:
+        if name == "paths":
+            mapping(value, "paths", lambda _: True, path_item)
+        elif name == "components":
+            components(value, "components")
+        else:
+            subtree(value, name)
+
+    mapping(root, "the document", _ROOT_KEYS.__contains__, root_child)
+    return faults
+
+
+# Path-item keys that document rather than define an operation.
+_PATH_ITEM_DOC_KEYS = frozenset({"summary", "description", "parameters", "servers"})
+
+
+def _method_label(key: str) -> str:
+    return method_name(key) if key in OPERATION_KEYS else repr(key)
+
+
+def _scalar(node: yaml.Node) -> str:
+    return str(node.value) if isinstance(node, yaml.ScalarNode) else "<non-scalar key>"
+
+
+def _merges_relevant(value: yaml.Node, relevant: Callable[[str], bool]) -> bool:
+    """Whether a merge key's value (a mapping, or a sequence of them) supplies a relevant key."""
+    sources = value.value if isinstance(value, yaml.SequenceNode) else [value]
+    for source in sources:
+        if not isinstance(source, yaml.MappingNode):
+            return True  # not a mapping: unreadable, so it cannot be shown harmless
+        for key, inner in source.value:
+            if key.tag == _MERGE_TAG:
+                if _merges_relevant(inner, relevant):
+                    return True
+            elif relevant(_scalar(key)):
+                return True
+    return False
 
 
 _DUPLICATE_FIX = (
@@ -182,12 +362,16 @@ def validate_document(doc: Any, source: str = "<body>") -> dict[str, Any]:
     if not isinstance(paths, dict):
         raise SpecError(f"{source}: 'paths' must be a mapping of path to path item, got {paths!r}")
     for path, item in paths.items():
+        if is_extension(path):
+            continue  # OpenAPI allows x- extensions in the Paths Object; they are not paths
         if not isinstance(path, str) or not path.startswith("/"):
             raise SpecError(f"{source}: path {path!r} must be a string starting with '/'")
+        if item is UNKNOWN:
+            continue  # judged once known (see bodies.pending_parts)
         if not isinstance(item, dict):
             raise SpecError(f"{source}: path item {path!r} must be a mapping, got {item!r}")
         for key in OPERATION_KEYS:
-            if key in item and not isinstance(item[key], dict):
+            if key in item and item[key] is not UNKNOWN and not isinstance(item[key], dict):
                 raise SpecError(
                     f"{source}: operation {method_name(key)} {path} must be a mapping, "
                     f"got {item[key]!r}"
@@ -216,10 +400,17 @@ def iter_operations(doc: Mapping[str, Any]) -> Iterator[Operation]:
     """
     methods = _METHOD_OF_KEY  # one dict lookup per key: this runs for every key of every path
     for path, item in doc["paths"].items():
+        if item.__class__ is not dict or path[:2] == "x-":
+            continue  # an unknown path item (preview) or an x- extension of the Paths Object
         for key, definition in item.items():
             method = methods.get(key)
-            if method is not None:
+            if method is not None and definition is not UNKNOWN:
                 yield Operation(method, path, definition)
+
+
+def is_extension(key: Any) -> bool:
+    """An OpenAPI specification extension: a key starting `x-`, in ASCII (see `audit_document`)."""
+    return isinstance(key, str) and key.startswith("x-") and key.isascii()
 
 
 def security_schemes(doc: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -236,6 +427,16 @@ def security_schemes(doc: Mapping[str, Any]) -> Mapping[str, Any]:
     return section if isinstance(section, dict) else {}
 
 
+def scheme_section_unknown(doc: Mapping[str, Any]) -> bool:
+    """Whether the version's security-scheme section is not known yet (during preview)."""
+    if spec_version(doc) == "2.0":
+        return doc.get("securityDefinitions") is UNKNOWN
+    components = doc.get("components")
+    return components is UNKNOWN or (
+        isinstance(components, dict) and components.get("securitySchemes") is UNKNOWN
+    )
+
+
 def audit_document(doc: Mapping[str, Any]) -> list[str]:
     """Faults of a document that API Gateway may read differently from this model.
 
@@ -243,8 +444,11 @@ def audit_document(doc: Mapping[str, Any]) -> list[str]:
     importer may take the other one, and with it the other section's security schemes), path
     items that are `$ref`s (resolved by the importer into operations this model never sees),
     operation keys that are not lower case (`GET:` is not an OpenAPI operation here, but an
-    importer that ignores case would create an unguarded method), and `x-amazon-apigateway-auth`
-    (an authorization type, possibly NONE, set beside or instead of `security`).
+    importer that ignores case would create an unguarded method), any other path-item key that
+    is neither an operation, a Path Item field nor an ASCII `x-` extension (a Java importer may
+    case-fold `post` spelled with a long s into POST), non-ASCII paths, and
+    `x-amazon-apigateway-auth` (an authorization type, possibly NONE, set beside or instead
+    of `security`).
     """
     faults: list[str] = []
     if AUTH_EXTENSION in doc:
@@ -259,7 +463,13 @@ def audit_document(doc: Mapping[str, Any]) -> list[str]:
     if not isinstance(paths, dict):
         return faults
     for path, item in paths.items():
-        if not isinstance(item, dict):
+        if isinstance(path, str) and not path.isascii():
+            faults.append(
+                f"path {path!r} has non-ASCII characters, which API Gateway's importer may "
+                "case-fold or normalise into another path (and API Gateway paths are ASCII); "
+                "write it in ASCII"
+            )
+        if is_extension(path) or not isinstance(item, dict):
             continue
         if "$ref" in item:
             faults.append(
@@ -269,19 +479,34 @@ def audit_document(doc: Mapping[str, Any]) -> list[str]:
         if AUTH_EXTENSION in item:
             faults.append(_auth_extension_fault(f"path {path!r}", item[AUTH_EXTENSION]))
         for key, definition in item.items():
-            if key in OPERATION_KEYS and isinstance(definition, dict):
-                if AUTH_EXTENSION in definition:
+            if key in OPERATION_KEYS:
+                if isinstance(definition, dict) and AUTH_EXTENSION in definition:
                     where = f"{method_name(key)} {path}"
                     faults.append(_auth_extension_fault(where, definition[AUTH_EXTENSION]))
                 continue
             lowered = key.lower() if isinstance(key, str) else None
-            if key not in OPERATION_KEYS and lowered in OPERATION_KEYS:
+            if lowered in OPERATION_KEYS:
                 faults.append(
                     f"{method_name(str(lowered))} {path} is written {key!r}; operation keys "
                     f"must be lower case ({lowered!r}), or this pack cannot judge an operation "
                     "API Gateway may still create"
                 )
+            elif key not in PATH_ITEM_FIELDS and not is_extension(key):
+                faults.append(
+                    f"path {path!r} has the key {key!r}, which is neither an operation (exactly "
+                    "a lower-case ASCII method name) nor an x- extension; API Gateway's importer "
+                    "may case-fold it into a method (Java's toUpperCase turns the long s U+017F "
+                    "into 'S' and the dotless i U+0131 into 'I', so 'po\u017ft' can become "
+                    "POST) that this pack cannot judge; "
+                    "remove or rename it"
+                )
     return faults
+
+
+# The fields of an OpenAPI 2.0/3.x Path Item Object that are not operations.
+PATH_ITEM_FIELDS: frozenset[str] = frozenset(
+    {"$ref", "summary", "description", "servers", "parameters"}
+)
 
 
 # Sets a method's authorization type directly ("NONE" for open access, or "AWS_IAM");

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from .document import Operation, iter_operations, security_schemes
+from .document import Operation, iter_operations, scheme_section_unknown, security_schemes
 from .options import JudgeOptions
 from .schemes import Scheme, SchemeKind, classify_jwt_scheme, classify_scheme
 from .unknown import UNKNOWN
@@ -147,6 +147,11 @@ def judge_operation(
             problems.append(f"{where} is {{}}, which allows anonymous calls; remove it")
             continue
         cognito: list[tuple[str, tuple[str, ...]]] = []
+        cognito_named = False
+        # Schemes API Gateway enforces in another way (IAM, Lambda): (name, kind).
+        others: list[tuple[str, SchemeKind]] = []
+        # Schemes the REST import ignores (oauth2, http, openIdConnect): documentation only.
+        ignored: list[str] = []
         # Counting (not prefix-matching `where`) tells this alternative's findings apart:
         # "security[1]" is a prefix of "security[10]".
         problems_before, pending_before = len(problems), len(pending)
@@ -165,11 +170,13 @@ def judge_operation(
                 pending.append(f"{where}: {scheme.pending}")
             if scheme.kind is SchemeKind.API_KEY:
                 continue  # an API key is an extra requirement, never a substitute
-            if scheme.kind is not SchemeKind.COGNITO:
-                problems.append(
-                    f"{where} uses {scheme_name!r}, a {scheme.kind.value}; use {wanted}"
-                )
+            if scheme.kind is SchemeKind.NATIVE:
+                ignored.append(scheme_name)
                 continue
+            if scheme.kind is not SchemeKind.COGNITO:
+                others.append((scheme_name, scheme.kind))
+                continue
+            cognito_named = True
             state = _scopes_state(scopes) if isinstance(scopes, list) else None
             if scopes is UNKNOWN or state == "unknown":
                 pending.append(f"{where}: the scopes of {scheme_name!r}")
@@ -184,6 +191,23 @@ def judge_operation(
                 problems.append(f"{where} gives {scheme_name!r} a blank scope: {scopes!r}")
                 continue
             cognito.append((scheme_name, tuple(scopes)))
+        if cognito_named and others:
+            # A method has exactly one authorization type; AWS does not document which of a
+            # Cognito and an IAM or Lambda scheme in one requirement wins. Fail closed.
+            named = ", ".join(f"{name!r} (a {kind.value})" for name, kind in others)
+            problems.append(
+                f"{where} combines a Cognito scheme with {named}; a method has exactly one "
+                "authorization type and AWS does not document which one API Gateway applies, so "
+                "the Cognito scopes may not be enforced; keep only the Cognito scheme (an API key "
+                "may stay beside it)"
+            )
+            continue
+        for name, kind in others:
+            problems.append(f"{where} uses {name!r}, a {kind.value}; use {wanted}")
+        if not cognito_named and not others:
+            # Ignored schemes protect nothing on their own; beside Cognito they are documentation.
+            for name in ignored:
+                problems.append(f"{where} uses {name!r}, a {SchemeKind.NATIVE.value}; use {wanted}")
         if not cognito and len(problems) == problems_before and len(pending) == pending_before:
             problems.append(
                 f"{where} names only API-key schemes ({', '.join(map(repr, alternative))}), "
@@ -217,9 +241,13 @@ def iter_verdicts(
     """
     options = options or JudgeOptions()
     classify, wanted = _FLAVOURS[api]
-    schemes = {
-        name: classify(name, scheme, options) for name, scheme in security_schemes(doc).items()
-    }
+    schemes: Mapping[str, Scheme]
+    if scheme_section_unknown(doc):
+        schemes = _UnknownSchemes()
+    else:
+        schemes = {
+            name: classify(name, scheme, options) for name, scheme in security_schemes(doc).items()
+        }
     sound = {
         name
         for name, scheme in schemes.items()
@@ -252,6 +280,17 @@ def iter_verdicts(
         yield judge_operation(
             op, schemes, root_security_present=root, options=options, wanted=wanted
         )
+
+
+class _UnknownSchemes(dict[str, Scheme]):
+    """The schemes of a document whose scheme section is not known yet (preview).
+
+    Every name is pending, so an operation that names a scheme waits for the update, while one
+    with no security, an empty list or an anonymous `{}` is still a fault now.
+    """
+
+    def get(self, name: str, default: Any = None) -> Scheme:
+        return Scheme(name, SchemeKind.COGNITO, pending="the security schemes are not known yet")
 
 
 _FLAVOURS: dict[ApiKind, tuple[Callable[[str, Any, JudgeOptions], Scheme], str]] = {

@@ -2,43 +2,79 @@
 
 One public place for the pack's rules and for the report (which judges the same bodies and
 names Methods by path), so both always cover the same resources.
+
+Resources of the AWS Terraform provider bridged into Pulumi (`pulumi package add
+terraform-provider hashicorp/aws`) are listed beside their classic equivalents, which they match
+property for property (Terraform's snake_case attributes camel-cased: `authorization`,
+`authorizerId`, `authorizationScopes`, `body`, `failOnWarnings`, `putRestApiMode`, ...), so
+they are judged alike. Their tokens come from the dynamic bridge, which names every resource
+with `tokens.SingleModule(<resource prefix>, "index", tokens.MakeStandard(<provider name>))`
+(pulumi/pulumi-terraform-bridge `dynamic/info.go`): the prefix `aws` is cut, the rest
+upper-camel-cased (`pkg/tfbridge/tokens/known_modules.go`) and joined as
+`<pkg>:<module>/<lowerFirst(name)>:<name>` (`MakeStandard`), so `aws_api_gateway_method`
+becomes `aws:index/apiGatewayMethod:ApiGatewayMethod`.
 """
 
 from __future__ import annotations
+
+
+def bridged(terraform_type: str) -> str:
+    """The token of an AWS Terraform resource bridged by `pulumi package add terraform-provider`.
+
+    `aws_apigatewayv2_route` -> `aws:index/apigatewayv2Route:Apigatewayv2Route`.
+    """
+    name = "".join(part[:1].upper() + part[1:] for part in terraform_type.split("_")[1:])
+    return f"aws:index/{name[:1].lower()}{name[1:]}:{name}"
+
 
 # Resources whose OpenAPI `body` API Gateway imports as a REST API's methods.
 REST_BODY_TYPES: tuple[str, ...] = (
     "aws:apigateway/restApi:RestApi",
     "aws:apigateway/restApiPut:RestApiPut",
     "aws-native:apigateway:RestApi",
+    bridged("aws_api_gateway_rest_api"),
+    bridged("aws_api_gateway_rest_api_put"),
 )
 # HTTP APIs, whose `body` API Gateway imports as routes (or whose `target` quick-creates one).
-HTTP_BODY_TYPES: tuple[str, ...] = ("aws:apigatewayv2/api:Api", "aws-native:apigatewayv2:Api")
+HTTP_BODY_TYPES: tuple[str, ...] = (
+    "aws:apigatewayv2/api:Api",
+    "aws-native:apigatewayv2:Api",
+    bridged("aws_apigatewayv2_api"),
+)
 
 METHOD_CLASSIC = "aws:apigateway/method:Method"
 METHOD_NATIVE = "aws-native:apigateway:Method"
-METHOD_TYPES: tuple[str, ...] = (METHOD_CLASSIC, METHOD_NATIVE)
+METHOD_BRIDGED = bridged("aws_api_gateway_method")
+METHOD_TYPES: tuple[str, ...] = (METHOD_CLASSIC, METHOD_NATIVE, METHOD_BRIDGED)
 
 # A REST API path segment (`parentId` + `pathPart`); the API's root is the RestApi itself.
 PATH_RESOURCE_TYPES: tuple[str, ...] = (
     "aws:apigateway/resource:Resource",
     "aws-native:apigateway:Resource",
+    bridged("aws_api_gateway_resource"),
 )
 REST_API_TYPES: tuple[str, ...] = (
     "aws:apigateway/restApi:RestApi",
     "aws-native:apigateway:RestApi",
+    bridged("aws_api_gateway_rest_api"),
 )
 
 REST_AUTHORIZER_TYPES: tuple[str, ...] = (
     "aws:apigateway/authorizer:Authorizer",
     "aws-native:apigateway:Authorizer",
+    bridged("aws_api_gateway_authorizer"),
 )
 HTTP_AUTHORIZER_TYPES: tuple[str, ...] = (
     "aws:apigatewayv2/authorizer:Authorizer",
     "aws-native:apigatewayv2:Authorizer",
+    bridged("aws_apigatewayv2_authorizer"),
 )
 
-ROUTE_TYPES: tuple[str, ...] = ("aws:apigatewayv2/route:Route", "aws-native:apigatewayv2:Route")
+ROUTE_TYPES: tuple[str, ...] = (
+    "aws:apigatewayv2/route:Route",
+    "aws-native:apigatewayv2:Route",
+    bridged("aws_apigatewayv2_route"),
+)
 # Settings for the route, integration and stage that HTTP API quick create makes; its `route`
 # block is judged like a Route (only aws-native has it).
 MANAGED_OVERRIDES_TYPE = "aws-native:apigatewayv2:ApiGatewayManagedOverrides"
@@ -52,4 +88,12 @@ CLOUDFORMATION_STACK_TYPES: tuple[str, ...] = (
     "aws:cloudformation/stackSet:StackSet",
     "aws-native:cloudformation:Stack",
     "aws-native:cloudformation:StackSet",
+    bridged("aws_cloudformation_stack"),
+    bridged("aws_cloudformation_stack_set"),
+)
+# Serverless Application Repository applications deployed as a CloudFormation stack whose
+# template lives in the repository, out of this pack's sight.
+SAR_APPLICATION_TYPES: tuple[str, ...] = (
+    "aws:serverlessrepository/cloudFormationStack:CloudFormationStack",
+    bridged("aws_serverlessapplicationrepository_cloudformation_stack"),
 )

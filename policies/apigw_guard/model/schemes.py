@@ -21,19 +21,27 @@ from .unknown import UNKNOWN
 
 COGNITO_AUTHORIZER_TYPE = "cognito_user_pools"
 
-# The issuer of a Cognito user pool's tokens, and a user pool ARN; both name the pool id.
+# An AWS region code: `us-east-1`, `eu-central-2`, `us-gov-west-1`, `us-isob-east-1`. A looser
+# `[a-z0-9-]+` let `cognito-idp.s3.amazonaws.com` (an S3 bucket host anyone can serve JSON
+# from) pass as a Cognito issuer.
+# https://docs.aws.amazon.com/global-infrastructure/latest/regions/aws-regions.html
+REGION = r"[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-[0-9]{1,2}"
+# The issuer of a Cognito user pool's tokens, and a user pool ARN; both name the pool id, whose
+# prefix is the pool's region. `\Z`, not `$`, which would accept a trailing newline.
 # https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-the-access-token.html
 COGNITO_ISSUER = re.compile(
-    r"^https://cognito-idp\.(?P<region>[a-z0-9-]+)\.amazonaws\.com/(?P<pool>(?P=region)_[A-Za-z0-9]+)$"
+    rf"^https://cognito-idp\.(?P<region>{REGION})\.amazonaws\.com/"
+    r"(?P<pool>(?P=region)_[A-Za-z0-9]+)\Z"
 )
 POOL_ARN = re.compile(
-    r"^arn:aws[a-z-]*:cognito-idp:(?P<region>[a-z0-9-]+):\d{12}:userpool/(?P<pool>[\w-]+_[A-Za-z0-9]+)$"
+    rf"^arn:aws[a-z-]*:cognito-idp:(?P<region>{REGION}):\d{{12}}:userpool/"
+    r"(?P<pool>(?P=region)_[A-Za-z0-9]+)\Z"
 )
 ALLOWED_LIST = "the allowed list (allowedUserPoolArns)"
 
 
 def pool_id_of_arn(arn: str) -> str | None:
-    match = POOL_ARN.match(arn)
+    match = POOL_ARN.fullmatch(arn)
     return match.group("pool") if match else None
 
 
@@ -47,6 +55,13 @@ def check_pool_arns(arns: Any, allowed: Collection[str] | None, field: str) -> s
         return f"has no {field}; list the user pool ARN(s)"
     if not all(isinstance(arn, str) and arn.strip() for arn in arns):
         return f"has a blank or non-string {field} entry: {arns!r}"
+    malformed = [arn for arn in arns if not POOL_ARN.match(arn)]
+    if malformed:
+        return (
+            f"has {field} that are not user pool ARNs "
+            "(arn:aws:cognito-idp:<region>:<account>:userpool/<region>_<id>, with a real AWS "
+            f"region and the pool id's region equal to it): {', '.join(malformed)}"
+        )
     if allowed is not None:
         outside = [arn for arn in arns if arn not in allowed]
         if outside:
@@ -61,11 +76,12 @@ def check_issuer(issuer: Any, allowed: Collection[str] | None) -> str | None:
     set, the pool id must be that of an allowed ARN. Reads after its subject, like
     `check_pool_arns`.
     """
-    match = COGNITO_ISSUER.match(issuer) if isinstance(issuer, str) else None
+    match = COGNITO_ISSUER.fullmatch(issuer) if isinstance(issuer, str) else None
     if not match:
         return (
             f"has JWT issuer {issuer!r}, which is not a Cognito user pool "
-            "(https://cognito-idp.<region>.amazonaws.com/<pool-id>)"
+            "(exactly https://cognito-idp.<region>.amazonaws.com/<region>_<id>, with a real "
+            "AWS region and the pool id's region equal to it)"
         )
     if allowed is not None and match.group("pool") not in {pool_id_of_arn(a) for a in allowed}:
         return f"trusts JWT issuer {issuer!r}, a user pool outside {ALLOWED_LIST}"
@@ -77,6 +93,9 @@ class SchemeKind(Enum):
 
     COGNITO = "Cognito user-pool authorizer"
     API_KEY = "API key"
+    # `x-amazon-apigateway-authtype: awsSigv4` on an apiKey scheme: IAM authorization.
+    # https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-swagger-extensions-authtype.html
+    IAM = "IAM (awsSigv4) scheme"
     LAMBDA = "Lambda authorizer"
     NATIVE = "OpenAPI scheme that API Gateway's REST import ignores"
     NOT_JWT = "scheme that is not a JWT authorizer (IAM, API key or none)"
@@ -127,8 +146,20 @@ def classify_scheme(name: str, scheme: Any, options: JudgeOptions | None = None)
     if scheme_type != "apiKey":
         # oauth2, http, openIdConnect: valid OpenAPI, but the REST import creates no authorizer.
         return Scheme(name, SchemeKind.NATIVE)
+    authtype = scheme.get("x-amazon-apigateway-authtype")
+    if authtype is UNKNOWN:
+        return Scheme(name, SchemeKind.COGNITO, pending=f"the authtype of security scheme {name!r}")
+    sigv4 = isinstance(authtype, str) and authtype.lower() == "awssigv4"
     if authorizer is None:
-        return Scheme(name, SchemeKind.API_KEY)
+        return Scheme(name, SchemeKind.IAM if sigv4 else SchemeKind.API_KEY)
+    if sigv4:
+        return Scheme(
+            name,
+            SchemeKind.INVALID,
+            problem=f"scheme {name!r} has x-amazon-apigateway-authtype {authtype!r} (IAM) and an "
+            "x-amazon-apigateway-authorizer, and AWS does not document which one API Gateway "
+            "applies; remove the authtype or set it to cognito_user_pools",
+        )
     if not isinstance(authorizer, dict):
         return Scheme(
             name,

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from pulumi_policy import (
     EnforcementLevel,
     ReportViolation,
@@ -10,31 +13,53 @@ from pulumi_policy import (
     Severity,
 )
 
+from ..model.resource_types import bridged
 from ..props import props_of
+from ..remediation import as_sdk_remediation, with_property
 from ..reporting import describe
 
 NAME = "apigateway-restapi-put-mode-overwrite"
-# aws: `putRestApiMode` on RestApi and RestApiPut; aws-native: `mode` on RestApi.
+# aws: `putRestApiMode` on RestApi and RestApiPut; aws-native: `mode` on RestApi; the bridged
+# Terraform RestApi as classic (the Terraform RestApiPut always overwrites: it has no mode).
 MODE_FIELDS = {
     "aws:apigateway/restApi:RestApi": "putRestApiMode",
     "aws:apigateway/restApiPut:RestApiPut": "putRestApiMode",
     "aws-native:apigateway:RestApi": "mode",
+    bridged("aws_api_gateway_rest_api"): "putRestApiMode",
 }
 
 
-def validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
+def _merge_field(args: ResourceValidationArgs) -> str | None:
+    """The mode property of a resource that imports its body in merge mode, else None."""
     field = MODE_FIELDS.get(args.resource_type)
     if field is None:
-        return
+        return None
     props = props_of(args.props)
     mode = props.get(field)
     if isinstance(mode, str) and mode.lower() == "merge" and props.get("body") is not None:
+        return field
+    return None
+
+
+def validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
+    field = _merge_field(args)
+    if field is not None:
         report(
             f"{describe(args.resource_type, args.name)}: {field} is 'merge', so methods removed "
             "from the body (or added outside it) stay live and unchecked by this pack. Fix: set "
             f"{field} to 'overwrite'.",
             None,
         )
+
+
+def remediate(args: ResourceValidationArgs) -> Mapping[str, Any] | None:
+    """Switch merge to overwrite: a safe, mechanical fix (at the `remediate` level).
+
+    Overwrite removes from the API what the body does not define, which is the point: nothing
+    outside the body, and so outside this pack's view, stays live.
+    """
+    field = _merge_field(args)
+    return with_property(args.props, field, "overwrite") if field is not None else None
 
 
 policy = ResourceValidationPolicy(
@@ -44,7 +69,11 @@ policy = ResourceValidationPolicy(
         "stays live."
     ),
     validate=validate,
+    remediate=as_sdk_remediation(remediate),
     enforcement_level=EnforcementLevel.ADVISORY,
     severity=Severity.HIGH,
-    remediation_steps="Set `put_rest_api_mode='overwrite'` (aws-native: `mode='overwrite'`).",
+    remediation_steps=(
+        "Set `put_rest_api_mode='overwrite'` (aws-native: `mode='overwrite'`); at the "
+        "`remediate` level the pack sets it."
+    ),
 )

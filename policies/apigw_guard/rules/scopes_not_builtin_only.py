@@ -1,4 +1,10 @@
-"""apigateway-scopes-not-builtin-only: methods should require a resource-server scope."""
+"""apigateway-scopes-not-builtin-only: no method should let a Cognito built-in scope in.
+
+A method accepts a token that carries any one of its scopes. A built-in scope (`openid`,
+`aws.cognito.signin.user.admin`, ...) is in the token of every user who signs in, so a method
+that lists one, alone or OR-ed with a custom scope, lets every signed-in user in.
+https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-define-resource-servers.html
+"""
 
 from __future__ import annotations
 
@@ -14,70 +20,80 @@ from pulumi_policy import (
 
 from .. import method_settings, route_settings
 from ..bodies import body_findings
-from ..model.operations import COGNITO_BUILTIN_SCOPES
-from ..model.resource_types import METHOD_TYPES, REST_BODY_TYPES, ROUTE_TYPES
+from ..model.operations import COGNITO_BUILTIN_SCOPES, ApiKind
+from ..model.resource_types import HTTP_BODY_TYPES, METHOD_TYPES, REST_BODY_TYPES, ROUTE_TYPES
 from ..policy_config import judge_options
 from ..props import props_of
 from ..reporting import describe
 
 NAME = "apigateway-scopes-not-builtin-only"
 BUILTINS = ", ".join(sorted(COGNITO_BUILTIN_SCOPES))
-FIX = "require a custom resource-server scope (<identifier>/<scope>) instead"
+FIX_ONLY = "require a custom resource-server scope (<identifier>/<scope>) instead"
+FIX_MIXED = "remove the built-in scope(s), keeping only resource-server scopes"
 
 
-def _builtin_only(scopes: Any) -> bool:
+def _scope_list(scopes: Any) -> list[Any]:
+    return scopes if isinstance(scopes, list) else []
+
+
+def _builtins_in(scopes: list[Any]) -> list[str]:
+    return [s for s in scopes if isinstance(s, str) and s in COGNITO_BUILTIN_SCOPES]
+
+
+def _message(label: str, scopes: list[Any], found: list[str]) -> str:
+    """The advisory for `scopes` (all granting, any one suffices) of which `found` are built-in."""
+    if len(found) == len(scopes):
+        return (
+            f"{label} requires only Cognito built-in scopes ({BUILTINS}), which any signed-in "
+            f"user's token can carry and no client-credentials token does: {scopes!r}. "
+            f"Fix: {FIX_ONLY}."
+        )
     return (
-        isinstance(scopes, list)
-        and bool(scopes)
-        and all(isinstance(s, str) and s in COGNITO_BUILTIN_SCOPES for s in scopes)
+        f"{label} accepts any one of {scopes!r}, and the Cognito built-in scope(s) {found!r} "
+        "among them can be in any signed-in user's token, so every user who can sign in gets "
+        f"in without the custom scope. Fix: {FIX_MIXED}."
     )
 
 
 def validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
     rtype = args.resource_type
     props = props_of(args.props)
-    why = (
-        f"only Cognito built-in scopes ({BUILTINS}), which any signed-in user's token can carry "
-        "and no client-credentials token does"
-    )
     if rtype in METHOD_TYPES:
         problems, pending = method_settings.problems_of(rtype, props)
-        scopes = props.get("authorizationScopes")
-        if not problems and not pending and _builtin_only(scopes):
-            label = method_settings.method_label(props)
-            report(
-                f"{describe(rtype, args.name)} ({label}): requires {why}: {scopes!r}. Fix: {FIX}.",
-                None,
-            )
+        scopes = _scope_list(props.get("authorizationScopes"))
+        found = _builtins_in(scopes)
+        if not problems and not pending and found:
+            label = f"{describe(rtype, args.name)} ({method_settings.method_label(props)})"
+            report(_message(label, scopes, found), None)
     elif rtype in ROUTE_TYPES:
         problems, pending = route_settings.problems_of(props)
-        scopes = props.get("authorizationScopes")
-        if not problems and not pending and _builtin_only(scopes):
+        scopes = _scope_list(props.get("authorizationScopes"))
+        found = _builtins_in(scopes)
+        if not problems and not pending and found:
             label = route_settings.route_label(rtype, args.name, props)
-            report(f"{label}: requires {why}: {scopes!r}. Fix: {FIX}.", None)
-    elif rtype in REST_BODY_TYPES:
-        findings = body_findings(rtype, args.name, props, judge_options(args.get_config()))
+            report(_message(label, scopes, found), None)
+    elif rtype in REST_BODY_TYPES or rtype in HTTP_BODY_TYPES:
+        api: ApiKind = "rest" if rtype in REST_BODY_TYPES else "http"
+        findings = body_findings(rtype, args.name, props, judge_options(args.get_config()), api)
         if findings is None:
             return
-        for key, scopes in findings.builtin_only:
-            report(
-                f"{describe(rtype, args.name)}: {key} requires {why}: {list(scopes)!r}. "
-                f"Fix: {FIX}.",
-                None,
-            )
+        for key, granting, builtin in findings.builtin_scopes:
+            label = f"{describe(rtype, args.name)}: {key}"
+            report(_message(label, list(granting), list(builtin)), None)
 
 
 policy = ResourceValidationPolicy(
     name=NAME,
     description=(
-        "API methods should require a scope of the API's own resource server, not only Cognito "
-        "built-in scopes."
+        "API methods should require a scope of the API's own resource server and accept no "
+        "Cognito built-in scope, alone or beside a custom one."
     ),
     validate=validate,
     enforcement_level=EnforcementLevel.ADVISORY,
     severity=Severity.MEDIUM,
     remediation_steps=(
-        "Define a Cognito resource server with custom scopes and list `<identifier>/<scope>` in "
-        "the method's authorization scopes (OpenAPI: the operation's security requirement)."
+        "Define a Cognito resource server with custom scopes and list only `<identifier>/<scope>` "
+        "in the method's authorization scopes (OpenAPI: the operation's security requirement); "
+        "a built-in scope such as openid beside a custom one lets every signed-in user in."
     ),
 )
