@@ -13,7 +13,9 @@ from __future__ import annotations
 from pulumi_policy import EnforcementLevel, Policy, PolicyPack
 
 from .rules import (
+    authorizer_pool_not_in_stack,
     cloudformation_hidden_methods,
+    cognito_user_flow_reaches_api_scopes,
     httpapi_body_route_security,
     httpapi_no_quick_create,
     method_cognito_authorization,
@@ -43,6 +45,8 @@ POLICIES: list[Policy] = [
     restapi_fail_on_warnings.policy,
     httpapi_no_quick_create.policy,
     cloudformation_hidden_methods.policy,
+    cognito_user_flow_reaches_api_scopes.policy,
+    authorizer_pool_not_in_stack.policy,
 ]
 
 GUARANTEE: frozenset[str] = frozenset(

@@ -40,6 +40,20 @@ CONFIG_SCHEMA = PolicyConfigSchema(
     }
 )
 
+# For the advisory on pools the stack does not create: a policy reads only its own config, so
+# it takes the allowlist too (set, the advisory is silent; the guarantee policies enforce it).
+ALLOWLIST_SCHEMA = PolicyConfigSchema(
+    properties={
+        ALLOWED_POOL_ARNS: {
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "The Cognito user pool ARNs the guarantee policies allow (set the "
+            "same list there). Set: this advisory is silent. Unset: an authorizer trusting a "
+            "pool the stack does not create is advised.",
+        },
+    }
+)
+
 
 def judge_options(config: Mapping[str, Any] | None) -> JudgeOptions:
     """Policy config with defaults applied: no exemption, any user pool.

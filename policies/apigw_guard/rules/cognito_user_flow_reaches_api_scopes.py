@@ -1,0 +1,145 @@
+"""apigateway-cognito-user-flow-reaches-api-scopes: a sign-in client may get the API's scopes.
+
+The API admits a token that carries any one of a method's scopes. An app client allowed the
+authorization-code or implicit flow hands such a token to whoever signs in through it, when it
+is allowed that scope: the scope then stands for "any user of the pool", not for a machine
+caller. Worst when the pool lets anyone sign up. A client-credentials client (a machine with
+a secret) is the intended holder of these scopes and stays silent.
+https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-define-resource-servers.html
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from pulumi_policy import (
+    EnforcementLevel,
+    ReportViolation,
+    Severity,
+    StackValidationArgs,
+    StackValidationPolicy,
+)
+
+from ..model.operations import COGNITO_BUILTIN_SCOPES
+from ..model.resource_graph import GraphResource, ResourceGraph
+from ..model.resource_types import USER_POOL_CLIENT_NATIVE, USER_POOL_CLIENT_TYPES, USER_POOL_TYPES
+from ..model.unknown import UNKNOWN
+from ..reporting import defer, describe
+from ..scope_grants import scope_grants
+from ..stack import stack_graph
+
+NAME = "apigateway-cognito-user-flow-reaches-api-scopes"
+# The OAuth flows in which a person signs in (Cognito's `code` and `implicit`); the third,
+# `client_credentials`, is a machine with the client secret.
+USER_FLOWS: tuple[str, ...] = ("code", "implicit")
+MAX_LISTED = 10
+FIX = (
+    "do not allow user-facing clients (code or implicit flow) a scope the API requires: give "
+    "machine callers a client-credentials client (allowedOauthFlows ['client_credentials']), "
+    "or require a scope only such clients are allowed"
+)
+
+
+def _oauth_settings(client: GraphResource) -> tuple[Any, Any]:
+    """(allowed flows, allowed scopes), as the client's provider spells them."""
+    if client.type == USER_POOL_CLIENT_NATIVE:
+        return client.props.get("allowedOAuthFlows"), client.props.get("allowedOAuthScopes")
+    return client.props.get("allowedOauthFlows"), client.props.get("allowedOauthScopes")
+
+
+@dataclass(frozen=True)
+class UserClient:
+    """An app client in which a person signs in, with its known custom scopes."""
+
+    client: GraphResource
+    flows: tuple[str, ...]
+    scopes: tuple[str, ...]
+
+
+def _user_clients(graph: ResourceGraph, pending: list[str]) -> list[UserClient]:
+    found: list[UserClient] = []
+    for client in graph.resources:
+        if client.type not in USER_POOL_CLIENT_TYPES:
+            continue
+        who = describe(client.type, client.name)
+        flows, scopes = _oauth_settings(client)
+        if flows is UNKNOWN or (isinstance(flows, list) and UNKNOWN in flows):
+            pending.append(f"the allowed OAuth flows of {who}")
+            continue
+        user_flows = tuple(f for f in USER_FLOWS if isinstance(flows, list) and f in flows)
+        if not user_flows:
+            continue  # client credentials only (or no OAuth): the legitimate holder
+        if scopes is UNKNOWN or (isinstance(scopes, list) and UNKNOWN in scopes):
+            pending.append(f"the allowed OAuth scopes of {who}")
+            continue
+        custom = tuple(
+            s
+            for s in (scopes if isinstance(scopes, list) else [])
+            if isinstance(s, str) and s not in COGNITO_BUILTIN_SCOPES
+        )
+        if custom:
+            found.append(UserClient(client, user_flows, custom))
+    return found
+
+
+def _self_sign_up(graph: ResourceGraph, client: GraphResource) -> str:
+    """A sentence when the client's pool (in this stack) lets anyone create a user; else ''."""
+    for pool in graph.referenced(client, "userPoolId", USER_POOL_TYPES):
+        config = pool.props.get("adminCreateUserConfig")
+        only_admin = config.get("allowAdminCreateUserOnly") if isinstance(config, dict) else None
+        if only_admin is not True and only_admin is not UNKNOWN:
+            # Cognito's default is false: users may sign themselves up.
+            return (
+                f" Worse, its {describe(pool.type, pool.name)} allows self sign-up "
+                "(adminCreateUserConfig.allowAdminCreateUserOnly is not true), so that is anyone "
+                "on the internet."
+            )
+    return ""
+
+
+def _message(graph: ResourceGraph, user: UserClient, scope: str, methods: list[str]) -> str:
+    listed = ", ".join(methods[:MAX_LISTED])
+    if len(methods) > MAX_LISTED:
+        listed += f" and {len(methods) - MAX_LISTED} more"
+    flows = " and ".join(repr(f) for f in user.flows)
+    return (
+        f"{describe(user.client.type, user.client.name)} allows the {flows} flow (a person signs "
+        f"in) and the custom scope {scope!r}, which {listed} accept: anyone who can sign in to "
+        f"the user pool through this client gets an access token that passes."
+        f"{_self_sign_up(graph, user.client)} Fix: {FIX}."
+    )
+
+
+def validate(args: StackValidationArgs, report: ReportViolation) -> None:
+    graph = stack_graph(args.resources)
+    pending: list[str] = []
+    users = _user_clients(graph, pending)
+    if users:
+        grants = scope_grants(graph)
+        for user in users:
+            for scope in user.scopes:
+                methods = grants.methods.get(scope)
+                if methods:
+                    report(_message(graph, user, scope, methods), user.client.urn)
+        # A method not known yet may require one of these clients' scopes.
+        pending.extend(grants.pending)
+    defer(pending)
+
+
+policy = StackValidationPolicy(
+    name=NAME,
+    description=(
+        "No app client with a sign-in flow (authorization code or implicit) should be allowed "
+        "a custom scope that an API method requires."
+    ),
+    validate=validate,
+    enforcement_level=EnforcementLevel.ADVISORY,
+    severity=Severity.HIGH,
+    remediation_steps=(
+        "Allow the API's scopes only to client-credentials app clients "
+        "(`allowed_oauth_flows=['client_credentials']`, `generate_secret=True`); remove them "
+        "from clients with the `code` or `implicit` flow, or give those clients a scope of their "
+        "own that no machine-only method accepts."
+    ),
+)
