@@ -27,7 +27,7 @@ from ..model.resource_types import USER_POOL_CLIENT_NATIVE, USER_POOL_CLIENT_TYP
 from ..model.unknown import UNKNOWN
 from ..reporting import defer, describe
 from ..scope_grants import scope_grants
-from ..stack import stack_graph
+from ..stack import has_any, stack_graph
 
 NAME = "apigateway-cognito-user-flow-reaches-api-scopes"
 # The OAuth flows in which a person signs in (Cognito's `code` and `implicit`); the third,
@@ -112,6 +112,8 @@ def _message(graph: ResourceGraph, user: UserClient, scope: str, methods: list[s
 
 
 def validate(args: StackValidationArgs, report: ReportViolation) -> None:
+    if not has_any(args.resources, USER_POOL_CLIENT_TYPES):
+        return
     graph = stack_graph(args.resources)
     pending: list[str] = []
     users = _user_clients(graph, pending)

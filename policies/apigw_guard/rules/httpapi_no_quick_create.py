@@ -23,7 +23,7 @@ from ..model.resource_graph import GraphResource, ResourceGraph
 from ..model.resource_types import HTTP_BODY_TYPES, MANAGED_OVERRIDES_TYPE
 from ..model.unknown import UNKNOWN
 from ..reporting import defer, describe
-from ..stack import stack_graph
+from ..stack import has_any, stack_graph
 
 NAME = "apigateway-httpapi-no-quick-create"
 
@@ -54,6 +54,8 @@ def _overrides_of(api: GraphResource, graph: ResourceGraph) -> tuple[list[str], 
 
 
 def validate(args: StackValidationArgs, report: ReportViolation) -> None:
+    if not has_any(args.resources, HTTP_BODY_TYPES):
+        return
     graph = stack_graph(args.resources)
     pending: list[str] = []
     for api in graph.resources:

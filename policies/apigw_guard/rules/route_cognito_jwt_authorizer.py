@@ -21,7 +21,7 @@ from ..model.unknown import UNKNOWN
 from ..policy_config import CONFIG_SCHEMA, configured_options
 from ..reporting import defer
 from ..route_settings import override_label, override_route, route_label
-from ..stack import stack_graph
+from ..stack import has_any, stack_graph
 
 NAME = "apigateway-route-cognito-jwt-authorizer"
 
@@ -50,6 +50,8 @@ def authorizer_problems(
 
 def validate(args: StackValidationArgs, report: ReportViolation) -> None:
     options = configured_options(args, report)
+    if not has_any(args.resources, (*ROUTE_TYPES, MANAGED_OVERRIDES_TYPE)):
+        return
     graph = stack_graph(args.resources)
     pending: list[str] = []
     for resource in graph.resources:
