@@ -12,7 +12,7 @@ from typing import Any, Literal
 from .model.resource_graph import GraphResource, ResourceGraph
 from .model.resource_types import INTEGRATION_TYPE, METHOD_NATIVE
 from .model.unknown import UNKNOWN
-from .props import blank_entries
+from .props import authorizer_and_scopes
 from .reporting import describe
 
 # Exactly as the API spells it: the pack does not guess how API Gateway reads other spellings.
@@ -92,22 +92,13 @@ def problems_of(resource_type: str, props: dict[str, Any]) -> tuple[list[str], l
         )
         problems.append(f"{field} is {auth!r}, not 'COGNITO_USER_POOLS'{extra}")
         return problems, pending  # the rest is moot without a Cognito authorizer
-    authorizer_id = props.get("authorizerId")
-    if authorizer_id is UNKNOWN:
-        pending.append("authorizerId")
-    elif not isinstance(authorizer_id, str) or not authorizer_id.strip():
-        problems.append("authorizerId is missing; it must name the Cognito user-pool authorizer")
-    scopes = props.get("authorizationScopes")
-    if scopes is UNKNOWN or (isinstance(scopes, list) and UNKNOWN in scopes):
-        pending.append("authorizationScopes")
-    elif not isinstance(scopes, list) or not scopes:
-        problems.append(
-            "authorizationScopes is empty, so no scope is required: ID tokens and access tokens "
-            "of any app client of the authorizer's user pool(s) get in"
-        )
-    elif blank_entries(scopes):
-        problems.append(f"authorizationScopes has blank entries: {scopes!r}")
-    return problems, pending
+    return authorizer_and_scopes(
+        props,
+        problems,
+        pending,
+        authorizer="the Cognito user-pool authorizer",
+        who_gets_in="any app client of the authorizer's user pool(s)",
+    )
 
 
 IntegrationState = Literal["mock", "other", "none", "ambiguous", "unknown"]

@@ -11,7 +11,7 @@ from typing import Any
 from .model.resource_graph import GraphResource
 from .model.resource_types import MANAGED_OVERRIDES_TYPE
 from .model.unknown import UNKNOWN
-from .props import blank_entries
+from .props import authorizer_and_scopes
 from .reporting import describe
 
 FIX = (
@@ -39,22 +39,13 @@ def problems_of(props: dict[str, Any]) -> tuple[list[str], list[str]]:
     elif auth != "JWT":  # exactly as the API spells it
         problems.append(f"authorizationType is {auth!r}, not 'JWT'")
         return problems, pending
-    authorizer_id = props.get("authorizerId")
-    if authorizer_id is UNKNOWN:
-        pending.append("authorizerId")
-    elif not isinstance(authorizer_id, str) or not authorizer_id.strip():
-        problems.append("authorizerId is missing; it must name a Cognito JWT authorizer")
-    scopes = props.get("authorizationScopes")
-    if scopes is UNKNOWN or (isinstance(scopes, list) and UNKNOWN in scopes):
-        pending.append("authorizationScopes")
-    elif not isinstance(scopes, list) or not scopes:
-        problems.append(
-            "authorizationScopes is empty, so no scope is required: ID tokens and access tokens "
-            "of any client the authorizer accepts (its audience) get in"
-        )
-    elif blank_entries(scopes):
-        problems.append(f"authorizationScopes has blank entries: {scopes!r}")
-    return problems, pending
+    return authorizer_and_scopes(
+        props,
+        problems,
+        pending,
+        authorizer="a Cognito JWT authorizer",
+        who_gets_in="any client the authorizer accepts (its audience)",
+    )
 
 
 def override_label(name: str) -> str:
