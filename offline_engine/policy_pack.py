@@ -349,12 +349,8 @@ class PolicyPackProcess:
     def analyze_raw(
         self, res: RecordedResource | Mapping[str, Any]
     ) -> analyzer_pb2.AnalyzeResponse:
-        record = _as_record(res)
-        request = analyzer_pb2.AnalyzeRequest(
-            type=record.type, properties=record.inputs, urn=record.urn, name=record.name
-        )
         response: analyzer_pb2.AnalyzeResponse = self._stub.Analyze(
-            request, timeout=self.rpc_timeout
+            _analyze_request(res), timeout=self.rpc_timeout
         )
         return response
 
@@ -366,12 +362,8 @@ class PolicyPackProcess:
         The response lists, in order, each applied remediation (policy name and the resource's
         properties after it) and the policies that offer none.
         """
-        record = _as_record(res)
-        request = analyzer_pb2.AnalyzeRequest(
-            type=record.type, properties=record.inputs, urn=record.urn, name=record.name
-        )
         response: analyzer_pb2.RemediateResponse = self._stub.Remediate(
-            request, timeout=self.rpc_timeout
+            _analyze_request(res), timeout=self.rpc_timeout
         )
         return response
 
@@ -393,6 +385,14 @@ class PolicyPackProcess:
             diags.extend(self.analyze(res))
         diags.extend(self.analyze_stack(resources))
         return diags
+
+
+def _analyze_request(res: RecordedResource | Mapping[str, Any]) -> analyzer_pb2.AnalyzeRequest:
+    """One resource's inputs as the engine sends them to Analyze (and Remediate)."""
+    record = _as_record(res)
+    return analyzer_pb2.AnalyzeRequest(
+        type=record.type, properties=record.inputs, urn=record.urn, name=record.name
+    )
 
 
 def _analyzer_resource(record: RecordedResource) -> analyzer_pb2.AnalyzerResource:
