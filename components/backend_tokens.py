@@ -214,7 +214,11 @@ def _describe(key: str, integration: Mapping[str, Any] | None) -> BackendToken:
     mapping = _authorization_mapping(integration)
     if mapping is not None and mapping.strip().lower() not in _AUTHORIZATION_SOURCES:
         shown = "a static value" if mapping.strip().startswith("'") else mapping.strip()[:60]
-        return BackendToken(key, kind, uri, WITHHELD, f"Authorization set to {shown}")
+        notes = {"http": " (http:// backend)", "unknown": " (scheme unknown until deploy)"}
+        note = notes.get(backend_scheme(uri), "") if kind in HTTP_TYPES else ""
+        return BackendToken(
+            key, kind, uri, WITHHELD, f"Authorization overridden with {shown}{note}"
+        )
     if kind.endswith("_proxy") or mapping is not None:
         where = {"https": "https://", "http": "http:// (CLEAR TEXT)"}.get(
             backend_scheme(uri), "an AWS service" if kind.startswith("aws") else "unknown scheme"

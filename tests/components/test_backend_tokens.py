@@ -253,8 +253,8 @@ def test_the_report_reads_the_same_answers_back_from_a_body() -> None:
     body, _ = withhold_tokens(source, ["api.partner.example"])
     read = {d.operation: (d.token, d.reason) for d in backend_tokens(body)}
     assert read == {
-        "GET /plain": (WITHHELD, "Authorization set to a static value"),
-        "GET /partner": (WITHHELD, "Authorization set to a static value"),
+        "GET /plain": (WITHHELD, "Authorization overridden with a static value (http:// backend)"),
+        "GET /partner": (WITHHELD, "Authorization overridden with a static value"),
         "GET /own": (FORWARDED, "to https://"),
         "GET /custom": (MAPPED_ONLY, "non-proxy: only mapped headers are sent"),
         "GET /mock": (NOT_SENT, "mock: answered by API Gateway"),

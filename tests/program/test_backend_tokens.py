@@ -23,6 +23,9 @@ from components.backend_tokens import (
     backend_tokens,
 )
 from offline_engine import CapturedStack, new_monitor, run_program
+from report.matrix import build_matrix, from_record
+from report.model import Report
+from report.render import BACKEND_TITLE, render, token_text
 
 from .conftest import body_of
 
@@ -171,3 +174,53 @@ def test_a_spec_with_its_own_endpoint_configuration_is_refused(
     ):
         run_program("dev", config_overrides={"specPath": str(path)}, monitor=monitor)
     assert monitor.records == []
+
+
+# --- the report says, per operation, whose Authorization header is overridden -----------------
+
+
+def _report(stack: CapturedStack) -> Report:
+    matrix = build_matrix(from_record(r) for r in stack.resources)
+    return Report(stack="dev", matrix=matrix, findings=(), resource_counts=())
+
+
+def test_the_report_names_every_overridden_authorization_header(dev: CapturedStack) -> None:
+    text = render(_report(dev), "table")
+    section = text.split(BACKEND_TITLE, 1)[1].split("\n\n", 1)[0].splitlines()
+    table = [line for line in section if line and not line.startswith(("Method", "---"))]
+    rows = {" ".join(line.split()[:2]): line for line in table}
+    assert set(rows) == {"GET /", "GET /pets", "POST /pets", "GET /pets/{petId}"}
+    assert "not sent" in rows["GET /"]
+    for key in ("GET /pets", "POST /pets", "GET /pets/{petId}"):
+        assert "withheld" in rows[key], rows[key]
+        assert "Authorization overridden with a static value" in rows[key], rows[key]
+        assert f"https://{DEMO_HOST}/petstore/pets" in rows[key], rows[key]
+
+
+def test_the_json_report_flags_each_override(dev: CapturedStack, tmp_path: Path) -> None:
+    spec = _spec_with_backends(tmp_path, {"POST /pets": "https://orders.internal.example/pets"})
+    stack = run_program("dev", config_overrides={"specPath": spec})
+    data = json.loads(render(_report(stack), "json"))
+    backends = {f"{o['method']} {o['path']}": o["backend"] for o in data["operations"]}
+    assert backends["POST /pets"] == {
+        "integration": "http_proxy",
+        "uri": "https://orders.internal.example/pets",
+        "caller_token": "forwarded",
+        "authorization_overridden": False,
+        "over_plain_http": False,
+        "reason": "to https://",
+    }
+    assert backends["GET /pets"]["authorization_overridden"] is True
+    assert backends["GET /"]["caller_token"] == "not sent"
+
+
+def test_a_body_the_program_did_not_build_shows_a_clear_text_token_loudly(
+    dev: CapturedStack,
+) -> None:
+    body = body_of(dev)
+    integration = body["paths"]["/pets"]["get"]["x-amazon-apigateway-integration"]
+    integration["uri"] = "http://legacy.example/pets"
+    del integration["requestParameters"][AUTHORIZATION_PARAMETER]
+    (row,) = [d for d in backend_tokens(body) if d.operation == "GET /pets"]
+    assert token_text(row) == "FORWARDED IN CLEAR TEXT"
+    assert row.reason == "to http:// (CLEAR TEXT)"
