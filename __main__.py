@@ -14,6 +14,7 @@ import pulumi
 
 from apigw_guard.model.document import load_spec_file
 from components.account_logging import ApiGatewayCloudWatchRole
+from components.backend_tokens import WITHHELD
 from components.deferred import deferred_output_block
 from components.engine_config import engine_config_keys
 from components.identity import M2MIdentity, M2MIdentityArgs
@@ -37,9 +38,20 @@ region = pulumi.Config("aws").get("region") or os.environ.get("AWS_REGION")
 config = parse_config(read_raw_config(pulumi.Config(PROJECT).get), region=region)
 spec_file = resolve_spec_file(config.spec_path, PROJECT_DIR)
 spec = load_spec_file(spec_file)
-plan = plan_api(spec, config.operation_scope_mapping, config.scope_names, source=str(spec_file))
+plan = plan_api(
+    spec,
+    config.operation_scope_mapping,
+    config.scope_names,
+    source=str(spec_file),
+    withheld_hosts=config.withhold_token_from_hosts,
+)
 for dropped in plan.dropped_operations:
     pulumi.log.info(f"{dropped}: CORS preflight dropped (server-to-server callers never send one)")
+for backend in plan.backend_tokens:
+    if backend.token == WITHHELD:
+        pulumi.log.info(
+            f"{backend.operation}: caller's token withheld from {backend.uri} ({backend.reason})"
+        )
 
 # --- resources ---
 # The default resource-server identifier is the stage invoke URL, which contains the REST API's
@@ -76,6 +88,7 @@ with deferred_output_block(str) as (identifier, resolve_identifier):
             security_policy=config.security_policy,
             endpoint_access_mode=config.endpoint_access_mode,
             stage_depends_on=account_role,
+            execution_log_group_import=config.execution_log_group_import,
         ),
     )
     resolve_identifier(config.resource_server_identifier or api.invoke_url)
@@ -85,6 +98,7 @@ pulumi.export("token_endpoint_url", identity.token_endpoint_url)
 pulumi.export("user_pool_id", identity.user_pool_id)
 pulumi.export("user_pool_arn", identity.user_pool_arn)
 pulumi.export("rest_api_id", api.rest_api_id)
+pulumi.export("execution_log_group", api.execution_log_group_name)
 pulumi.export("resource_server_identifier", identity.resource_server_identifier)
 pulumi.export("scope_identifiers", identity.scope_identifiers)
 pulumi.export("client_ids", identity.client_ids)

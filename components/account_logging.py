@@ -6,10 +6,12 @@ only with `manageApiGatewayAccount: true`; otherwise the role must already be co
 stage access logs and execution logs need it.
 
 On `pulumi destroy` the role, its policy attachment and the account setting are retained
-(`retain_on_delete`): pulumi-aws 7.x's `Account` has no reset on delete, so deleting the role
-would leave the account-wide setting pointing at a role that no longer exists, breaking
-logging for every API in the account and region. Keeping the role keeps the setting valid;
-removing it is a deliberate manual step (README, "The account-wide CloudWatch role").
+(`retain_on_delete`). pulumi-aws 7.x is built on the Terraform AWS provider v6, which removed
+`reset_on_delete`: destroying `aws_api_gateway_account` now always resets the account's API
+Gateway settings, clearing the CloudWatch role for every API in the account and region. So
+the `Account` is never destroyed with the stack, and neither is the role it points to (the
+retained setting would otherwise name a deleted role). Removing them is a deliberate manual
+step (README, "The account-wide CloudWatch role").
 """
 
 from __future__ import annotations
@@ -36,7 +38,8 @@ class ApiGatewayCloudWatchRole(pulumi.ComponentResource):
 
     def __init__(self, name: str, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(TYPE_TOKEN, name, None, opts)
-        # Retained on delete: see the module docstring (destroy must not break the account).
+        # Retained on delete: see the module docstring (destroying the Account resets the
+        # account-wide setting for every API; deleting the role would leave it dangling).
         child = pulumi.ResourceOptions(parent=self, retain_on_delete=True)
         self.role = aws.iam.Role(
             child_name(name, "role"),

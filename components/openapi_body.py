@@ -10,7 +10,12 @@ https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-known-i
 * only operation-level `security` protects anything (the import ignores root-level `security`),
   so every operation gets one, with full scope identifiers built by `scope_identifier`;
 * CORS preflight `OPTIONS` methods are dropped: server-to-server callers never send preflights,
-  and a preflight must be anonymous to work, which would leave an unguarded method.
+  and a preflight must be anonymous to work, which would leave an unguarded method;
+* HTTP integrations that must not see the caller's token (every `http://` backend, and the
+  `https://` hosts the stack withholds it from) get their `Authorization` header overridden
+  (`backend_tokens`);
+* the REST API's own settings are the program's (`rest_api_settings`): a spec that carries
+  `x-amazon-apigateway-endpoint-configuration` is refused rather than silently overwritten.
 """
 
 from __future__ import annotations
@@ -36,7 +41,8 @@ from apigw_guard.model.scopes import (
     resolve_operation_scopes,
     scope_identifier,
 )
-from components.rest_api_settings import RestApiSettings
+from components.backend_tokens import BackendToken, withhold_tokens
+from components.rest_api_settings import ENDPOINT_CONFIGURATION_EXTENSION, RestApiSettings
 
 COGNITO_SCHEME_NAME = "cognito-m2m"
 PREFLIGHT_KEY = "options"
@@ -175,12 +181,14 @@ class ApiPlan:
     """A document ready to be rendered into a guarded body, checked before any resource exists.
 
     `operation_scopes` maps every remaining operation (`METHOD /path`, document order) to its
-    scope names.
+    scope names; `backend_tokens` says, per operation, what its backend receives of the
+    caller's token (the document already carries the overrides).
     """
 
     document: dict[str, Any]
     operation_scopes: dict[str, list[str]]
     dropped_operations: tuple[str, ...]
+    backend_tokens: tuple[BackendToken, ...] = ()
 
     @property
     def title(self) -> str | None:
@@ -209,23 +217,51 @@ class ApiPlan:
         return serialize_body(protected if settings is None else settings.apply_to_body(protected))
 
 
+def refuse_endpoint_configuration(doc: Mapping[str, Any], source: str) -> None:
+    """Refuse a spec that brings its own endpoint configuration, wherever it sits.
+
+    AWS documents `x-amazon-apigateway-endpoint-configuration` (disableExecuteApiEndpoint,
+    vpcEndpointIds, ipAddressType) under `servers[]` for OpenAPI 3 and at the root for 2.0.
+    The program decides the endpoint itself, on the RestApi: REGIONAL, with the execute-api
+    endpoint on (its URL is the default resource-server identifier). A spec's own copy, in
+    either place, would silently disagree with it, so it is refused.
+    """
+    places = [("the document root", doc)]
+    servers = doc.get("servers")
+    if isinstance(servers, list):
+        places += [(f"servers[{i}]", s) for i, s in enumerate(servers) if isinstance(s, dict)]
+    for where, holder in places:
+        if ENDPOINT_CONFIGURATION_EXTENSION in holder:
+            raise SpecError(
+                f"{source}: {ENDPOINT_CONFIGURATION_EXTENSION} at {where}: the program sets the "
+                "endpoint itself (a REGIONAL RestApi with its execute-api endpoint on, as the "
+                "default resource-server identifier needs); remove it from the spec"
+            )
+
+
 def plan_api(
     doc: Mapping[str, Any],
     mapping: Mapping[str, Sequence[str]],
     defined_scopes: Sequence[str],
     source: str = "OpenAPI document",
+    *,
+    withheld_hosts: Sequence[str] = (),
 ) -> ApiPlan:
     """Prepare `doc`, give every operation its scopes and prove the result is fully guarded.
 
     Raises `SpecError` for a document API Gateway may read differently from the policy pack
     (`$ref` path items, `x-amazon-apigateway-auth`, upper-case operation keys, both version
-    markers), `ScopeMappingError` for a mapping that names unknown operations or scopes, and
+    markers), for its own endpoint configuration, and for an integration that would copy a
+    withheld token; `ScopeMappingError` for a mapping that names unknown operations or scopes;
+    `TokenForwardingError` for a `withheld_hosts` entry no https integration uses; and
     `UnprotectedBodyError` if the pack's own judgement finds an unguarded operation.
+    `withheld_hosts` are the https backend hosts (or `*`) that must not receive the token.
     """
     ambiguous = audit_document(doc)
     if ambiguous:
         # The policy pack fails such a document closed, so the program refuses it up front.
         raise SpecError(f"{source}: " + "; ".join(ambiguous))
+    refuse_endpoint_configuration(doc, source)
     prepared = prepare_document(doc)
     if not any(True for _ in iter_operations(prepared.document)):
         # API Gateway refuses to deploy a REST API without methods ("The REST API doesn't
@@ -244,7 +280,8 @@ def plan_api(
     resolved = resolve_operation_scopes(
         iter_operations(prepared.document), mapping, defined_scopes, DEFAULT_SCOPES
     )
-    plan = ApiPlan(prepared.document, resolved, prepared.dropped_operations)
+    document, tokens = withhold_tokens(prepared.document, withheld_hosts, source)
+    plan = ApiPlan(document, resolved, prepared.dropped_operations, tokens)
     check_protected(
         protect_document(
             plan.document,

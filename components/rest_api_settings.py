@@ -26,11 +26,18 @@ class RestApiSettings:
     """What the program sets on the REST API.
 
     `name` and `description` travel as the body's `info.title` and `info.description`;
-    `endpoint_type` (REGIONAL: served by API Gateway itself, so the API's own TLS policy is the
-    one clients meet) as `x-amazon-apigateway-endpoint-configuration`; `security_policy` as
-    `x-amazon-apigateway-security-policy`; `endpoint_access_mode`, which the enhanced
-    `SecurityPolicy_*` policies require and the others refuse, as
+    `security_policy` as `x-amazon-apigateway-security-policy`; `endpoint_access_mode`, which
+    the enhanced `SecurityPolicy_*` policies require and the others refuse, as
     `x-amazon-apigateway-endpoint-access-mode`.
+
+    `endpoint_type` (REGIONAL: served by API Gateway itself, so the API's own TLS policy is the
+    one clients meet) is set on the RestApi only. The body has no documented place for it:
+    `x-amazon-apigateway-endpoint-configuration` documents only `disableExecuteApiEndpoint`,
+    `vpcEndpointIds` and `ipAddressType` (under `servers[]` for OpenAPI 3, at the root for 2.0),
+    and an import that updates an existing API does not change its endpoint type, so the
+    overwrite PUT cannot undo it. The program sets none of those three (their defaults are what
+    it wants), so the body carries no endpoint configuration at all.
+    https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-swagger-extensions-endpoint-configuration.html
     """
 
     name: str
@@ -48,7 +55,6 @@ class RestApiSettings:
             "title": self.name,
             "description": self.description,
         }
-        result[ENDPOINT_CONFIGURATION_EXTENSION] = {"types": [self.endpoint_type]}
         result[SECURITY_POLICY_EXTENSION] = self.security_policy
         if self.endpoint_access_mode is not None:
             result[ENDPOINT_ACCESS_MODE_EXTENSION] = self.endpoint_access_mode

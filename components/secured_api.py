@@ -2,7 +2,9 @@
 
 `RestApi` (no body) first, so its id exists; then `RestApiPut` applies the guarded body, which
 may carry scopes built from the API's own invoke URL. A `Deployment` replaced whenever the body
-or any other live setting changes, and a separate hardened `Stage` pointing at it.
+or any other live setting changes, and a separate hardened `Stage` pointing at it. Both log
+groups (access logs, and the execution logs API Gateway would otherwise create itself with no
+retention) exist, with the stack's retention, before the stage and its method settings.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.deployment_trigger import deployment_trigger
+from components.execution_logs import check_import_name, execution_log_group_name
 from components.naming import child_name, stage_invoke_url
 from components.openapi_body import ApiPlan
 from components.rest_api_settings import RestApiSettings
@@ -56,6 +59,8 @@ class SecuredRestApiArgs:
     match the resource server's. `security_policy` and `endpoint_access_mode` set TLS on the
     execute-api endpoint (RestApi and body alike). `stage_depends_on` lists resources the
     stage needs first (e.g. the account CloudWatch role); none by default.
+    `execution_log_group_import` names an execution-log group AWS already created for this
+    stage, to adopt instead of create (`executionLogGroupImport`); None by default.
     """
 
     plan: ApiPlan
@@ -68,6 +73,7 @@ class SecuredRestApiArgs:
     security_policy: str
     endpoint_access_mode: str | None
     stage_depends_on: Sequence[pulumi.Resource] = field(default_factory=tuple)
+    execution_log_group_import: str | None = None
 
 
 class SecuredRestApi(pulumi.ComponentResource):
@@ -75,7 +81,7 @@ class SecuredRestApi(pulumi.ComponentResource):
 
     Outputs: `rest_api_id`, `invoke_url` (stage invoke URL, no trailing slash; known before the
     stage exists, so it can serve as resource-server identifier), `body` (the exact body
-    applied), `deployment_trigger`, `stage_name`.
+    applied), `deployment_trigger`, `stage_name`, `execution_log_group_name`.
     """
 
     rest_api_id: pulumi.Output[str]
@@ -83,6 +89,7 @@ class SecuredRestApi(pulumi.ComponentResource):
     body: pulumi.Output[str]
     deployment_trigger: pulumi.Output[str]
     stage_name: pulumi.Output[str]
+    execution_log_group_name: pulumi.Output[str]
 
     def __init__(
         self, name: str, args: SecuredRestApiArgs, opts: pulumi.ResourceOptions | None = None
@@ -142,6 +149,24 @@ class SecuredRestApi(pulumi.ComponentResource):
             retention_in_days=args.log_retention_days,
             opts=child,
         )
+        # The group API Gateway writes execution logs to (MethodSettings' logging level below).
+        # Created here first, or AWS creates it on the first log line with no retention and
+        # outside the stack. On a stack deployed before this existed, AWS already made it:
+        # `execution_log_group_import` adopts it once (the engine imports, then updates the
+        # retention). The import name is checked against this API's id as soon as it is known.
+        import_name = args.execution_log_group_import
+
+        def execution_log_group(rest_api_id: str) -> str:
+            if import_name is not None:
+                return check_import_name(import_name, rest_api_id, stage_name)
+            return execution_log_group_name(rest_api_id, stage_name)
+
+        self.execution_log_group = aws.cloudwatch.LogGroup(
+            child_name(name, "execution-logs"),
+            name=self.rest_api.id.apply(execution_log_group),
+            retention_in_days=args.log_retention_days,
+            opts=pulumi.ResourceOptions(parent=self, import_=import_name),
+        )
         self.stage = aws.apigateway.Stage(
             child_name(name, "stage"),
             rest_api=self.rest_api.id,
@@ -151,7 +176,10 @@ class SecuredRestApi(pulumi.ComponentResource):
                 destination_arn=self.log_group.arn,
                 format=ACCESS_LOG_FORMAT,
             ),
-            opts=pulumi.ResourceOptions(parent=self, depends_on=list(args.stage_depends_on)),
+            opts=pulumi.ResourceOptions(
+                parent=self,
+                depends_on=[*args.stage_depends_on, self.execution_log_group],
+            ),
         )
         # Default throttling and metrics for every method of the stage ("*/*").
         self.method_settings = aws.apigateway.MethodSettings(
@@ -167,15 +195,18 @@ class SecuredRestApi(pulumi.ComponentResource):
                 throttling_rate_limit=args.throttling_rate_limit,
                 throttling_burst_limit=args.throttling_burst_limit,
             ),
-            opts=child,
+            # Logging starts with this setting: its group must exist, with retention, first.
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[self.execution_log_group]),
         )
         self.rest_api_id = self.rest_api.id
         self.stage_name = self.stage.stage_name
+        self.execution_log_group_name = self.execution_log_group.name
         self.register_outputs(
             {
                 "rest_api_id": self.rest_api_id,
                 "invoke_url": self.invoke_url,
                 "deployment_trigger": self.deployment_trigger,
                 "stage_name": self.stage_name,
+                "execution_log_group_name": self.execution_log_group_name,
             }
         )

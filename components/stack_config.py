@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from apigw_guard.model.errors import InputError
+from components.backend_tokens import parse_withheld_hosts
+from components.execution_logs import parse_import_name
 from components.naming import stage_invoke_url
 
 PROJECT = "secured-m2m-api"
@@ -131,6 +133,8 @@ class StackConfig:
     throttling_burst_limit: int = 100
     security_policy: str = DEFAULT_SECURITY_POLICY
     endpoint_access_mode: str | None = None
+    withhold_token_from_hosts: tuple[str, ...] = ()
+    execution_log_group_import: str | None = None
 
     @property
     def scope_names(self) -> tuple[str, ...]:
@@ -142,7 +146,9 @@ class StackConfig:
 
 
 # Keys whose stack-config value is an object or list (the CLI hands them over as JSON text).
-STRUCTURED_KEYS: frozenset[str] = frozenset({"scopes", "operationScopes", "consumers"})
+STRUCTURED_KEYS: frozenset[str] = frozenset(
+    {"scopes", "operationScopes", "consumers", "withholdTokenFromHosts"}
+)
 KNOWN_KEYS: tuple[str, ...] = (
     "domainPrefix",
     "specPath",
@@ -159,6 +165,8 @@ KNOWN_KEYS: tuple[str, ...] = (
     "throttlingBurstLimit",
     "securityPolicy",
     "endpointAccessMode",
+    "withholdTokenFromHosts",
+    "executionLogGroupImport",
 )
 
 
@@ -252,7 +260,18 @@ def parse_config(raw: Mapping[str, Any], *, region: str | None = None) -> StackC
             "throttlingBurstLimit", _non_negative_int, defaults.throttling_burst_limit
         ),
     )
-    config = _tls(config, raw)
+    config = replace(
+        _tls(config, raw),
+        # Checked against the spec's https backends by openapi_body.plan_api.
+        withhold_token_from_hosts=given(
+            "withholdTokenFromHosts", parse_withheld_hosts, defaults.withhold_token_from_hosts
+        ),
+        execution_log_group_import=given(
+            "executionLogGroupImport",
+            lambda k, v: parse_import_name(k, v, config.stage_name),
+            defaults.execution_log_group_import,
+        ),
+    )
     _check_full_scope_lengths(config, region)
     return config
 

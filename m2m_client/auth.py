@@ -67,12 +67,17 @@ def require_secure_url(url: str, field: str) -> str:
     schemes, a missing host, and ``user:password@`` in the URL (``requests`` would send it
     as Basic credentials of its own).
     """
+    problem = ""
     try:
         parts = urllib.parse.urlsplit(url)
         host = parts.hostname
         has_userinfo = parts.username is not None or parts.password is not None
     except ValueError as exc:
-        raise ClientConfigError(f"{field}: not a valid URL ({exc}): {url!r}") from exc
+        problem = str(exc)
+    if problem:
+        # Raised outside the handler, so no __context__ carries the URL, and shown without
+        # anything before an '@', which may be a password.
+        raise ClientConfigError(f"{field}: not a valid URL ({problem}): {_without_userinfo(url)!r}")
     scheme = parts.scheme.lower()
     if scheme not in ("https", "http") or not host:
         raise ClientConfigError(f"{field}: expected an https:// URL, got {url!r}")
@@ -90,20 +95,34 @@ def require_secure_url(url: str, field: str) -> str:
     return url
 
 
+def _without_userinfo(url: str) -> str:
+    """``url`` with anything between ``//`` and an ``@`` replaced, for messages."""
+    head, sep, rest = url.partition("//")
+    authority, slash, path = rest.partition("/")
+    if sep and "@" in authority:
+        authority = "[credentials hidden]@" + authority.rpartition("@")[2]
+    return head + sep + authority + slash + path
+
+
 def require_utf8(value: str, field: str) -> str:
     """``value`` unchanged if it can be sent as UTF-8; the message never shows a secret.
 
     A ``str`` that is not valid Unicode text holds unpaired surrogates, which is how Python
     keeps bytes that are not UTF-8, e.g. from an environment variable (PEP 383).
     """
+    position = -1
     try:
         value.encode("utf-8")
     except UnicodeEncodeError as exc:
+        position = exc.start
+    if position >= 0:
+        # Raised outside the handler: the UnicodeEncodeError holds the whole value in its
+        # `object` attribute and would otherwise travel along as __context__.
         raise ClientConfigError(
-            f"{field}: not valid Unicode text (character {exc.start + 1} is an unpaired "
+            f"{field}: not valid Unicode text (character {position + 1} is an unpaired "
             "surrogate, e.g. bytes that are not UTF-8 in an environment variable); "
             "set it from UTF-8 text"
-        ) from exc
+        )
     return value
 
 

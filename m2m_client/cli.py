@@ -21,6 +21,7 @@ from pathlib import Path
 import requests
 
 from m2m_client.auth import BearerAuth, ClientConfigError, require_secure_url
+from m2m_client.redact import Redactor
 from m2m_client.stack import StackConfigError, StackOutputs, load_outputs
 from m2m_client.token import AUTH_METHODS, TokenClient, TokenError
 
@@ -34,6 +35,14 @@ EXIT_TOKEN = 3
 
 class UsageError(Exception):
     """A command-line value is wrong; the message names it and what is accepted."""
+
+
+class ApiRequestError(Exception):
+    """The API call could not be sent or answered (connection, TLS, timeout).
+
+    Carries one redacted line and nothing else: the ``requests`` exception behind it holds the
+    prepared request, bearer token included, so it is neither chained nor kept.
+    """
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -130,9 +139,11 @@ def call_api(
     timeout: float = 30.0,
     session: requests.Session | None = None,
 ) -> requests.Response:
-    """Get a token for ``consumer`` and send one request; raises on token failure only.
+    """Get a token for ``consumer`` and send one request.
 
-    Redirects are returned, not followed: following one would re-send the token.
+    Raises :class:`~m2m_client.token.TokenError` when no token could be obtained and
+    :class:`ApiRequestError` when the request could not be sent or answered; any HTTP answer
+    is returned. Redirects are returned, not followed: following one would re-send the token.
     """
     creds = outputs.consumer(consumer)
     # Checked before the token request, so a bad invoke URL costs no token and leaks none.
@@ -147,9 +158,19 @@ def call_api(
         timeout=timeout,
         session=http,
     )
-    auth = BearerAuth(client.get_token(), scheme="Bearer" if bearer_prefix else None)
-    # json=None sends no body at all, which is what a GET without --data should do.
-    return http.request(method, url, auth=auth, json=body, timeout=timeout, allow_redirects=False)
+    token = client.get_token()
+    auth = BearerAuth(token, scheme="Bearer" if bearer_prefix else None)
+    problem = ""
+    try:
+        # json=None sends no body at all, which is what a GET without --data should do.
+        return http.request(
+            method, url, auth=auth, json=body, timeout=timeout, allow_redirects=False
+        )
+    except requests.RequestException as exc:
+        problem = Redactor([token]).shown(f"{type(exc).__name__}: {exc}", 200)
+    # Raised outside the handler, so the requests exception (and the token in its request)
+    # is not this one's __context__.
+    raise ApiRequestError(f"{method} {path} could not be sent: {problem}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -176,8 +197,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except TokenError as exc:
         print(f"error: no access token: {exc}", file=sys.stderr)
         return EXIT_TOKEN
-    except requests.RequestException as exc:
-        print(f"error: {args.method} {args.path} could not be sent: {exc}", file=sys.stderr)
+    except ApiRequestError as exc:
+        print(f"error: {exc}", file=sys.stderr)
         return EXIT_TOKEN
     print(format_response(response))
     return EXIT_OK if 200 <= response.status_code < 300 else EXIT_HTTP_ERROR

@@ -207,24 +207,37 @@ def load_from_pulumi(
             + ", ".join(ENV_VARS)
         )
     args = [exe, "stack", "output", "--json", "--show-secrets", "--stack", stack]
+    failure = ""
     try:
         proc = run(args, cwd)
-    except (OSError, subprocess.SubprocessError) as exc:
-        raise StackConfigError(f"could not run {' '.join(args[1:])!r}: {exc}") from exc
+    except OSError as exc:
+        failure = exc.strerror or type(exc).__name__
+    except subprocess.TimeoutExpired as exc:
+        failure = f"no answer within {exc.timeout:g}s"
+    except subprocess.SubprocessError as exc:
+        failure = type(exc).__name__
+    if failure:
+        # Raised outside the handler and without the exception's text: a TimeoutExpired holds
+        # whatever the CLI printed so far, which with --show-secrets is the client secrets.
+        raise StackConfigError(f"could not run {' '.join(args[1:])!r}: {failure}")
     if proc.returncode != 0:
-        last = (proc.stderr or proc.stdout).strip().splitlines()
+        # stderr only: stdout of --show-secrets may hold the secrets, even on failure.
+        last = proc.stderr.strip().splitlines()
         reason = last[-1] if last else f"exit status {proc.returncode}"
         raise StackConfigError(f"pulumi stack output for stack {stack!r} failed: {reason}")
     return parse_outputs(_json_object(proc.stdout, f"pulumi stack output for stack {stack!r}"))
 
 
 def _json_object(text: str, source: str) -> dict[str, object]:
+    problem = ""
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise StackConfigError(
-            f"{source}: not valid JSON ({exc.msg} at line {exc.lineno})"
-        ) from exc
+        problem = f"{exc.msg} at line {exc.lineno}"
+    if problem:
+        # Raised outside the handler: the JSONDecodeError keeps the whole text (client secrets
+        # included) in its `doc` attribute and would otherwise travel along as __context__.
+        raise StackConfigError(f"{source}: not valid JSON ({problem})")
     if not isinstance(data, dict):
         raise StackConfigError(f"{source}: expected a JSON object, got {type(data).__name__}")
     return data

@@ -10,6 +10,13 @@ Credentials go only where :mod:`m2m_client.auth` allows (``https://``, or ``http
 loopback host), in exactly one ``Authorization`` form the caller chose: nothing from netrc,
 the environment or session defaults is added (see that module for why).
 
+Nothing the client raises, returns or shows carries a credential: no response body is ever
+quoted (a server may echo the request, secret included), the few server strings that are
+shown pass through :mod:`m2m_client.redact` (the secret, the Basic credentials and every
+token received are replaced, then the text is cut short), ``repr`` hides the token and the
+secret, and no exception is raised while another is being handled, so no ``__context__``
+chain leads back to a ``requests`` exception holding the request.
+
 Cognito token endpoint reference:
 https://docs.aws.amazon.com/cognito/latest/developerguide/token-endpoint.html
 """
@@ -20,7 +27,7 @@ import re
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Literal
@@ -31,10 +38,12 @@ from m2m_client.auth import (
     ClientConfigError,
     ClientSecretBasic,
     NoAuthorization,
+    basic_credentials,
     is_b64token,
     require_secure_url,
     require_utf8,
 )
+from m2m_client.redact import Redactor
 
 AuthMethod = Literal["basic", "body"]
 AUTH_METHODS: tuple[AuthMethod, ...] = ("basic", "body")
@@ -48,6 +57,10 @@ RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
 NO_EXPIRES_IN_CACHE_SECONDS = 60.0
 
 _DIGITS = re.compile(r"[0-9]{1,9}")
+# RFC 6749 section 5.2 error codes are short ASCII words; longer text is cut to this.
+MAX_ERROR_CODE = 64
+# A connection error's text names the host and the cause; enough to act on.
+MAX_PROBLEM = 200
 
 
 class TokenError(Exception):
@@ -57,7 +70,9 @@ class TokenError(Exception):
 class OAuthError(TokenError):
     """The token endpoint answered with an OAuth error (RFC 6749 section 5.2).
 
-    ``error`` is the OAuth error code (e.g. ``invalid_client``), ``status`` the HTTP status.
+    ``error`` is the OAuth error code (e.g. ``invalid_client``), ``status`` the HTTP status,
+    ``description`` the server's ``error_description`` with the client secret, the Basic
+    credentials and any token replaced by ``[redacted]``, cut to 120 characters.
     """
 
     def __init__(self, message: str, *, error: str, status: int, description: str = "") -> None:
@@ -118,9 +133,13 @@ class RetryPolicy:
 
 @dataclass(frozen=True)
 class AccessToken:
-    """An access token and the monotonic-clock time at which it should be replaced."""
+    """An access token and the monotonic-clock time at which it should be replaced.
 
-    value: str
+    ``repr`` (and ``str``) leave ``value`` out: a token in a log line or a test failure is a
+    credential anyone reading it can replay until it expires.
+    """
+
+    value: str = field(repr=False)
     token_type: str
     expires_in: int | None  # None: the server sent no expires_in (RFC 6749 section 5.1)
     scope: str | None
@@ -180,6 +199,11 @@ class TokenClient:
         self._sleep = sleep
         self._lock = threading.Lock()
         self._cached: AccessToken | None = None
+        # Everything a reflecting server could hand back that must never be shown: the secret
+        # (raw, percent- and form-encoded), the Basic credentials, and each token received.
+        self._redact = Redactor(
+            [client_secret, basic_credentials(client_id, client_secret).removeprefix("Basic ")]
+        )
 
     def __repr__(self) -> str:
         # Never show the secret, e.g. in a pytest failure or a log line.
@@ -225,6 +249,8 @@ class TokenClient:
         last_problem = ""
         for attempt in range(1, self.retry.max_attempts + 1):
             retry_after: float | None = None
+            response: requests.Response | None = None
+            unsendable = ""
             try:
                 response = self._session.post(
                     self.token_url,
@@ -236,8 +262,16 @@ class TokenClient:
                     allow_redirects=False,
                 )
             except (requests.ConnectionError, requests.Timeout) as exc:
-                last_problem = f"{type(exc).__name__}: {exc}"
-            else:
+                last_problem = self._problem(exc)
+            except requests.RequestException as exc:
+                # Not transient. Raised below, outside this handler: a `requests` exception
+                # holds the prepared request (secret included) and must not become __context__.
+                unsendable = self._problem(exc)
+            if unsendable:
+                raise TokenEndpointUnavailableError(
+                    f"token request to {self.token_url} could not be completed: {unsendable}"
+                )
+            if response is not None:
                 if response.status_code not in RETRYABLE_STATUSES:
                     return self._parse(response)
                 last_problem = f"HTTP {response.status_code}"
@@ -249,21 +283,30 @@ class TokenClient:
             f"{self.retry.max_attempts} attempt(s); last: {last_problem}"
         )
 
+    def _problem(self, exc: Exception) -> str:
+        """One redacted line naming a failed request's exception."""
+        return self._redact.shown(f"{type(exc).__name__}: {exc}", MAX_PROBLEM)
+
     def _parse(self, response: requests.Response) -> AccessToken:
+        shown = self._redact.shown
         if response.is_redirect:
+            location = shown(response.headers.get("Location", "nowhere"))
             raise TokenResponseError(
                 f"token endpoint {self.token_url} answered HTTP {response.status_code} "
-                f"(redirect to {response.headers.get('Location', 'nowhere')}); credentials "
+                f"(redirect to {location}); credentials "
                 "are not sent on redirects: set the token URL to the final https:// address"
             )
         body = _json_object(response)
-        if response.status_code != 200:
-            raise self._oauth_error(response.status_code, body, response.text)
         token = body.get("access_token")
+        if isinstance(token, str) and token:
+            # Known before any message about this answer is built, so none can show it.
+            self._redact.add(token)
+        if response.status_code != 200:
+            raise self._oauth_error(response, body)
         if not isinstance(token, str) or not token:
             raise TokenResponseError(
                 f"token endpoint {self.token_url} answered 200 without an access_token "
-                f"(keys: {', '.join(sorted(body)) or 'none'})"
+                f"(keys: {shown(', '.join(sorted(body))) or 'none'})"
             )
         if not is_b64token(token):
             # Not echoed: it is a credential, and may hold the CR/LF this check keeps out.
@@ -278,8 +321,10 @@ class TokenClient:
             )
         token_type = body["token_type"]
         if not isinstance(token_type, str) or token_type.lower() != "bearer":
-            raise TokenResponseError(f"token_type: expected 'Bearer', got {token_type!r}")
-        expires_in = _expires_in(body)
+            raise TokenResponseError(
+                f"token_type: expected 'Bearer', got {shown(repr(token_type))}"
+            )
+        expires_in = _expires_in(body, self._redact)
         scope = body.get("scope")
         now = self._clock()
         if expires_in is None:
@@ -296,11 +341,16 @@ class TokenClient:
             refresh_at=refresh_at,
         )
 
-    def _oauth_error(self, status: int, body: dict[str, object], text: str) -> TokenError:
-        error = body.get("error")
+    def _oauth_error(self, response: requests.Response, body: dict[str, object]) -> TokenError:
+        status = response.status_code
+        raw_error = body.get("error")
         description = body.get("error_description")
-        desc = description if isinstance(description, str) else ""
+        # Both come from the server, which may have echoed the request: redacted, then cut.
+        desc = self._redact.shown(description) if isinstance(description, str) else ""
         detail = f" ({desc})" if desc else ""
+        error = (
+            self._redact.shown(raw_error, MAX_ERROR_CODE) if isinstance(raw_error, str) else None
+        )
         requested = " ".join(self.scopes) if self.scopes else "(none: all allowed scopes)"
         if error == "invalid_client":
             return InvalidClientError(
@@ -342,13 +392,17 @@ class TokenClient:
                 status=status,
                 description=desc,
             )
+        # The body is not quoted: a server that did not answer in OAuth terms may be echoing
+        # the request, client_secret included. Its type and size help more than a redacted cut.
+        content_type = self._redact.shown(response.headers.get("Content-Type", "no type"), 60)
         return TokenResponseError(
             f"token endpoint {self.token_url} answered HTTP {status} without an OAuth error "
-            f"code: {text[:200]!r}"
+            f"code ({content_type}, {len(response.content)} bytes; the body is not shown, as "
+            "it may echo the credentials)"
         )
 
 
-def _expires_in(body: dict[str, object]) -> int | None:
+def _expires_in(body: dict[str, object], redact: Redactor) -> int | None:
     """Lifetime in seconds: a positive JSON integer or a string of digits; None if absent.
 
     RFC 6749 section 5.1 makes ``expires_in`` RECOMMENDED, not required, and some servers
@@ -365,7 +419,7 @@ def _expires_in(body: dict[str, object]) -> int | None:
     if seconds is None or seconds <= 0:
         raise TokenResponseError(
             f"expires_in: expected a positive number of seconds (integer or string of "
-            f"digits), got {value!r}"
+            f"digits), got {redact.shown(repr(value))}"
         )
     return seconds
 

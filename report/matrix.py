@@ -4,7 +4,8 @@ Built from the resources the program registers, not from its config, so that the
 what would be deployed (the body API Gateway imports, the clients Cognito issues tokens to).
 Nothing here decides whether an operation is protected: bodies are judged by the shared model's
 `judge_api_body` (what the pack's body policies run), and Method resources by the pack's own
-diagnostics for them.
+diagnostics for them. What each body operation's backend receives of the caller's token is read
+from the same body by `components.backend_tokens`, the rules the program applies.
 """
 
 from __future__ import annotations
@@ -13,11 +14,12 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from apigw_guard.model.bodies import judge_api_body
+from apigw_guard.model.bodies import BodyJudgement, judge_api_body, read_api_body
 from apigw_guard.model.operations import ApiKind
 from apigw_guard.model.resource_graph import GraphResource, ResourceGraph
 from apigw_guard.model.resource_types import HTTP_BODY_TYPES, METHOD_TYPES, REST_BODY_TYPES
 from apigw_guard.model.unknown import UNKNOWN
+from components.backend_tokens import BackendToken, backend_tokens
 from offline_engine import RecordedResource, inputs_of, outputs_of
 
 # The resource types whose OpenAPI bodies the pack judges, from the pack's own list, so the
@@ -86,7 +88,9 @@ class Row:
 
     `scope_source` is `operationScopes` when the stack config lists the operation, `default
     rule` when it got the read/write default, and empty when the program did not choose its
-    scopes (a Method resource, or a project that is not this program).
+    scopes (a Method resource, or a project that is not this program). `backend` says what
+    the operation's integration sends its backend in place of (or as) the caller's token;
+    None for a Method resource, whose integration is a resource of its own.
     """
 
     api: str
@@ -97,6 +101,7 @@ class Row:
     consumers: tuple[str, ...] = ()
     detail: str = ""
     scope_source: str = ""
+    backend: BackendToken | None = None
 
     @property
     def key(self) -> str:
@@ -175,9 +180,15 @@ def _strings(value: Any) -> tuple[str, ...]:
 def _body_rows(
     resource: Resource, consumers: Sequence[Consumer], listed: Collection[str] | None
 ) -> list[Row]:
-    judgement = judge_api_body(
-        resource.inputs["body"], None, f"{resource.name} body", BODY_KINDS[resource.type]
-    )
+    source = f"{resource.name} body"
+    doc = read_api_body(resource.inputs["body"], source)
+    backends: dict[str, BackendToken] = {}
+    if isinstance(doc, BodyJudgement):  # unknown at preview, or unreadable
+        judgement = doc
+    else:
+        # Read once: the judgement takes the parsed document; the backends come from it too.
+        judgement = judge_api_body(doc, None, source, BODY_KINDS[resource.type])
+        backends = {b.operation: b for b in backend_tokens(doc)}
     if judgement.pending:
         return [Row(resource.name, "*", "*", "pending", detail=judgement.pending)]
     if judgement.error:
@@ -204,6 +215,7 @@ def _body_rows(
                 _holders(consumers, scopes),
                 detail,
                 _source(op.key, listed),
+                backends.get(op.key),
             )
         )
     return rows

@@ -6,6 +6,8 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from components.backend_tokens import WITHHELD, BackendToken
+
 from .matrix import Matrix, Row
 from .model import Report, StackFacts
 
@@ -49,6 +51,31 @@ def _consumer_rows(report: Report) -> list[list[str]]:
 
 MATRIX_HEADER = ["Method", "Path", "Status", "Scopes (any one)", "Scopes from", "Who can call"]
 CONSUMER_HEADER = ["Consumer", "Scopes", "Can call"]
+BACKEND_HEADER = ["Method", "Path", "Integration", "Caller's token", "Why", "Backend"]
+BACKEND_TITLE = "What each backend receives of the caller's token"
+
+
+def token_text(backend: BackendToken) -> str:
+    """`withheld`, `forwarded`, ... and the one state that must stand out."""
+    if backend.over_plain_http:
+        return "FORWARDED IN CLEAR TEXT"
+    return backend.token
+
+
+def _backend_rows(report: Report) -> list[list[str]]:
+    """One row per body operation; Method resources carry their integration elsewhere."""
+    return [
+        [
+            r.method,
+            r.path,
+            r.backend.integration,
+            token_text(r.backend),
+            r.backend.reason,
+            r.backend.uri or "-",
+        ]
+        for r in report.matrix.rows
+        if r.backend is not None
+    ]
 
 
 def _text_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
@@ -175,6 +202,9 @@ def render_table(report: Report) -> str:
         parts += ["Resource server: " + ", ".join(report.matrix.identifiers), ""]
     parts += [_text_table(MATRIX_HEADER, _matrix_rows(report)), ""]
     parts += [_text_table(CONSUMER_HEADER, _consumer_rows(report)), ""]
+    backends = _backend_rows(report)
+    if backends:
+        parts += [BACKEND_TITLE, _text_table(BACKEND_HEADER, backends), ""]
     parts.append("Policy verdicts")
     verdicts = _verdict_lines(report)
     if not verdicts:
@@ -201,6 +231,9 @@ def render_markdown(report: Report) -> str:
         parts.append("")
     parts += [_md_table(MATRIX_HEADER, _matrix_rows(report)), ""]
     parts += [_md_table(CONSUMER_HEADER, _consumer_rows(report)), ""]
+    backends = _backend_rows(report)
+    if backends:
+        parts += [f"#### {BACKEND_TITLE}", "", _md_table(BACKEND_HEADER, backends), ""]
     parts += [mermaid(report), ""]
     parts.append("#### Policy verdicts")
     verdicts = _verdict_lines(report)
@@ -257,6 +290,16 @@ def report_to_dict(report: Report) -> dict[str, Any]:
                 "consumers": list(r.consumers),
                 "anyone": r.status in ("UNPROTECTED", "exempt"),
                 "detail": r.detail,
+                "backend": None
+                if r.backend is None
+                else {
+                    "integration": r.backend.integration,
+                    "uri": r.backend.uri,
+                    "caller_token": r.backend.token,
+                    "authorization_overridden": r.backend.token == WITHHELD,
+                    "over_plain_http": r.backend.over_plain_http,
+                    "reason": r.backend.reason,
+                },
             }
             for r in m.rows
         ],

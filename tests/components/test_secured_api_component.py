@@ -65,6 +65,7 @@ def test_children_are_parented_and_named_after_the_component(api: CapturedStack)
         "orders-access-logs",
         "orders-body",
         "orders-deployment",
+        "orders-execution-logs",
         "orders-method-settings",
         "orders-rest-api",
         "orders-stage",
@@ -98,7 +99,7 @@ def test_invoke_url_is_the_stage_url_of_the_rest_api(api: CapturedStack) -> None
 
 def test_stage_log_group_and_throttling_follow_args(api: CapturedStack) -> None:
     assert inputs_of(api.one("aws:apigateway/stage:Stage"))["stageName"] == "live"
-    assert inputs_of(api.one("aws:cloudwatch/logGroup:LogGroup"))["retentionInDays"] == 7
+    assert inputs_of(api.by_name("orders-access-logs"))["retentionInDays"] == 7
     assert inputs_of(api.one("aws:apigateway/restApi:RestApi"))["name"] == "Orders"
     settings = inputs_of(api.one("aws:apigateway/methodSettings:MethodSettings"))["settings"]
     assert settings["throttlingRateLimit"] == 2.5

@@ -1,9 +1,10 @@
 """`pulumi destroy` with manageApiGatewayAccount leaves the account's CloudWatch setting valid.
 
-pulumi-aws 7.x's `Account` has no reset on delete: destroying the role would leave the
-account-wide API Gateway setting pointing at a deleted role, breaking logging for every API
-in that account and region. The program retains the role, its policy attachment and the
-Account resource on delete instead.
+pulumi-aws 7.x is built on the Terraform AWS provider v6, whose `aws_api_gateway_account` no
+longer has `reset_on_delete`: destroying the Account always resets the account-wide API
+Gateway settings, clearing the CloudWatch role for every API in that account and region; and
+destroying the role would leave a retained setting pointing at a deleted role. The program
+retains the Account resource, the role and its policy attachment on delete instead.
 """
 
 from __future__ import annotations

@@ -37,6 +37,7 @@ EXPECTED_OUTPUTS = {
     "user_pool_id",
     "user_pool_arn",
     "rest_api_id",
+    "execution_log_group",
     "resource_server_identifier",
     "scope_identifiers",
     "client_ids",
@@ -57,6 +58,7 @@ def test_registers_exactly_the_expected_aws_resources(dev: CapturedStack) -> Non
             PUT,
             DEPLOYMENT,
             STAGE,
+            LOG_GROUP,
             LOG_GROUP,
             METHOD_SETTINGS,
         ]
@@ -176,7 +178,7 @@ def test_stage_points_at_the_deployment_with_access_logs_and_throttling(
     stage = inputs_of(dev.one(STAGE))
     assert stage["stageName"] == "v1"
     assert stage["deployment"] == dev.one(DEPLOYMENT).id
-    log_group = dev.one(LOG_GROUP)
+    log_group = dev.by_name("api-access-logs")
     assert stage["accessLogSettings"]["destinationArn"] == outputs_of(log_group)["arn"]
     assert "$context.authorizer.claims.client_id" in stage["accessLogSettings"]["format"]
     json.loads(stage["accessLogSettings"]["format"])

@@ -90,7 +90,8 @@ def test_the_report_exits_2_on_a_misspelled_key(
         "'deletionProtection'? Known keys: domainPrefix, specPath, stageName, scopes, "
         "operationScopes, consumers, accessTokenValidityMinutes, resourceServerIdentifier, "
         "deletionProtection, manageApiGatewayAccount, logRetentionDays, throttlingRateLimit, "
-        "throttlingBurstLimit, securityPolicy, endpointAccessMode (declared in Pulumi.yaml)\n"
+        "throttlingBurstLimit, securityPolicy, endpointAccessMode, withholdTokenFromHosts, "
+        "executionLogGroupImport (declared in Pulumi.yaml)\n"
     )
 
 

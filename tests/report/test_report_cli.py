@@ -59,7 +59,7 @@ def test_table_shows_each_operation_its_scope_and_callers(dev_report):
     lines = text.splitlines()
     post = next(line for line in lines if line.startswith("POST") and "/pets" in line)
     assert post.split() == ["POST", "/pets", "protected", "write", "operationScopes", "orders"]
-    assert "PASSED: no mandatory violation; 4 operation(s), 11 resource(s)." in text
+    assert "PASSED: no mandatory violation; 4 operation(s), 12 resource(s)." in text
     assert "aws:cognito/userPoolClient:UserPoolClient" in text
 
 
