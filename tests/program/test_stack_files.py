@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -105,3 +109,33 @@ def test_a_wrong_typed_value_names_the_value_and_the_accepted_range(
         "error: Stack 'broken' with configuration key 'accessTokenValidityMinutes' must be of "
         "type 'integer'; got 'sixty' (Access-token lifetime in minutes, 5 to 1440 (1 day).)\n"
     )
+
+
+# Stacks a team adds next to dev, the names that sort before and after it.
+TEAM_STACKS = ("staging", "ci", "beta", "demo", "prod")
+# Tests that look at the project's stack files (the report's stack listing and lookup).
+STACK_FILE_TESTS = ("tests/report/test_report_cli.py", "tests/program/test_stack_files.py")
+
+
+def test_the_stack_file_tests_pass_with_a_teams_stack_files_in_the_repository(
+    tmp_path: Path,
+) -> None:
+    # A copy of the repository with the team's stack files added (the way the README adds
+    # staging), so that the real checkout is never changed while other tests run.
+    copy = tmp_path / "repo"
+    shutil.copytree(
+        ROOT,
+        copy,
+        ignore=shutil.ignore_patterns(
+            ".git", ".venv", ".pulumi-state", "__pycache__", ".*_cache", ".hypothesis"
+        ),
+    )
+    for stack in TEAM_STACKS:
+        shutil.copy(ROOT / "Pulumi.dev.yaml", copy / f"Pulumi.{stack}.yaml")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *STACK_FILE_TESTS,
+         "-k", "not with_a_teams_stack_files"],
+        cwd=copy, env=env, capture_output=True, text=True, timeout=600, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
