@@ -50,11 +50,12 @@ class UsageError(Exception):
     """A command-line value is wrong; the message names it and what is accepted."""
 
 
-class _OneLineErrors(argparse.ArgumentParser):
+class OneLineErrorParser(argparse.ArgumentParser):
     """An argument parser whose usage errors are one line on stderr, exit 2.
 
     argparse prints its usage block before the error; this prints the error and the command
-    that explains the arguments, like every other error of this command.
+    that explains the arguments, like every other error of this command. `python -m report`
+    uses it too.
     """
 
     def error(self, message: str) -> NoReturn:
@@ -94,7 +95,7 @@ def build_parser(prog: str = DEFAULT_PROG, call_prog: str | None = None) -> argp
     `prog` is the command that started this module; `call_prog`, when given, the whole
     command for `call` (a wrapper's, e.g. `make call`), else `<prog> call`.
     """
-    parser = _OneLineErrors(
+    parser = OneLineErrorParser(
         prog=prog,
         description="Call the secured M2M API with a client-credentials token.",
     )

@@ -177,7 +177,7 @@ def test_missing_stack_file_is_a_clear_error(capsys, scratch_project):
     project = scratch_project("dev")
     err = _error_of(capsys, ["--project-dir", str(project), "--stack", "staging"])
     assert "stack 'staging': Pulumi.staging.yaml not found" in err
-    assert err.rstrip().endswith("known stacks: dev, prod (STACK=<name>)")
+    assert err.rstrip().endswith("known stacks: dev, prod (--stack <name>)")
 
 
 def test_bad_config_value_gets_the_programs_error(capsys, scratch_project):
