@@ -143,7 +143,7 @@ def load_stack_config(
     CLI would, `MissingStackConfigError` when a project key declared without a default ends up
     unset and `StackConfigTypeError` when a value does not fit the key's declared `type`.
     """
-    project_file = _read_settings_file(project_dir / "Pulumi.yaml")
+    project_file = read_settings_file(project_dir / "Pulumi.yaml")
     project = str(project_file.get("name") or "")
     if not project:
         raise StackFileError(f"{_display(project_dir / 'Pulumi.yaml')}:1:1: no project `name`")
@@ -166,7 +166,7 @@ def load_stack_config(
     secret_keys: list[str] = []
     stack_path = project_dir / f"Pulumi.{stack}.yaml"
     if stack_path.is_file():
-        stack_file = _read_settings_file(stack_path)
+        stack_file = read_settings_file(stack_path)
         for key, value in (stack_file.get("config") or {}).items():
             full = _namespaced(project, key)
             if isinstance(value, dict) and set(value) == {"secure"}:
@@ -353,7 +353,7 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-def _read_settings_file(path: Path) -> dict[str, Any]:
+def read_settings_file(path: Path) -> dict[str, Any]:
     """Read a Pulumi.yaml or Pulumi.<stack>.yaml: a mapping whose `config`, if any, is one too.
 
     Raises `StackFileError` naming the file, line and column instead of a YAML traceback.
