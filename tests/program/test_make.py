@@ -94,10 +94,23 @@ def test_a_bad_report_argument_names_the_make_command() -> None:
     )
 
 
-def test_a_missing_stack_names_make_s_variable() -> None:
-    result = _make("report", "STACK=stagign")
+def test_a_missing_stack_names_make_s_variable(project: Path) -> None:
+    # The report reads the stacks of the folder its code is in: a copy, not a link.
+    (project / "report").unlink()
+    shutil.copytree(
+        ROOT / "report", project / "report", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    _stack_file(project, "dev")
+    _stack_file(project, "prod")
+    result = subprocess.run(
+        ["make", "report", "STACK=stagign", f"VENV={ROOT / '.venv'}"],
+        cwd=project, env=_clean_env(), capture_output=True, text=True, check=False,
+    )  # fmt: skip
     assert result.returncode == 2
-    assert result.stderr.splitlines()[0].endswith("known stacks: dev (STACK=<name>)")
+    assert result.stderr.splitlines()[0] == (
+        f"error: stack 'stagign': Pulumi.stagign.yaml not found in {project}; "
+        "known stacks: dev, prod (STACK=<name>)"
+    )
 
 
 def test_report_diff_names_the_make_command() -> None:
@@ -272,14 +285,19 @@ KMS = "awskms://alias/pulumi-secrets?region=eu-west-1"
 NO_PASSPHRASE = ("PULUMI_CONFIG_PASSPHRASE", "PULUMI_CONFIG_PASSPHRASE_FILE", "PYTHON")
 
 
+def _clean_env() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if not k.startswith("MAKE") and k not in
+            NO_PASSPHRASE}  # fmt: skip
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    """A project folder with this Makefile and code, no stack file yet, and a fake CLI."""
+    """This project (code linked) without its stack files, and a fake `pulumi` beside it."""
     folder = tmp_path / "project"
     folder.mkdir()
-    for name in ("Makefile", "Pulumi.yaml", "requirements.txt", "requirements-dev.txt",
-                 "constraints.txt", "policies", "preflight", "offline_engine"):  # fmt: skip
-        (folder / name).symlink_to(ROOT / name)
+    for entry in ROOT.iterdir():
+        if not re.fullmatch(r"Pulumi\..+\.yaml|\.venv|\.git|\.pulumi-state|\..*_cache", entry.name):
+            (folder / entry.name).symlink_to(entry)
     fake = tmp_path / "bin" / "pulumi"
     fake.parent.mkdir()
     fake.write_text(
@@ -312,8 +330,7 @@ def _deploy(
     listing = project.parent / "stacks.json"
     listing.write_text(json.dumps([{"name": s, "current": False} for s in stacks]))
     state = f"file://{project.parent / 'state'}" if backend is None else backend
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("MAKE") and k not in
-             NO_PASSPHRASE}  # fmt: skip
+    clean = _clean_env()
     clean.update(
         FAKE_PULUMI_LOG=str(log), FAKE_PULUMI_STACKS=str(listing),
         FAKE_PULUMI_URL="https://api.pulumi.com", PULUMI_BACKEND_URL=state, **(env or {}),
