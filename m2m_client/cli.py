@@ -23,7 +23,7 @@ import shlex
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import requests
 
@@ -53,13 +53,27 @@ class UsageError(Exception):
 class OneLineErrorParser(argparse.ArgumentParser):
     """An argument parser whose usage errors are one line on stderr, exit 2.
 
-    argparse prints its usage block before the error; this prints the error and the command
-    that explains the arguments, like every other error of this command. `python -m report`
-    uses it too.
+    argparse prints its usage block before the error; this prints the error and where the
+    arguments are explained, like every other error of this command: `<prog> --help`, or
+    `help_command` (a wrapper's, e.g. `make help`). `python -m report` uses it too.
     """
 
+    def __init__(self, *args: Any, help_command: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.help_command = help_command
+
     def error(self, message: str) -> NoReturn:
-        self.exit(EXIT_USAGE, f"error: {message} (see `{self.prog} --help`)\n")
+        hint = self.help_command or f"{self.prog} --help"
+        self.exit(EXIT_USAGE, f"error: {message} (see `{hint}`)\n")
+
+
+def wrapper_help(wrapper: str) -> str:
+    """Where a wrapper's user reads about its variables: `make report` -> `make help`.
+
+    The Makefile is the one wrapper; it passes `--prog '<make command> <target>'`, and
+    `<make command> --help` would be make's own help, not this command's.
+    """
+    return f"{wrapper.rsplit(' ', 1)[0]} help"
 
 
 def typed_command(default: str = DEFAULT_PROG) -> str:
@@ -95,13 +109,18 @@ def build_parser(prog: str = DEFAULT_PROG, call_prog: str | None = None) -> argp
     `prog` is the command that started this module; `call_prog`, when given, the whole
     command for `call` (a wrapper's, e.g. `make call`), else `<prog> call`.
     """
+    help_command = wrapper_help(call_prog) if call_prog else None
     parser = OneLineErrorParser(
         prog=prog,
         description="Call the secured M2M API with a client-credentials token.",
+        help_command=help_command,
     )
     sub = parser.add_subparsers(dest="command", required=True)
     call = sub.add_parser(
-        "call", prog=call_prog or f"{prog} call", help="call one operation as a named consumer"
+        "call",
+        prog=call_prog or f"{prog} call",
+        help="call one operation as a named consumer",
+        help_command=help_command,
     )
     call.add_argument("method", help=f"HTTP method ({', '.join(METHODS)})")
     call.add_argument("path", help="path under the stage, starting with '/', e.g. /pets")

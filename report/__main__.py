@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from apigw_guard.model.errors import InputError
-from m2m_client.cli import OneLineErrorParser, typed_command
+from m2m_client.cli import OneLineErrorParser, typed_command, wrapper_help
 from offline_engine import StackConfigError
 
 from . import diff
@@ -43,6 +43,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return diff.main(argv[1:], prog=wrapper or f"{prog} diff")
     parser = OneLineErrorParser(
         prog=wrapper or prog,
+        help_command=wrapper_help(wrapper) if wrapper else None,
         description="Offline authorization report: who can call each operation, and the "
         "policy pack's verdicts, with no Pulumi CLI and no AWS account.",
     )

@@ -351,5 +351,5 @@ def test_a_wrapper_names_its_own_command() -> None:
     assert proc.stdout.startswith("usage: make call [-h] --consumer CONSUMER")
     proc = _module("--prog", "make call", "call", "GET", "/pets")
     assert proc.stderr == (
-        "error: the following arguments are required: --consumer (see `make call --help`)\n"
+        "error: the following arguments are required: --consumer (see `make help`)\n"
     )

@@ -90,7 +90,7 @@ def test_a_bad_report_argument_names_the_make_command() -> None:
     assert result.returncode == 2
     assert result.stderr.splitlines()[0] == (
         "error: argument --format: invalid choice: 'xml' (choose from 'table', 'markdown', "
-        "'json') (see `make report --help`)"
+        "'json') (see `make help`)"
     )
 
 
