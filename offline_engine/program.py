@@ -413,7 +413,7 @@ _MAX_DUPLICATES_SHOWN = 3
 
 
 def _duplicate_keys(root: yaml.Node | None) -> list[_DuplicateKey]:
-    """Every key written twice in one mapping, at any depth, in document order.
+    """Keys written twice in one mapping, found where and as yaml.v3 finds them.
 
     PyYAML keeps the last value without a word; the Pulumi CLI reads project and stack files
     with gopkg.in/yaml.v3, whose decoder refuses any mapping where two keys have the same
