@@ -1,14 +1,23 @@
 # Entry points. Every target that needs Python creates the pinned virtualenv first.
-# `make help` lists the targets and the variables they read.
+# `make help` lists every target and every variable they read (tests/program/test_make.py
+# holds it to that: a new target or `?=` variable needs its line in `help`).
 SHELL := /bin/bash
 # No "Entering directory" lines: `make report FORMAT=json > f` must write only the report,
 # also when make runs inside another make (CI, `make test`).
 MAKEFLAGS += --no-print-directory
 .DEFAULT_GOAL := help
+# The oldest Python the project runs on: pyproject.toml's ruff `target-version` and mypy
+# `python_version` say the same (tests/program/test_make.py checks).
+MIN_PYTHON := 3.11
+# Whether PYTHON was chosen (command line or environment), before its default is applied.
+PYTHON_GIVEN := $(filter command line environment environment override,$(origin PYTHON))
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STACK ?= dev
+# How the user ran make (`make`, `gmake`, a path), for the commands' `--help` and hints. Taken
+# through `:=`: a recipe line naming MAKE itself would run even under `make -n`.
+MAKE_COMMAND := $(MAKE)
 # Local file backend and passphrase secrets by default: no Pulumi Cloud account needed.
 # Point PULUMI_BACKEND_URL at s3://..., azblob://... or https://api.pulumi.com to change it.
 export PULUMI_BACKEND_URL ?= file://$(CURDIR)/.pulumi-state
@@ -19,46 +28,93 @@ export PULUMI_BACKEND_URL ?= file://$(CURDIR)/.pulumi-state
 lowercase = $(subst A,a,$(subst E,e,$(subst F,f,$(subst L,l,$(subst N,n,$(subst O,o,$(subst S,s,$(1))))))))
 flag = $(filter-out 0 no false off,$(call lowercase,$(strip $(1))))
 
-.PHONY: help venv lint test test-fast bench report up preview destroy call lock clean
+.PHONY: help venv lint test test-fast bench report up preview destroy call lock clean FORCE
 
 help:
 	@echo 'Targets (no cloud account needed):'
-	@echo '  venv            create .venv with the pinned dependencies (every target below does it first)'
+	@echo '  venv            create $(VENV) with the pinned dependencies (every target below does it first)'
 	@echo '  test            lint, type-check and run every offline test'
 	@echo '  test-fast       pytest only, stop at the first failure'
 	@echo '  lint            ruff, ruff format --check, mypy --strict, zizmor on the workflows'
 	@echo '  report          who can call each operation of STACK, and the policy verdicts'
+	@echo '  report-diff     what this checkout changes in access, against the report at BASE'
 	@echo '  bench           policy pack Analyze time on large bodies'
 	@echo '  bench-program   program build time for 4/100/1,000 operations'
 	@echo '  bench-report    `make report` wall time, dev stack and a 1,000-operation spec'
 	@echo '  lock            rewrite constraints.txt from the venv'
-	@echo '  clean           remove .venv and tool caches'
+	@echo '  clean           remove $(VENV) and tool caches'
+	@echo '  help            this list'
 	@echo 'Targets that need the Pulumi CLI and AWS credentials:'
 	@echo '  preview         pulumi preview of STACK with the policy pack'
 	@echo '  up              pulumi up of STACK with the policy pack (asks first unless YES is on)'
 	@echo '  destroy         pulumi destroy of STACK (asks first unless YES is on)'
+	@echo '  stack-select    select STACK (create it with CREATE=1); preview and up do it first'
 	@echo '  call            call one operation as CONSUMER with a client-credentials token'
 	@echo '  integration     deploy, test and destroy a throw-away stack'
 	@echo 'Variables (name=current value):'
 	@printf '  %-28s %s\n' \
 	  'STACK=$(STACK)' 'stack name; reads Pulumi.<STACK>.yaml' \
-	  'FORMAT=$(FORMAT)' 'report format: table, markdown or json' \
+	  'FORMAT=$(FORMAT)' 'report: table, markdown or json; report-diff: terminal (for table), markdown or json' \
 	  'PREVIEW=$(PREVIEW)' 'report: simulate `pulumi preview` (on/off)' \
+	  'BASE=$(BASE)' 'report-diff: the git ref to compare with' \
 	  'YES=$(YES)' 'up, destroy: skip the confirmation prompt (on/off)' \
+	  'CREATE=$(CREATE)' 'preview, up, stack-select: create STACK if the backend lacks it (on/off)' \
+	  'SECRETS_PROVIDER=$(SECRETS_PROVIDER)' 'new stack: passphrase or awskms://...; default: the stack file'"'"'s, else the backend'"'"'s' \
 	  'CONSUMER=$(CONSUMER)' 'call: consumer name' \
 	  "OP='$(OP)'" "call: 'METHOD /path'" \
 	  "DATA='$(DATA)'" 'call: JSON request body' \
+	  'PULUMI=$(PULUMI)' 'the Pulumi CLI to run' \
+	  'POLICY_PACK=$(POLICY_PACK)' 'preview, up: the policy pack folder' \
 	  'PULUMI_BACKEND_URL' 'state backend; default file://<here>/.pulumi-state' \
-	  'PYTHON=$(PYTHON)' 'interpreter that creates the venv'
+	  'PYTHON=$(PYTHON)' 'interpreter that creates the venv, $(MIN_PYTHON) or newer' \
+	  'VENV=$(VENV)' 'the virtualenv folder'
 	@echo 'On/off variables are off when unset, empty, 0, no, false or off; anything else is on.'
+	@echo 'A passphrase (PULUMI_CONFIG_PASSPHRASE or _FILE) is needed only for passphrase stacks.'
+	@echo '$(VENV) is rebuilt when built by a Python older than $(MIN_PYTHON), one that no longer runs,'
+	@echo 'or another one than a PYTHON you give.'
 	@echo 'The report exits 1 on a mandatory violation and 2 on bad input only when run directly:'
 	@echo '  .venv/bin/python -m report --stack dev --format json   (make turns any failure into 2)'
 
+# Which Python the venv is built with, checked on every run (two interpreter starts) before
+# anything is installed. `$(VENV)/.python` records it; it is rewritten, and so the venv
+# rebuilt, only when the venv's Python no longer runs, is older than MIN_PYTHON, or is another
+# one than a PYTHON given on the command line or in the environment. Without a given PYTHON a
+# working venv is kept, whichever interpreter made it. PYTHON itself must run and be
+# MIN_PYTHON or newer before a venv is made (pip would otherwise fail half-way, leaving a venv
+# that keeps failing). An identity is `<major>.<minor> <interpreter's real path>`.
+python_identity = $(1) -c 'import os, sys; print("%d.%d %s" % (sys.version_info[0], sys.version_info[1], os.path.realpath(sys.executable)))' 2>/dev/null
+MIN_MAJOR := $(word 1,$(subst ., ,$(MIN_PYTHON)))
+MIN_MINOR := $(word 2,$(subst ., ,$(MIN_PYTHON)))
+$(VENV)/.python: FORCE
+	@recent() { local v=$${1%% *}; local major=$${v%%.*} minor=$${v#*.}; \
+	  [[ $$major =~ ^[0-9]+$$ && $$minor =~ ^[0-9]+$$ ]] && \
+	  { (( major > $(MIN_MAJOR) )) || (( major == $(MIN_MAJOR) && minor >= $(MIN_MINOR) )); }; }; \
+	want=""; reason=""; have=""; \
+	if [ -n "$(PYTHON_GIVEN)" ] || [ ! -d $(VENV) ]; then want=$$($(call python_identity,$(PYTHON))); fi; \
+	if [ -d $(VENV) ]; then \
+	  have=$$($(call python_identity,$(VENV)/bin/python)); \
+	  if [ -z "$$have" ]; then reason="its Python no longer runs"; \
+	  elif ! recent "$$have"; then reason="it was built by Python $$have, older than $(MIN_PYTHON)"; \
+	  elif [ -n "$$want" ] && [ "$$want" != "$$have" ]; then reason="it was built by Python $$have, PYTHON=$(PYTHON) is $$want"; fi; \
+	fi; \
+	if [ -n "$(PYTHON_GIVEN)" ] || [ ! -d $(VENV) ] || [ -n "$$reason" ]; then \
+	  [ -n "$$want" ] || want=$$($(call python_identity,$(PYTHON))); \
+	  if [ -z "$$want" ]; then echo "error: PYTHON=$(PYTHON) does not run; install Python $(MIN_PYTHON) or newer and name it, e.g. make $(or $(MAKECMDGOALS),venv) PYTHON=python$(MIN_PYTHON)" >&2; exit 2; fi; \
+	  if ! recent "$$want"; then echo "error: PYTHON=$(PYTHON) is Python $$want; this project needs $(MIN_PYTHON) or newer: install it and name it, e.g. make $(or $(MAKECMDGOALS),venv) PYTHON=python$(MIN_PYTHON)" >&2; exit 2; fi; \
+	fi; \
+	if [ -n "$$reason" ]; then echo "rebuilding $(VENV): $$reason" >&2; rm -rf $(VENV); fi; \
+	if [ ! -f $@ ] || [ -n "$$reason" ]; then \
+	  mkdir -p $(VENV); echo "$${want:-$$have}" > $@; \
+	  if [ -z "$$reason" ] && [ -f $(VENV)/.installed ]; then touch -r $(VENV)/.installed $@; fi; \
+	fi
+
+FORCE:
+
 # Silent, with progress on stderr: a fresh clone's first `make report > f` must still write
 # only the report to f.
-$(VENV)/.installed: requirements.txt requirements-dev.txt policies/requirements.txt policies/pyproject.toml constraints.txt
+$(VENV)/.installed: requirements.txt requirements-dev.txt policies/requirements.txt policies/pyproject.toml constraints.txt $(VENV)/.python
 	@echo "creating $(VENV) with the pinned dependencies (about 2 minutes)" >&2
-	@$(PYTHON) -m venv $(VENV) >&2
+	@[ -x $(PY) ] || $(PYTHON) -m venv $(VENV) >&2
 	@$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -r requirements-dev.txt >&2
 	@touch $@
 
@@ -82,7 +138,7 @@ test-fast: venv
 # reports any failure as exit 2; `$(PY) -m report ...` keeps 1 (mandatory violation) and 2.
 FORMAT ?= table
 report: venv
-	@$(PY) -m report --stack $(STACK) --format $(FORMAT) $(if $(call flag,$(PREVIEW)),--preview)
+	@$(PY) -m report --prog '$(MAKE_COMMAND) report' --stack $(STACK) --format $(FORMAT) $(if $(call flag,$(PREVIEW)),--preview)
 
 # `make report` wall time for the dev stack and a 1,000-operation spec, with a breakdown.
 .PHONY: bench-report
@@ -106,7 +162,7 @@ OP ?= GET /pets
 DATA ?=
 
 call: venv
-	$(PY) -m m2m_client call --stack $(STACK) --consumer '$(CONSUMER)' \
+	$(PY) -m m2m_client --prog '$(MAKE_COMMAND) call' call --stack $(STACK) --consumer '$(CONSUMER)' \
 	  '$(firstword $(OP))' '$(lastword $(OP))' $(if $(DATA),--data '$(DATA)')
 
 # Deploys and destroys a throw-away stack; without the Pulumi CLI or AWS credentials every
@@ -121,31 +177,32 @@ bench: venv
 	PYTHONPATH=$(CURDIR) $(PY) bench/policy_pack.py
 
 # --- Deploying the program (needs the Pulumi CLI and AWS credentials) --------------------------
-# make preview|up|destroy [STACK=dev] [YES=1]. Secrets are encrypted with a passphrase: export
-# PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE first.
+# make preview|up|destroy [STACK=dev] [YES=1] [CREATE=1]. First `python -m preflight` (see
+# preflight/__main__.py): the stack must exist in the backend unless CREATE is on (a typo in
+# STACK must not create an empty stack), and a passphrase (PULUMI_CONFIG_PASSPHRASE or
+# PULUMI_CONFIG_PASSPHRASE_FILE) is required only when the stack's secrets provider is the
+# passphrase: not on Pulumi Cloud, not with a KMS key. Then it selects (or creates) the stack.
 PULUMI ?= pulumi
-define pulumi_prerequisites
-	@command -v $(PULUMI) >/dev/null 2>&1 || { echo "error: the Pulumi CLI ('$(PULUMI)') is not installed or not on PATH; install it from https://www.pulumi.com/docs/install/" >&2; exit 1; }
-	@if [ -z "$$PULUMI_CONFIG_PASSPHRASE" ] && [ -z "$$PULUMI_CONFIG_PASSPHRASE_FILE" ]; then echo "error: set PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE; the stack's secrets (client secrets) are encrypted with it" >&2; exit 1; fi
-	@case "$(PULUMI_BACKEND_URL)" in file://*) mkdir -p "$(patsubst file://%,%,$(PULUMI_BACKEND_URL))";; esac
-endef
+CREATE ?=
+SECRETS_PROVIDER ?=
+preflight = $(PY) -m preflight --stack '$(STACK)' --pulumi '$(PULUMI)' --prog '$(MAKE_COMMAND) $(or $(firstword $(MAKECMDGOALS)),$@)'
 
 .PHONY: stack-select bench-program
 stack-select: venv
-	$(pulumi_prerequisites)
-	$(PULUMI) stack select --create $(STACK) --secrets-provider passphrase
+	@$(preflight) $(if $(call flag,$(CREATE)),--create) $(if $(SECRETS_PROVIDER),--secrets-provider '$(SECRETS_PROVIDER)')
 
 # The pack runs with the project's venv first on PATH: the CLI starts a Python policy pack with
 # the `python` it finds there, and that one has pulumi-policy installed at the pinned version.
 POLICY_PACK ?= policies
 preview: stack-select
-	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(PULUMI) preview --stack $(STACK) --diff --policy-pack $(POLICY_PACK)
+	PATH="$(abspath $(VENV))/bin:$$PATH" $(PULUMI) preview --stack $(STACK) --diff --policy-pack $(POLICY_PACK)
 
 up: stack-select
-	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(PULUMI) up --stack $(STACK) --policy-pack $(POLICY_PACK) $(if $(call flag,$(YES)),--yes)
+	PATH="$(abspath $(VENV))/bin:$$PATH" $(PULUMI) up --stack $(STACK) --policy-pack $(POLICY_PACK) $(if $(call flag,$(YES)),--yes)
 
+# Never creates: a stack to destroy must exist.
 destroy: venv
-	$(pulumi_prerequisites)
+	@$(preflight)
 	$(PULUMI) destroy --stack $(STACK) $(if $(call flag,$(YES)),--yes)
 
 # Program build time under mocks for 4, 100 and 1,000 operations, and the AWS resource count
@@ -161,4 +218,4 @@ bench-program: venv
 BASE ?= main
 DIFF_FORMAT = $(if $(filter table,$(FORMAT)),terminal,$(FORMAT))
 report-diff: venv
-	@$(PY) -m report diff --base-ref '$(BASE)' --stack $(STACK) --format $(DIFF_FORMAT)
+	@$(PY) -m report --prog '$(MAKE_COMMAND) report-diff' diff --base-ref '$(BASE)' --stack $(STACK) --format $(DIFF_FORMAT)

@@ -22,19 +22,19 @@ from components.openapi_body import plan_api
 from components.secured_api import SecuredRestApi, SecuredRestApiArgs
 from components.stack_config import (
     PROJECT,
-    check_known_keys,
+    check_config_keys,
     parse_config,
-    project_keys,
     read_raw_config,
+    resolve_region,
 )
 from components.stack_config import spec_file as resolve_spec_file
 
 PROJECT_DIR = Path(__file__).resolve().parent
 
 # --- validation: raises ConfigError / SpecError / ScopeMappingError before any resource ---
-# The CLI passes a misspelled key of our namespace along silently; refuse it here.
-check_known_keys(project_keys(engine_config_keys()))
-region = pulumi.Config("aws").get("region") or os.environ.get("AWS_REGION")
+# The CLI passes a misspelled key (or namespace) along silently; refuse it here.
+check_config_keys(engine_config_keys())
+region = resolve_region(pulumi.Config("aws").get("region"), os.environ)
 config = parse_config(read_raw_config(pulumi.Config(PROJECT).get), region=region)
 spec_file = resolve_spec_file(config.spec_path, PROJECT_DIR)
 spec = load_spec_file(spec_file)

@@ -3,7 +3,12 @@
 Exit status: 0 when the API answered 2xx, 1 when it answered anything else (the status and
 body are still printed), 2 for a usage or stack-output problem, 3 when no token could be
 obtained or the API could not be reached. Errors are one line on stderr, no traceback,
-because the person running this needs the bad value, not our call stack.
+because the person running this needs the bad value, not our call stack; argument errors
+too (a missing `--consumer`, `--timeout 0`), with the command to ask for help.
+
+`--help` and those errors name the command as it was typed (`.venv/bin/python -m
+m2m_client call`). A wrapper passes its own as the first two arguments, `--prog NAME`: the
+Makefile's `call` target passes `--prog 'make call'`.
 
 Both URLs are checked before the first request (``https://``, or ``http://`` to a loopback
 host), and the API call carries the token through an explicit auth object, so a netrc entry
@@ -14,9 +19,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import shlex
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any, NoReturn
 
 import requests
 
@@ -33,6 +40,13 @@ EXIT_USAGE = 2
 EXIT_TOKEN = 3
 
 
+DEFAULT_PROG = "python -m m2m_client"
+# `--timeout`: seconds, more than 0 and at most an hour. Zero, negative and NaN are refused by
+# requests, infinity and values past the platform's time_t by the socket layer, each with a
+# traceback; a wait longer than an hour is a mistake (milliseconds for seconds) either way.
+MAX_TIMEOUT_SECONDS = 3600.0
+
+
 class UsageError(Exception):
     """A command-line value is wrong; the message names it and what is accepted."""
 
@@ -45,14 +59,78 @@ class ApiRequestError(Exception):
     """
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser; separate so tests and docs can inspect it."""
-    parser = argparse.ArgumentParser(
-        prog="python -m m2m_client",
+class OneLineErrorParser(argparse.ArgumentParser):
+    """An argument parser whose usage errors are one line on stderr, exit 2.
+
+    argparse prints its usage block before the error; this prints the error and where the
+    arguments are explained, like every other error of this command: `<prog> --help`, or
+    `help_command` (a wrapper's, e.g. `make help`). `python -m report` uses it too.
+    """
+
+    def __init__(self, *args: Any, help_command: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.help_command = help_command
+
+    def error(self, message: str) -> NoReturn:
+        hint = self.help_command or f"{self.prog} --help"
+        self.exit(EXIT_USAGE, f"error: {message} (see `{hint}`)\n")
+
+
+def wrapper_help(wrapper: str) -> str:
+    """Where a wrapper's user reads about its variables: `make report` -> `make help`.
+
+    The Makefile is the one wrapper; it passes `--prog '<make command> <target>'`, and
+    `<make command> --help` would be make's own help, not this command's.
+    """
+    return f"{wrapper.rsplit(' ', 1)[0]} help"
+
+
+def typed_command(default: str = DEFAULT_PROG) -> str:
+    """The command as the user typed it, e.g. `.venv/bin/python -m m2m_client`.
+
+    The interpreter's own command line (`sys.orig_argv`) minus the arguments the module got;
+    `default` when nothing is left (an embedded interpreter).
+    """
+    given = len(sys.argv) - 1
+    typed = sys.orig_argv[: len(sys.orig_argv) - given] if given else list(sys.orig_argv)
+    return shlex.join(typed) if typed else default
+
+
+def timeout_seconds(value: str) -> float:
+    """`--timeout`: a finite number of seconds, more than 0 and at most an hour."""
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected a number of seconds, e.g. 30, got {value!r}"
+        ) from None
+    if not 0 < seconds <= MAX_TIMEOUT_SECONDS:  # also false for NaN
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is out of range; expected seconds more than 0 and at most "
+            f"{MAX_TIMEOUT_SECONDS:g}, e.g. 30"
+        )
+    return seconds
+
+
+def build_parser(prog: str = DEFAULT_PROG, call_prog: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser; separate so tests and docs can inspect it.
+
+    `prog` is the command that started this module; `call_prog`, when given, the whole
+    command for `call` (a wrapper's, e.g. `make call`), else `<prog> call`.
+    """
+    help_command = wrapper_help(call_prog) if call_prog else None
+    parser = OneLineErrorParser(
+        prog=prog,
         description="Call the secured M2M API with a client-credentials token.",
+        help_command=help_command,
     )
     sub = parser.add_subparsers(dest="command", required=True)
-    call = sub.add_parser("call", help="call one operation as a named consumer")
+    call = sub.add_parser(
+        "call",
+        prog=call_prog or f"{prog} call",
+        help="call one operation as a named consumer",
+        help_command=help_command,
+    )
     call.add_argument("method", help=f"HTTP method ({', '.join(METHODS)})")
     call.add_argument("path", help="path under the stage, starting with '/', e.g. /pets")
     call.add_argument("--consumer", required=True, help="consumer name, e.g. orders")
@@ -87,7 +165,13 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="send the raw token in Authorization instead of 'Bearer <token>'",
     )
-    call.add_argument("--timeout", type=float, default=30.0, help="HTTP timeout in seconds")
+    call.add_argument(
+        "--timeout",
+        type=timeout_seconds,
+        default=30.0,
+        help=f"HTTP timeout in seconds, more than 0 and at most {MAX_TIMEOUT_SECONDS:g} "
+        "(default: 30)",
+    )
     return parser
 
 
@@ -174,8 +258,18 @@ def call_api(
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point; returns the exit status documented in the module docstring."""
-    args = build_parser().parse_args(argv)
+    """Entry point; returns the exit status documented in the module docstring.
+
+    `argv` defaults to the command line, whose typed command then names `--help`'s usage.
+    """
+    prog = DEFAULT_PROG
+    if argv is None:
+        argv, prog = sys.argv[1:], typed_command()
+    argv = list(argv)
+    call_prog = None
+    if argv[:1] == ["--prog"] and len(argv) > 1:
+        call_prog, argv = argv[1], argv[2:]
+    args = build_parser(call_prog or prog, call_prog).parse_args(argv)
     try:
         method = parse_method(args.method)
         body = parse_data(args.data)

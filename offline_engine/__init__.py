@@ -17,6 +17,7 @@ from .program import (
     StackOutput,
     load_stack_config,
     new_monitor,
+    read_settings_file,
     run_program,
 )
 from .records import RecordedResource
@@ -57,6 +58,7 @@ __all__ = [
     "new_monitor",
     "outputs_of",
     "plain_occurrences",
+    "read_settings_file",
     "resource",
     "run_program",
     "to_struct",

@@ -143,7 +143,7 @@ def load_stack_config(
     CLI would, `MissingStackConfigError` when a project key declared without a default ends up
     unset and `StackConfigTypeError` when a value does not fit the key's declared `type`.
     """
-    project_file = _read_settings_file(project_dir / "Pulumi.yaml")
+    project_file = read_settings_file(project_dir / "Pulumi.yaml")
     project = str(project_file.get("name") or "")
     if not project:
         raise StackFileError(f"{_display(project_dir / 'Pulumi.yaml')}:1:1: no project `name`")
@@ -166,7 +166,7 @@ def load_stack_config(
     secret_keys: list[str] = []
     stack_path = project_dir / f"Pulumi.{stack}.yaml"
     if stack_path.is_file():
-        stack_file = _read_settings_file(stack_path)
+        stack_file = read_settings_file(stack_path)
         for key, value in (stack_file.get("config") or {}).items():
             full = _namespaced(project, key)
             if isinstance(value, dict) and set(value) == {"secure"}:
@@ -252,8 +252,15 @@ def new_monitor(
 
     `honour_additional_secret_outputs=False` plays a provider that marks nothing secret.
     """
+    # The provider's order: `aws:region`, then AWS_REGION, then AWS_DEFAULT_REGION.
+    region = (
+        config.get("aws:region")
+        or os.environ.get("AWS_REGION")
+        or os.environ.get("AWS_DEFAULT_REGION")
+        or DEFAULT_REGION
+    )
     return RecordingMonitor(
-        AwsMocks(config.get("aws:region", DEFAULT_REGION)),
+        AwsMocks(region),
         preview=preview,
         honour_additional_secret_outputs=honour_additional_secret_outputs,
     )
@@ -346,7 +353,7 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-def _read_settings_file(path: Path) -> dict[str, Any]:
+def read_settings_file(path: Path) -> dict[str, Any]:
     """Read a Pulumi.yaml or Pulumi.<stack>.yaml: a mapping whose `config`, if any, is one too.
 
     Raises `StackFileError` naming the file, line and column instead of a YAML traceback.
@@ -368,6 +375,12 @@ def _read_settings_file(path: Path) -> dict[str, Any]:
         raise StackFileError(f"{where}{at}: not valid YAML: {problem}") from None
     except yaml.YAMLError as err:
         raise StackFileError(f"{where}: not valid YAML: {err}") from None
+    duplicates = _duplicate_keys(root)
+    if duplicates:
+        first = duplicates[0]
+        raise StackFileError(
+            f"{where}:{first.line}:{first.column}: {_duplicate_keys_message(duplicates)}"
+        )
     if data is None:
         return {}
     if not isinstance(data, dict):
@@ -383,6 +396,85 @@ def _read_settings_file(path: Path) -> dict[str, Any]:
             f"got a {type(config).__name__}: {config!r}"
         )
     return data
+
+
+@dataclass(frozen=True)
+class _DuplicateKey:
+    """A mapping key written again: where (1-based), and the line that first defined it."""
+
+    key: str
+    line: int
+    column: int
+    first_line: int
+
+
+# The CLI's report lists every duplicate key; one line here keeps the first few.
+_MAX_DUPLICATES_SHOWN = 3
+
+
+def _duplicate_keys(root: yaml.Node | None) -> list[_DuplicateKey]:
+    """Keys written twice in one mapping, found where and as yaml.v3 finds them.
+
+    PyYAML keeps the last value without a word; the Pulumi CLI reads project and stack files
+    with gopkg.in/yaml.v3, whose decoder refuses any mapping where two keys have the same
+    kind and value (`decoder.mapping` in yaml.v3's decode.go, v3.0.1), so such a file never
+    reaches the program under `pulumi up`. Pairs are compared as yaml.v3 does: each key
+    against every later one, so a key written three times yields three pairs; mappings are
+    visited in document order, outer before inner.
+    """
+    found: list[_DuplicateKey] = []
+    seen: set[int] = set()
+    stack = [root] if root is not None else []
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:  # an alias repeats a node; visit it once
+            continue
+        seen.add(id(node))
+        children: list[yaml.Node] = []
+        if isinstance(node, yaml.MappingNode):
+            keys = [k for k, _ in node.value]
+            here = [
+                _DuplicateKey(
+                    key=str(later.value),
+                    line=later.start_mark.line + 1,
+                    column=later.start_mark.column + 1,
+                    first_line=first.start_mark.line + 1,
+                )
+                for i, first in enumerate(keys)
+                for later in keys[i + 1 :]
+                if type(first) is type(later) and _scalar(first) == _scalar(later)
+            ]
+            found.extend(here)
+            # yaml.v3 does not decode the values of a mapping it refused, so it reports no
+            # duplicates below one; the CLI's message therefore names only this mapping's.
+            if not here:
+                children = [n for pair in node.value for n in pair]
+        elif isinstance(node, yaml.SequenceNode):
+            children = list(node.value)
+        stack.extend(reversed(children))
+    return found
+
+
+def _scalar(node: yaml.Node) -> str | None:
+    """The text of a scalar key (what yaml.v3 compares); None for any other key."""
+    return str(node.value) if isinstance(node, yaml.ScalarNode) else None
+
+
+def _duplicate_keys_message(duplicates: list[_DuplicateKey]) -> str:
+    """The Pulumi CLI's message for duplicate keys, on one line.
+
+    yaml.v3's `TypeError` reads `yaml: unmarshal errors:` followed by one indented line per
+    duplicate, `line 5: mapping key "aws:region" already defined at line 3` (its decode.go,
+    `fmt.Sprintf("line %d: mapping key %#v already defined at line %d", ...)`, and the
+    expected errors in its decode_test.go). Here the lines are joined with `; `.
+    """
+    shown = [
+        f"line {d.line}: mapping key {json.dumps(d.key, ensure_ascii=False)} "
+        f"already defined at line {d.first_line}"
+        for d in duplicates[:_MAX_DUPLICATES_SHOWN]
+    ]
+    more = len(duplicates) - len(shown)
+    return "yaml: unmarshal errors: " + "; ".join(shown) + (f"; and {more} more" if more else "")
 
 
 def _value_position(root: yaml.Node | None, key: str) -> tuple[int, int]:

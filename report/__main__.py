@@ -1,17 +1,22 @@
 """`python -m report [--stack dev] [--format table|markdown|json]`, and `python -m report diff`.
 
 Exit status: 0 when no mandatory violation, 1 when the pack reports one, 2 on bad input (a
-missing stack file, bad config, a broken spec), which is printed as one clear line.
+missing stack file, bad config, a broken spec, a bad argument), which is printed as one clear
+line.
+
+`--help` names the command as it was typed (`.venv/bin/python -m report`). The Makefile
+passes its own as the first two arguments, `--prog 'make report'` (or `'make report-diff'`
+before `diff`); hints then name make's variables (`STACK=<name>`) instead of the options.
 """
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from apigw_guard.model.errors import InputError
+from m2m_client.cli import OneLineErrorParser, typed_command, wrapper_help
 from offline_engine import StackConfigError
 
 from . import diff
@@ -22,12 +27,23 @@ from .run import PROJECT_DIR, StackNotFoundError, build_report
 USER_ERRORS = (InputError, StackConfigError, StackNotFoundError)
 
 
+DEFAULT_PROG = "python -m report"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else list(argv)
+    """Entry point; `argv` defaults to the command line, whose typed command names `--help`."""
+    prog = DEFAULT_PROG
+    if argv is None:
+        argv, prog = sys.argv[1:], typed_command(DEFAULT_PROG)
+    argv = list(argv)
+    wrapper = None  # the Makefile's own command, e.g. `make report`
+    if argv[:1] == ["--prog"] and len(argv) > 1:
+        wrapper, argv = argv[1], argv[2:]
     if argv[:1] == ["diff"]:  # the access diff of two reports (report/diff.py)
-        return diff.main(argv[1:])
-    parser = argparse.ArgumentParser(
-        prog="make report",
+        return diff.main(argv[1:], prog=wrapper or f"{prog} diff")
+    parser = OneLineErrorParser(
+        prog=wrapper or prog,
+        help_command=wrapper_help(wrapper) if wrapper else None,
         description="Offline authorization report: who can call each operation, and the "
         "policy pack's verdicts, with no Pulumi CLI and no AWS account.",
     )
@@ -47,6 +63,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         report = build_report(args.stack, project_dir=args.project_dir, preview=args.preview)
+    except StackNotFoundError as err:
+        choose = "STACK=<name>" if wrapper else "--stack <name>"
+        print(f"error: {err} ({choose})", file=sys.stderr)
+        return 2
     except USER_ERRORS as err:
         print(f"error: {err}", file=sys.stderr)
         return 2

@@ -608,9 +608,9 @@ def load_report(path: Path) -> dict[str, Any]:
     return _parse(text, str(path))
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, prog: str = "python -m report diff") -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m report diff",
+        prog=prog,
         description="What a change does to access: the difference between two JSON reports "
         "(or between a git ref and this checkout). Exit 1 when the head has a mandatory "
         "violation the base did not have.",

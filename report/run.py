@@ -15,7 +15,10 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 
 
 class StackNotFoundError(ValueError):
-    """The stack has no Pulumi.<stack>.yaml; the message lists the stacks that do."""
+    """The stack has no Pulumi.<stack>.yaml; the message lists the stacks that do.
+
+    How to name another one (`--stack`, or make's `STACK=`) is for the command line to add.
+    """
 
 
 def stack_file(stack: str, project_dir: Path) -> Path:
@@ -26,7 +29,7 @@ def stack_file(stack: str, project_dir: Path) -> Path:
         )
         raise StackNotFoundError(
             f"stack {stack!r}: {path.name} not found in {project_dir}; "
-            f"known stacks: {', '.join(known) or '(none)'} (STACK=<name>)"
+            f"known stacks: {', '.join(known) or '(none)'}"
         )
     return path
 

@@ -10,7 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from m2m_client.cli import EXIT_HTTP_ERROR, EXIT_OK, EXIT_TOKEN, EXIT_USAGE, main
+from m2m_client.cli import (
+    EXIT_HTTP_ERROR,
+    EXIT_OK,
+    EXIT_TOKEN,
+    EXIT_USAGE,
+    main,
+    timeout_seconds,
+)
 
 from .fakes import READ, WRITE, FakeCognito
 
@@ -265,3 +272,84 @@ def test_secret_that_is_not_utf8_is_one_line_and_no_request(cognito: FakeCognito
     assert "Traceback" not in err
     assert "hunter" not in err
     assert cognito.token_request_count == 0
+
+
+# --- arguments out of range: usage errors, one line, exit 2, no request -------------------
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "nan", "inf", "-inf", "1e12", "3600.5"])
+def test_a_timeout_out_of_range_is_a_usage_error(
+    outputs_file: Path, cognito: FakeCognito, capsys: pytest.CaptureFixture[str], value: str
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        run(outputs_file, "--consumer", "orders", "GET", "/pets", f"--timeout={value}")
+    assert exited.value.code == EXIT_USAGE
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == (
+        f"error: argument --timeout: {value!r} is out of range; expected seconds more than 0 "
+        "and at most 3600, e.g. 30 (see `python -m m2m_client call --help`)\n"
+    )
+    assert cognito.token_request_count == 0
+
+
+def test_a_timeout_that_is_not_a_number_is_a_usage_error(
+    outputs_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        run(outputs_file, "--consumer", "orders", "GET", "/pets", "--timeout", "30s")
+    assert exited.value.code == EXIT_USAGE
+    assert capsys.readouterr().err == (
+        "error: argument --timeout: expected a number of seconds, e.g. 30, got '30s' "
+        "(see `python -m m2m_client call --help`)\n"
+    )
+
+
+def test_a_timeout_within_the_range_is_used(outputs_file: Path) -> None:
+    assert run(outputs_file, "--consumer", "orders", "GET", "/pets", "--timeout", "3600") == 0
+    assert timeout_seconds("0.001") == 0.001
+    assert timeout_seconds(" 2.5 ") == 2.5
+
+
+def test_a_missing_argument_is_one_line_too(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["call", "GET", "/pets"])
+    assert exited.value.code == EXIT_USAGE
+    assert capsys.readouterr().err == (
+        "error: the following arguments are required: --consumer "
+        "(see `python -m m2m_client call --help`)\n"
+    )
+
+
+def _module(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("M2M_")}
+    return subprocess.run(
+        [sys.executable, "-m", "m2m_client", *args],
+        cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+
+
+def test_the_module_refuses_timeout_zero_in_one_line_without_a_traceback() -> None:
+    proc = _module("call", "--consumer", "orders", "GET", "/pets", "--timeout", "0")
+    assert proc.returncode == EXIT_USAGE
+    assert proc.stdout == ""
+    assert proc.stderr == (
+        "error: argument --timeout: '0' is out of range; expected seconds more than 0 and at "
+        f"most 3600, e.g. 30 (see `{sys.executable} -m m2m_client call --help`)\n"
+    )
+
+
+def test_help_names_the_command_as_typed() -> None:
+    proc = _module("call", "--help")
+    assert proc.returncode == 0
+    assert proc.stdout.startswith(f"usage: {sys.executable} -m m2m_client call\n")
+    assert "at most 3600" in proc.stdout
+
+
+def test_a_wrapper_names_its_own_command() -> None:
+    proc = _module("--prog", "make call", "call", "--help")
+    assert proc.stdout.startswith("usage: make call [-h] --consumer CONSUMER")
+    proc = _module("--prog", "make call", "call", "GET", "/pets")
+    assert proc.stderr == (
+        "error: the following arguments are required: --consumer (see `make help`)\n"
+    )

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -20,8 +22,10 @@ ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.skipif(shutil.which("make") is None, reason="`make` is not installed")
 
 
-def _make(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("MAKE")}
+def _make(
+    *args: str, env: dict[str, str] | None = None, drop: tuple[str, ...] = ()
+) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("MAKE") and k not in drop}
     clean.update(env or {})
     return subprocess.run(
         ["make", *args], cwd=ROOT, env=clean, capture_output=True, text=True, check=False
@@ -51,13 +55,88 @@ def test_preview_flag_follows_the_same_rule(value: str, expected: bool) -> None:
     assert ("--preview" in command[0]) is expected, command[0]
 
 
-def test_help_lists_the_targets_and_variables() -> None:
+MAKEFILE = (ROOT / "Makefile").read_text(encoding="utf-8")
+# Rule targets (`name:` or `name: prerequisites`, not `name :=`), and `?=` variables.
+TARGETS = sorted(set(re.findall(r"^([a-z][a-z0-9_-]*)\s*:(?!=)", MAKEFILE, re.MULTILINE)))
+VARIABLES = sorted(set(re.findall(r"^(?:export\s+)?([A-Z][A-Z0-9_]*)\s*\?=", MAKEFILE, re.M)))
+
+
+def test_help_lists_every_target_and_every_variable() -> None:
     text = _make("help").stdout
-    for target in ("report", "test", "up", "destroy", "call", "bench-report", "integration"):
-        assert f"  {target} " in text, f"make help does not list {target}"
-    for variable in ("STACK=", "FORMAT=", "PREVIEW=", "YES=", "CONSUMER=", "PULUMI_BACKEND_URL"):
-        assert variable in text, f"make help does not list {variable}"
+    assert {"report-diff", "stack-select", "up", "bench-report"} <= set(TARGETS)
+    assert {"BASE", "CREATE", "STACK", "PULUMI_BACKEND_URL", "PYTHON"} <= set(VARIABLES)
+    for target in TARGETS:
+        assert f"\n  {target} " in text, f"make help does not list the target {target}"
+    for variable in VARIABLES:
+        assert re.search(rf"^  {variable}\b", text, re.M), f"make help does not list {variable}"
     assert ".venv/bin/python -m report" in text  # the command that keeps exit codes 1 and 2
+
+
+def test_the_minimum_python_is_the_one_the_project_declares() -> None:
+    minimum = re.search(r"^MIN_PYTHON := (\d+)\.(\d+)$", MAKEFILE, re.M)
+    assert minimum, "MIN_PYTHON is not set in the Makefile"
+    major, minor = minimum.groups()
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert pyproject["tool"]["ruff"]["target-version"] == f"py{major}{minor}"
+    assert pyproject["tool"]["mypy"]["python_version"] == f"{major}.{minor}"
+    assert f"Python {major}.{minor}" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+# --- the commands make runs name make's own command ---------------------------------------
+
+
+def test_a_bad_report_argument_names_the_make_command() -> None:
+    result = _make("report", "FORMAT=xml")
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[0] == (
+        "error: argument --format: invalid choice: 'xml' (choose from 'table', 'markdown', "
+        "'json') (see `make help`)"
+    )
+
+
+def test_a_missing_stack_names_make_s_variable(project: Path) -> None:
+    # The report reads the stacks of the folder its code is in: a copy, not a link.
+    (project / "report").unlink()
+    shutil.copytree(
+        ROOT / "report", project / "report", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    _stack_file(project, "dev")
+    _stack_file(project, "prod")
+    result = subprocess.run(
+        ["make", "report", "STACK=stagign", f"VENV={ROOT / '.venv'}"],
+        cwd=project, env=_clean_env(), capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[0] == (
+        f"error: stack 'stagign': Pulumi.stagign.yaml not found in {project}; "
+        "known stacks: dev, prod (STACK=<name>)"
+    )
+
+
+def test_report_diff_names_the_make_command() -> None:
+    result = _make("report-diff", "FORMAT=xml")
+    assert result.returncode == 2
+    assert "make report-diff: error: argument --format: invalid choice: 'xml'" in result.stderr
+
+
+def test_call_passes_the_make_command() -> None:
+    dry_run = _make("-n", "call")
+    assert "-m m2m_client --prog 'make call' call --stack dev" in dry_run.stdout, dry_run.stdout
+
+
+def test_help_names_the_command_as_typed_when_run_directly() -> None:
+    for module in ("report", "m2m_client"):
+        result = subprocess.run(
+            [sys.executable, "-m", module, "--help"],
+            cwd=ROOT, capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.startswith(f"usage: {sys.executable} -m {module} "), result.stdout
+    diff_help = subprocess.run(
+        [sys.executable, "-m", "report", "diff", "--help"],
+        cwd=ROOT, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert diff_help.stdout.startswith(f"usage: {sys.executable} -m report diff "), diff_help
 
 
 def test_report_as_json_writes_only_json_to_stdout() -> None:
@@ -87,3 +166,294 @@ def test_integration_skip_reason_is_printed_once(tmp_path: Path) -> None:
     assert "AWS credentials not found" in result.stdout, result.stdout
     assert result.stdout.count("AWS credentials not found") == 1, result.stdout
     assert " passed" not in result.stdout.splitlines()[-1], result.stdout
+
+
+# --- the venv's Python: refused when too old, rebuilt when another one built it ----------
+
+
+def _fake_python(path: Path, version: str, log: Path) -> Path:
+    """A stand-in interpreter: answers the Makefile's identity question, logs the rest.
+
+    `-m venv DIR` copies itself to DIR/bin/python; `-m pip ...` only logs. Nothing is
+    downloaded or installed, so the Makefile's decisions are what is tested.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        "#!/bin/sh\n"
+        f'if [ "$1" = "-c" ]; then echo "{version} /opt/python{version}/bin/python{version}"; '
+        "exit 0; fi\n"
+        f'echo "$0 $*" >> "{log}"\n'
+        'if [ "$1 $2" = "-m venv" ]; then mkdir -p "$3/bin" && cp "$0" "$3/bin/python"; fi\n',
+        encoding="utf-8",
+    )
+    path.chmod(0o755)
+    return path
+
+
+def _venv_make(tmp_path: Path, *args: str, path_first: Path | None = None):
+    env = {k: v for k, v in os.environ.items() if k != "PYTHON"}
+    if path_first is not None:
+        env["PATH"] = f"{path_first}:{env['PATH']}"
+    return _make("venv", f"VENV={tmp_path / 'venv'}", *args, env=env, drop=("PYTHON",))
+
+
+def _built_venv(tmp_path: Path, version: str, log: Path) -> Path:
+    """A venv as an earlier `make venv` left it, built by Python `version`."""
+    venv = tmp_path / "venv"
+    _fake_python(venv / "bin" / "python", version, log)
+    (venv / ".installed").touch()
+    return venv
+
+
+def test_a_python_older_than_the_minimum_is_refused_before_a_venv_is_made(tmp_path: Path):
+    log = tmp_path / "log"
+    old = _fake_python(tmp_path / "bin" / "python3.10", "3.10", log)
+    result = _venv_make(tmp_path, f"PYTHON={old}")
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[0] == (
+        f"error: PYTHON={old} is Python 3.10 /opt/python3.10/bin/python3.10; this project "
+        "needs 3.11 or newer: install it and name it, e.g. make venv PYTHON=python3.11"
+    )
+    assert not (tmp_path / "venv").exists()
+    assert not log.exists()  # no `-m venv`, no pip
+
+
+def test_a_python_that_does_not_run_is_refused(tmp_path: Path):
+    result = _venv_make(tmp_path, f"PYTHON={tmp_path / 'no-such-python'}")
+    assert result.returncode == 2
+    assert "does not run; install Python 3.11 or newer" in result.stderr
+    assert not (tmp_path / "venv").exists()
+
+
+def test_a_venv_built_by_another_python_than_the_one_given_is_rebuilt(tmp_path: Path):
+    log = tmp_path / "log"
+    venv = _built_venv(tmp_path, "3.12", log)
+    python = _fake_python(tmp_path / "bin" / "python3.11", "3.11", log)
+    result = _venv_make(tmp_path, f"PYTHON={python}")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines()[0] == (
+        f"rebuilding {venv}: it was built by Python 3.12 /opt/python3.12/bin/python3.12, "
+        f"PYTHON={python} is 3.11 /opt/python3.11/bin/python3.11"
+    )
+    assert log.read_text().splitlines() == [
+        f"{python} -m venv {venv}",
+        f"{venv}/bin/python -m pip install --quiet --disable-pip-version-check -c "
+        "constraints.txt -r requirements-dev.txt",
+    ]
+    assert (venv / ".python").read_text() == "3.11 /opt/python3.11/bin/python3.11\n"
+    # Built: the next run keeps it.
+    log.unlink()
+    again = _venv_make(tmp_path, f"PYTHON={python}")
+    assert again.returncode == 0, again.stderr
+    assert again.stderr == ""
+    assert not log.exists()
+
+
+def test_a_venv_older_than_the_minimum_is_rebuilt_with_the_default_python(tmp_path: Path):
+    # The 3.10 venv a failed run left behind is replaced by `python3` (here a stand-in 3.11).
+    log = tmp_path / "log"
+    venv = _built_venv(tmp_path, "3.10", log)
+    _fake_python(tmp_path / "bin" / "python3", "3.11", log)
+    result = _venv_make(tmp_path, path_first=tmp_path / "bin")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.startswith(
+        f"rebuilding {venv}: it was built by Python 3.10 /opt/python3.10/bin/python3.10, older "
+        "than 3.11\n"
+    )
+    assert log.read_text().splitlines()[0] == f"{tmp_path / 'bin' / 'python3'} -m venv {venv}"
+
+
+def test_a_working_venv_is_kept_when_no_python_is_given(tmp_path: Path):
+    # Built with PYTHON=python3.12 once; a later plain `make report` must not rebuild it with
+    # whatever `python3` is.
+    log = tmp_path / "log"
+    venv = _built_venv(tmp_path, "3.12", log)
+    _fake_python(tmp_path / "bin" / "python3", "3.11", log)
+    result = _venv_make(tmp_path, path_first=tmp_path / "bin")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    assert not log.exists()
+    assert (venv / ".python").read_text() == "3.12 /opt/python3.12/bin/python3.12\n"
+
+
+# --- preview, up, destroy: the stack must exist, a passphrase only where it is needed ----
+# Run with a stand-in `pulumi` that records its arguments, in a project of its own (the
+# repository's stack files stay out of it).
+
+SALT = "v1:AAAAAAAAAAAAAAAA:BBBBBBBBBBBBBBBBBBBBBBBBBBBBBB"
+KMS = "awskms://alias/pulumi-secrets?region=eu-west-1"
+NO_PASSPHRASE = ("PULUMI_CONFIG_PASSPHRASE", "PULUMI_CONFIG_PASSPHRASE_FILE", "PYTHON")
+
+
+def _clean_env() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if not k.startswith("MAKE") and k not in
+            NO_PASSPHRASE}  # fmt: skip
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """This project (code linked) without its stack files, and a fake `pulumi` beside it."""
+    folder = tmp_path / "project"
+    folder.mkdir()
+    for entry in ROOT.iterdir():
+        if not re.fullmatch(r"Pulumi\..+\.yaml|\.venv|\.git|\.pulumi-state|\..*_cache", entry.name):
+            (folder / entry.name).symlink_to(entry)
+    fake = tmp_path / "bin" / "pulumi"
+    fake.parent.mkdir()
+    fake.write_text(
+        "#!/bin/sh\n"
+        'echo "$*" >> "$FAKE_PULUMI_LOG"\n'
+        'case "$*" in\n'
+        '  "stack ls --json") cat "$FAKE_PULUMI_STACKS" ;;\n'
+        '  "whoami --json") echo "{\\"user\\": \\"me\\", \\"url\\": \\"$FAKE_PULUMI_URL\\"}" ;;\n'
+        "esac\n",
+        encoding="utf-8",
+    )
+    fake.chmod(0o755)
+    return folder
+
+
+def _stack_file(project: Path, stack: str, **settings: str) -> None:
+    text = "".join(f"{key}: {value}\n" for key, value in settings.items())
+    (project / f"Pulumi.{stack}.yaml").write_text(
+        text + "config:\n  aws:region: eu-west-1\n", encoding="utf-8"
+    )
+
+
+def _deploy(
+    project: Path, target: str, *args: str, stacks: tuple[str, ...] = ("dev",),
+    backend: str | None = None, env: dict[str, str] | None = None,
+) -> tuple[subprocess.CompletedProcess[str], list[str]]:  # fmt: skip
+    """`make <target>` in `project` with the fake CLI; its result and the CLI calls made."""
+    log = project.parent / "pulumi.log"
+    log.unlink(missing_ok=True)
+    listing = project.parent / "stacks.json"
+    listing.write_text(json.dumps([{"name": s, "current": False} for s in stacks]))
+    state = f"file://{project.parent / 'state'}" if backend is None else backend
+    clean = _clean_env()
+    clean.update(
+        FAKE_PULUMI_LOG=str(log), FAKE_PULUMI_STACKS=str(listing),
+        FAKE_PULUMI_URL="https://api.pulumi.com", PULUMI_BACKEND_URL=state, **(env or {}),
+    )  # fmt: skip
+    result = subprocess.run(
+        ["make", target, f"VENV={ROOT / '.venv'}", f"PULUMI={project.parent / 'bin' / 'pulumi'}",
+         *args],
+        cwd=project, env=clean, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    return result, log.read_text().splitlines() if log.exists() else []
+
+
+def test_a_passphrase_stack_needs_the_passphrase(project: Path) -> None:
+    _stack_file(project, "dev", encryptionsalt=SALT)
+    result, calls = _deploy(project, "preview")
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[0] == (
+        "error: stack 'dev' encrypts its secrets with a passphrase (Pulumi.dev.yaml: "
+        "encryptionsalt); export PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE first"
+    )
+    assert calls == ["stack ls --json"]  # nothing selected, nothing previewed
+    result, calls = _deploy(project, "preview", env={"PULUMI_CONFIG_PASSPHRASE": "s3cret"})
+    assert result.returncode == 0, result.stderr
+    assert calls == [
+        "stack ls --json",
+        "stack select dev",
+        "preview --stack dev --diff --policy-pack policies",
+    ]
+
+
+def test_an_empty_passphrase_is_a_passphrase(project: Path) -> None:
+    # The CLI takes PULUMI_CONFIG_PASSPHRASE when it is set, even to "".
+    _stack_file(project, "dev", encryptionsalt=SALT)
+    result, _ = _deploy(project, "preview", env={"PULUMI_CONFIG_PASSPHRASE": ""})
+    assert result.returncode == 0, result.stderr
+
+
+def test_a_kms_stack_needs_no_passphrase(project: Path) -> None:
+    _stack_file(project, "dev", secretsprovider=KMS, encryptedkey="AQICAHh4")
+    result, calls = _deploy(project, "up", "YES=1")
+    assert result.returncode == 0, result.stderr
+    assert calls == [
+        "stack ls --json",
+        "stack select dev",
+        "up --stack dev --policy-pack policies --yes",
+    ]
+
+
+@pytest.mark.parametrize("backend", ["https://api.pulumi.com", ""])
+def test_a_pulumi_cloud_stack_needs_no_passphrase(project: Path, backend: str) -> None:
+    # An empty PULUMI_BACKEND_URL means the backend `pulumi login` chose (`pulumi whoami`).
+    _stack_file(project, "dev")
+    result, calls = _deploy(project, "preview", backend=backend)
+    assert result.returncode == 0, result.stderr
+    assert calls[-2:] == ["stack select dev", "preview --stack dev --diff --policy-pack policies"]
+    assert ("whoami --json" in calls) is (backend == "")
+
+
+def test_a_self_managed_stack_without_settings_needs_the_passphrase(project: Path) -> None:
+    _stack_file(project, "dev")
+    result, _ = _deploy(project, "up", backend="s3://bucket/state")
+    assert result.returncode == 2
+    assert "(the default of the self-managed backend s3://bucket/state)" in result.stderr
+
+
+def test_a_stack_that_does_not_exist_is_refused(project: Path) -> None:
+    _stack_file(project, "dev", encryptionsalt=SALT)
+    result, calls = _deploy(project, "up", "STACK=stagign", stacks=("dev", "staging"))
+    assert result.returncode == 2
+    state = project.parent / "state"
+    assert result.stderr.splitlines()[0] == (
+        f"error: stack 'stagign' does not exist in the backend file://{state} (its stacks: dev, "
+        "staging); check the name, or create it with `make up STACK=stagign CREATE=1` after "
+        "writing Pulumi.stagign.yaml (copy Pulumi.dev.yaml; README: Deploying a stack)"
+    )
+    assert calls == ["stack ls --json"]
+
+
+@pytest.mark.parametrize(
+    ("settings", "args", "env", "init"),
+    [
+        ({"encryptionsalt": SALT}, (), {"PULUMI_CONFIG_PASSPHRASE": "x"},
+         "stack init staging --secrets-provider passphrase"),
+        ({}, (), {"PULUMI_CONFIG_PASSPHRASE": "x"}, "stack init staging"),
+        ({}, (f"SECRETS_PROVIDER={KMS}",), {}, f"stack init staging --secrets-provider {KMS}"),
+        ({"secretsprovider": KMS, "encryptedkey": "AQICAHh4"}, (), {},
+         f"stack init staging --secrets-provider {KMS}"),
+    ],
+)  # fmt: skip
+def test_create_makes_the_stack_with_the_right_secrets_provider(
+    project: Path, settings: dict[str, str], args: tuple[str, ...], env: dict[str, str], init: str
+) -> None:
+    _stack_file(project, "staging", **settings)
+    result, calls = _deploy(project, "up", "STACK=staging", "CREATE=1", *args, env=env)
+    assert result.returncode == 0, result.stderr
+    assert calls == ["stack ls --json", init, "up --stack staging --policy-pack policies"]
+
+
+def test_create_on_a_passphrase_backend_still_needs_the_passphrase(project: Path) -> None:
+    _stack_file(project, "staging")
+    result, calls = _deploy(project, "preview", "STACK=staging", "CREATE=1")
+    assert result.returncode == 2
+    assert "stack 'staging' will encrypt its secrets with a passphrase" in result.stderr
+    assert calls == ["stack ls --json"]
+
+
+def test_destroy_never_creates(project: Path) -> None:
+    result, calls = _deploy(project, "destroy", "STACK=gone", "CREATE=1")
+    assert result.returncode == 2
+    assert "stack 'gone' does not exist in the backend" in result.stderr
+    assert calls == ["stack ls --json"]
+
+
+def test_duplicate_keys_in_the_stack_file_stop_before_the_cli(project: Path) -> None:
+    (project / "Pulumi.dev.yaml").write_text("config:\n  aws:region: a\n  aws:region: b\n")
+    result, calls = _deploy(project, "preview", env={"PULUMI_CONFIG_PASSPHRASE": "x"})
+    assert result.returncode == 2
+    assert 'mapping key "aws:region" already defined at line 2' in result.stderr
+    assert calls == []
+
+
+def test_a_missing_cli_is_named(project: Path) -> None:
+    _stack_file(project, "dev")
+    result, _ = _deploy(project, "preview", "PULUMI=no-such-pulumi")
+    assert result.returncode == 2
+    assert "the Pulumi CLI ('no-such-pulumi') is not installed or not on PATH" in result.stderr

@@ -171,10 +171,13 @@ def _error_of(capsys, argv):
     return captured.err
 
 
-def test_missing_stack_file_is_a_clear_error(capsys):
-    err = _error_of(capsys, ["--stack", "staging"])
+def test_missing_stack_file_is_a_clear_error(capsys, scratch_project):
+    # A project of its own: the repository may hold any team's stacks (staging, ci, ...).
+    scratch_project("prod")
+    project = scratch_project("dev")
+    err = _error_of(capsys, ["--project-dir", str(project), "--stack", "staging"])
     assert "stack 'staging': Pulumi.staging.yaml not found" in err
-    assert "known stacks: dev" in err
+    assert err.rstrip().endswith("known stacks: dev, prod (--stack <name>)")
 
 
 def test_bad_config_value_gets_the_programs_error(capsys, scratch_project):
