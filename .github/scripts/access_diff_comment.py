@@ -251,7 +251,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     head = head_stacks(base, files)
     labels = (f"base {args.base_sha[:12]}", f"#{args.pr} at {args.head_sha[:12]}")
     notes = []
-    if args.event_base_sha and args.event_base_sha != args.base_sha:
+    # The base the pull request's run saw (its artifact: a claim, used only for this note).
+    event_base = args.event_base_sha.strip()
+    if SHA.fullmatch(event_base) and event_base != args.base_sha:
         notes.append(
             "The base branch moved after the pull request's run: its report was built on "
             "an older base. Push to the pull request to rebuild it."
