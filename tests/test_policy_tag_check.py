@@ -63,23 +63,35 @@ def origin(tmp_path: Path) -> Path:
     return work
 
 
+def clone_and_check(
+    tmp_path: Path, tag: str, checkout: str | None, sha: str = "", **env: str
+) -> subprocess.CompletedProcess[str]:
+    """Clone `origin` as actions/checkout does with `fetch-depth: 0`, check out `checkout` (the
+    default branch when None) and run the script with GitHub's variables for a push of `tag`."""
+    clone = tmp_path / "checkout"
+    subprocess.run(
+        ["git", "clone", "-q", str(tmp_path / "origin.git"), str(clone)],
+        check=True,
+        env={**os.environ, **GIT_ENV},
+    )
+    if checkout:
+        git(clone, "checkout", "-q", "--detach", checkout)
+    if local := env.pop("LOCAL_CHANGE", ""):
+        (clone / "policies" / "extra.py").write_text(local)
+    variables = {**os.environ, **GIT_ENV, "GITHUB_REF_NAME": tag, "GITHUB_SHA": sha, **env}
+    if "GITHUB_ACTIONS" not in env:
+        variables.pop("GITHUB_ACTIONS", None)
+    return subprocess.run(
+        [sys.executable, str(SCRIPT)], cwd=clone, env=variables, capture_output=True, text=True
+    )
+
+
 def publish_check(origin: Path, tmp_path: Path, tag: str) -> subprocess.CompletedProcess[str]:
     """Push `tag`, clone as actions/checkout does on that tag push, run the script."""
     git(origin, "push", "-q", "origin", "--all")
     git(origin, "push", "-q", "origin", tag)
     sha = git(origin, "rev-parse", f"{tag}^{{commit}}")
-    clone = tmp_path / "checkout"
-    subprocess.run(
-        ["git", "clone", "-q", "--no-checkout", str(tmp_path / "origin.git"), str(clone)],
-        check=True,
-        env={**os.environ, **GIT_ENV},
-    )
-    git(clone, "checkout", "-q", "--detach", sha)
-    env = {**os.environ, **GIT_ENV, "GITHUB_REF_NAME": tag, "GITHUB_SHA": sha}
-    env.pop("GITHUB_ACTIONS", None)
-    return subprocess.run(
-        [sys.executable, str(SCRIPT)], cwd=clone, env=env, capture_output=True, text=True
-    )
+    return clone_and_check(tmp_path, tag, sha, sha)
 
 
 def test_a_tag_on_main_with_the_matching_version_is_accepted(origin, tmp_path) -> None:
@@ -162,12 +174,7 @@ def test_a_checkout_that_is_not_the_tag_is_refused(origin, tmp_path) -> None:
     git(origin, "tag", "policy-v1.0.0")
     commit(origin, "moved on", PACK.format(version="1.0.0"), "1.0.0")
     git(origin, "push", "-q", "origin", "main", "policy-v1.0.0")
-    clone = tmp_path / "checkout"
-    subprocess.run(["git", "clone", "-q", str(tmp_path / "origin.git"), str(clone)], check=True)
-    env = {**os.environ, **GIT_ENV, "GITHUB_REF_NAME": "policy-v1.0.0", "GITHUB_SHA": ""}
-    result = subprocess.run(
-        [sys.executable, str(SCRIPT)], cwd=clone, env=env, capture_output=True, text=True
-    )
+    result = clone_and_check(tmp_path, "policy-v1.0.0", None)  # main, one commit past the tag
     assert result.returncode == 1
     assert "the checkout is" in result.stderr
     assert ", tag policy-v1.0.0 is " in result.stderr
@@ -176,13 +183,8 @@ def test_a_checkout_that_is_not_the_tag_is_refused(origin, tmp_path) -> None:
 def test_a_local_change_to_the_pack_is_refused(origin, tmp_path) -> None:
     git(origin, "tag", "policy-v1.0.0")
     git(origin, "push", "-q", "origin", "main", "policy-v1.0.0")
-    clone = tmp_path / "checkout"
-    subprocess.run(["git", "clone", "-q", str(tmp_path / "origin.git"), str(clone)], check=True)
-    git(clone, "checkout", "-q", "--detach", "policy-v1.0.0")
-    (clone / "policies" / "extra.py").write_text("print('not tagged')\n")
-    env = {**os.environ, **GIT_ENV, "GITHUB_REF_NAME": "policy-v1.0.0", "GITHUB_SHA": ""}
-    result = subprocess.run(
-        [sys.executable, str(SCRIPT)], cwd=clone, env=env, capture_output=True, text=True
+    result = clone_and_check(
+        tmp_path, "policy-v1.0.0", "policy-v1.0.0", LOCAL_CHANGE="print('not tagged')\n"
     )
     assert result.returncode == 1
     assert result.stderr == "error: policies/ has local changes: publish only what the tag holds\n"
@@ -191,13 +193,6 @@ def test_a_local_change_to_the_pack_is_refused(origin, tmp_path) -> None:
 def test_in_github_actions_the_refusal_is_also_an_annotation(origin, tmp_path) -> None:
     git(origin, "tag", "policy-v2.0.0")
     git(origin, "push", "-q", "origin", "main", "policy-v2.0.0")
-    clone = tmp_path / "checkout"
-    subprocess.run(["git", "clone", "-q", str(tmp_path / "origin.git"), str(clone)], check=True)
-    git(clone, "checkout", "-q", "--detach", "policy-v2.0.0")
-    env = {**os.environ, **GIT_ENV, "GITHUB_REF_NAME": "policy-v2.0.0", "GITHUB_ACTIONS": "true"}
-    env["GITHUB_SHA"] = ""
-    result = subprocess.run(
-        [sys.executable, str(SCRIPT)], cwd=clone, env=env, capture_output=True, text=True
-    )
+    result = clone_and_check(tmp_path, "policy-v2.0.0", "policy-v2.0.0", GITHUB_ACTIONS="true")
     assert result.returncode == 1
     assert result.stdout.startswith("::error title=policy-publish refused::tag policy-v2.0.0 says")
