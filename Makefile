@@ -123,8 +123,9 @@ venv: $(VENV)/.installed
 lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy .
+	$(VENV)/bin/mypy . .github/scripts
 	$(VENV)/bin/zizmor --offline --min-severity low .github/workflows
+	$(VENV)/bin/zizmor --offline --persona auditor --min-severity medium .github/workflows
 
 test: lint
 	$(VENV)/bin/pytest
@@ -148,6 +149,25 @@ bench-report: venv
 lock: venv
 	{ echo '# Transitive pins: every package in the dev venv, as resolved and tested. Regenerate with `make lock`.'; \
 	  $(PY) -m pip freeze --exclude-editable; } > constraints.txt
+
+# Hash-locked requirement files of the jobs that hold a secret or a role (docs/ci.md, supply
+# chain): .github/requirements/<name>.txt from <name>.in, versions from constraints.txt, every
+# file's sha256 from PyPI (INDEX_URL). Python 3.11, the workflows' version. After `make lock`.
+PIP_TOOLS_VERSION = 7.6.2
+INDEX_URL ?= https://pypi.org/simple
+.PHONY: hash-lock
+hash-lock:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11) and "hash-lock: needs Python 3.11 (PYTHON=python3.11), the version the workflows run")'
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	  $(PYTHON) -m venv "$$tmp/venv" && \
+	  PIP_CONFIG_FILE=/dev/null "$$tmp/venv/bin/pip" install --quiet --disable-pip-version-check \
+	    --index-url $(INDEX_URL) pip-tools==$(PIP_TOOLS_VERSION) && \
+	  for name in deploy publish integration; do \
+	    PIP_CONFIG_FILE=/dev/null PIP_FIND_LINKS= "$$tmp/venv/bin/pip-compile" --quiet \
+	      --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url \
+	      --index-url $(INDEX_URL) --output-file .github/requirements/$$name.txt \
+	      .github/requirements/$$name.in || exit 1; \
+	  done
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

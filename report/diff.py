@@ -2,9 +2,13 @@
 
 A pull-request reviewer asks what the change does to who can call what; `pulumi preview` buries
 that in a JSON body diff. This compares two `make report FORMAT=json` outputs (or builds the
-base from a git ref) and renders only the changes: operations, consumers, policy verdicts and
-the settings a reviewer checks. Exit status 1 when the head has a mandatory violation the base
-did not have (that is what blocks `pulumi up`), 2 on bad input, 0 otherwise.
+base from a git ref) and renders only the changes: operations, consumers, policy verdicts, the
+settings a reviewer checks, and what of it widens access (`widening`).
+
+Exit status, first match wins: 2 bad input (a report that is not JSON or does not match
+report/report.schema.json, a base that cannot be built), 1 a mandatory violation the base did
+not have (that is what blocks `pulumi up`), 3 with `--fail-on-widening` when the head grants
+access the base did not, else 0.
 """
 
 from __future__ import annotations
@@ -23,13 +27,41 @@ from typing import Any
 from apigw_guard.model.errors import InputError
 from offline_engine import StackConfigError
 
+from .diff_render import (
+    ANYONE,
+    COMMENT_MARKER,
+    FORMATS,
+    PENDING,
+    WIDENING_KINDS,
+    render,
+    render_markdown,
+    render_terminal,
+)
 from .render import report_to_dict
 from .run import PROJECT_DIR, StackNotFoundError, build_report
+from .schema import MAX_REPORT_BYTES, ReportFormatError, parse_report
 
-FORMATS = ("terminal", "markdown", "json")
-ANYONE = "ANYONE (no token needed)"
-# The comment marker the pull-request poster finds its own comment by.
-COMMENT_MARKER = "<!-- access-diff -->"
+__all__ = [
+    "COMMENT_MARKER",
+    "EXIT_BAD_INPUT",
+    "EXIT_NEW_MANDATORY",
+    "EXIT_WIDENING",
+    "DiffInputError",
+    "compare",
+    "empty_report",
+    "exit_status",
+    "load_report",
+    "main",
+    "render",
+    "render_markdown",
+    "render_terminal",
+    "report_at_ref",
+    "widening",
+]
+
+EXIT_NEW_MANDATORY = 1
+EXIT_BAD_INPUT = 2
+EXIT_WIDENING = 3
 SETTINGS = (
     ("region", "Region"),
     ("token_endpoint_url", "Token endpoint"),
@@ -72,18 +104,24 @@ def _short(scopes: Iterable[str], identifiers: Sequence[str]) -> list[str]:
     return out
 
 
-def _operations(report: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+def _keyed_operations(report: Mapping[str, Any]) -> list[tuple[str, Mapping[str, Any]]]:
+    """Each operation with its key: `METHOD /path`, prefixed by the API when there are several."""
     ops = report.get("operations") or []
     several_apis = len({o.get("api") for o in ops}) > 1
-    identifiers = _identifiers(report)
-    out: dict[str, dict[str, Any]] = {}
+    out = []
     for op in ops:
         key = f"{op['method']} {op['path']}"
-        if several_apis:
-            key = f"{op.get('api')}: {key}"
+        out.append((f"{op.get('api')}: {key}" if several_apis else key, op))
+    return out
+
+
+def _operations(report: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    identifiers = _identifiers(report)
+    out: dict[str, dict[str, Any]] = {}
+    for key, op in _keyed_operations(report):
         callers = [ANYONE] if op.get("anyone") else list(op.get("consumers") or [])
         if op.get("status") == "pending":
-            callers = ["(decided at update)"]
+            callers = [PENDING]
         out[key] = {
             "status": op.get("status", ""),
             "scopes": _short(op.get("scopes") or [], identifiers),
@@ -182,9 +220,10 @@ def compare(base: Mapping[str, Any], head: Mapping[str, Any]) -> dict[str, Any]:
         for key, label in SETTINGS
         if key in b_set and key in h_set and b_set[key] != h_set[key]
     ]
+    widens = widening(base, head)
     changed = any(
         (added_ops, removed_ops, changed_ops, added_cons, removed_cons, changed_cons)
-    ) or any((appeared, cleared, settings))
+    ) or any((appeared, cleared, settings, widens))
     return {
         "stack": head.get("stack", base.get("stack", "")),
         "changed": changed,
@@ -194,342 +233,115 @@ def compare(base: Mapping[str, Any], head: Mapping[str, Any]) -> dict[str, Any]:
         "settings": settings,
         "new_mandatory_violations": new_mandatory,
         "passed": new_mandatory == 0,
+        "widening": widens,
+        "widens": bool(widens),
     }
 
 
-# --- rendering ----------------------------------------------------------------------------
+def exit_status(diff: Mapping[str, Any], *, fail_on_widening: bool = False) -> int:
+    """1 for a new mandatory violation, else 3 for widening when asked, else 0 (bad input, 2,
+    never gets this far)."""
+    if diff["new_mandatory_violations"]:
+        return EXIT_NEW_MANDATORY
+    if fail_on_widening and diff["widening"]:
+        return EXIT_WIDENING
+    return 0
 
 
-def _list(values: Sequence[str]) -> str:
-    return ", ".join(values) or "-"
+# --- widening: access the head grants that the base did not ---------------------------------
+
+# Exposure of an operation, from least to most open. `anyone` (UNPROTECTED, or a CORS
+# preflight exempted by the pack) is open; `pending` is decided at update and may be open.
+EXPOSURE = ("protected", "pending", "open")
+_OPEN_STATUSES = frozenset({"UNPROTECTED", "exempt"})
 
 
-def _scopes(values: Sequence[str]) -> str:
-    return " | ".join(values) or "-"
+def _exposure(op: Mapping[str, Any]) -> int:
+    """An index into EXPOSURE; a status this code does not know counts as open."""
+    status = op.get("status")
+    if op.get("anyone") or status in _OPEN_STATUSES:
+        return 2
+    if status == "pending":
+        return 1
+    return 0 if status == "protected" else 2
 
 
-def _callers(values: Sequence[str]) -> str:
-    return ", ".join(values) or "(no configured consumer)"
+def _access(report: Mapping[str, Any]) -> tuple[dict[str, dict[str, Any]], dict[str, Any]]:
+    """Operations and consumers as sets, for the widening rules. An operation listed twice
+    under one key counts with the union of its scopes and callers and its most open exposure,
+    so a duplicate cannot hide access."""
+    identifiers = _identifiers(report)
+    ops: dict[str, dict[str, Any]] = {}
+    for key, op in _keyed_operations(report):
+        entry = ops.setdefault(key, {"scopes": [], "consumers": [], "exposure": 0})
+        entry["scopes"] += _subtract(_short(op.get("scopes") or [], identifiers), entry["scopes"])
+        entry["consumers"] += _subtract(list(op.get("consumers") or []), entry["consumers"])
+        entry["exposure"] = max(entry["exposure"], _exposure(op))
+    consumers: dict[str, dict[str, Any]] = {}
+    for c in report.get("consumers") or []:
+        entry = consumers.setdefault(c["name"], {"scopes": [], "flows": [], "operations": []})
+        for field in ("scopes", "flows", "operations"):
+            values = list(c.get(field) or [])
+            if field == "scopes":
+                values = _short(values, identifiers)
+            entry[field] += _subtract(values, entry[field])
+    return ops, consumers
 
 
-def _arrow(change: Mapping[str, Any], field: str, show: Any, current: str = "") -> str:
-    if field in change:
-        return f"{show(change[field]['base'])} -> {show(change[field]['head'])}"
-    return current
+def widening(base: Mapping[str, Any], head: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Every way the head grants access the base did not; empty when it grants none.
 
-
-def _source(entry: Mapping[str, Any]) -> str:
-    return str(entry.get("scope_source") or "-")
-
-
-def no_change_line(diff: Mapping[str, Any]) -> str:
-    return f"No change in access for stack '{diff['stack']}'."
-
-
-def _summary(diff: Mapping[str, Any]) -> str:
-    n = diff["new_mandatory_violations"]
-    if n:
-        return f"FAILED: {n} new mandatory violation(s); `pulumi up` would be blocked."
-    return "PASSED: no new mandatory violation."
-
-
-def _verdict_text(v: Mapping[str, Any]) -> str:
-    urn = str(v.get("urn", ""))
-    parts = urn.split("::")
-    subject = f"{parts[-2].rsplit(':', 1)[-1]} {parts[-1]!r}" if len(parts) >= 4 else "stack"
-    return f"{v['enforcement_level']} [{v['policy']}] {subject}: {v['message']}"
-
-
-def render_terminal(diff: Mapping[str, Any], base: str = "base", head: str = "head") -> str:
-    if not diff["changed"]:
-        return no_change_line(diff)
-    out = [f"Access changes for stack '{diff['stack']}' ({base} -> {head})"]
-    ops, cons = diff["operations"], diff["consumers"]
-    if any(ops.values()):
-        out += ["", "Operations"]
-        for o in ops["added"]:
-            out.append(
-                f"  + {o['operation']}: scopes {_scopes(o['scopes'])} ({_source(o)}); "
-                f"callers: {_callers(o['callers'])}"
-            )
-        for o in ops["removed"]:
-            out.append(
-                f"  - {o['operation']}: scopes {_scopes(o['scopes'])} ({_source(o)}); "
-                f"callers were: {_callers(o['callers'])}"
-            )
-        for c in ops["changed"]:
-            parts = []
-            if "status" in c:
-                parts.append(f"status {_arrow(c, 'status', str)}")
-            if "scopes" in c:
-                parts.append(f"scopes {_arrow(c, 'scopes', _scopes)}")
-            if "scope_source" in c:
-                parts.append(f"scopes from {_arrow(c, 'scope_source', str)}")
-            elif "scopes" in c:
-                parts.append(f"scopes from {c.get('scope_source_now') or '-'}")
-            if "callers" in c:
-                parts.append(f"callers {_arrow(c, 'callers', _callers)}")
-            out.append(f"  ~ {c['operation']}: " + "; ".join(parts))
-    if any(cons.values()):
-        out += ["", "Consumers"]
-        for c in cons["added"]:
-            out.append(
-                f"  + {c['consumer']}: scopes {_list(c['scopes'])}; "
-                f"can call: {_list(c['operations'])}"
-            )
-        for c in cons["removed"]:
-            out.append(
-                f"  - {c['consumer']}: scopes were {_list(c['scopes'])}; "
-                f"could call: {_list(c['operations'])}"
-            )
-        for c in cons["changed"]:
-            parts = []
-            if "scopes" in c:
-                parts.append(f"scopes {_arrow(c, 'scopes', _list)}")
-            if "gained" in c:
-                parts.append(f"gained {_list(c['gained'])}")
-            if "lost" in c:
-                parts.append(f"lost {_list(c['lost'])}")
-            out.append(f"  ~ {c['consumer']}: " + "; ".join(parts))
-    verdicts = diff["verdicts"]
-    if verdicts["appeared"] or verdicts["cleared"]:
-        out += ["", "Policy verdicts"]
-        out += [f"  + appeared: {_verdict_text(v)}" for v in verdicts["appeared"]]
-        out += [f"  - cleared: {_verdict_text(v)}" for v in verdicts["cleared"]]
-    if diff["settings"]:
-        out += ["", "Settings"]
-        out += [f"  ~ {s['setting']}: {s['base']} -> {s['head']}" for s in diff["settings"]]
-    out += ["", _summary(diff)]
-    return "\n".join(out)
-
-
-def _md(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", "<br>")
-
-
-def _md_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
-    out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    out += ["| " + " | ".join(_md(x) for x in r) + " |" for r in rows]
-    return out
-
-
-def _md_arrow(change: Mapping[str, Any], field: str, show: Any, current: str) -> str:
-    if field in change:
-        return f"{show(change[field]['base'])} → {show(change[field]['head'])}"
-    return current
-
-
-def render_markdown(diff: Mapping[str, Any], base: str = "base", head: str = "head") -> str:
-    if not diff["changed"]:
-        return f"{COMMENT_MARKER}\n{no_change_line(diff)}"
-    out = [
-        COMMENT_MARKER,
-        f"### Access changes: stack `{diff['stack']}`",
-        "",
-        f"`{base}` → `{head}`",
-    ]
-    ops, cons = diff["operations"], diff["consumers"]
-    if any(ops.values()):
-        rows = [
-            [
-                "added",
-                f"`{o['operation']}`",
-                _scopes(o["scopes"]),
-                _source(o),
-                _callers(o["callers"]),
-            ]
-            for o in ops["added"]
-        ]
-        rows += [
-            [
-                "removed",
-                f"`{o['operation']}`",
-                _scopes(o["scopes"]),
-                _source(o),
-                f"was: {_callers(o['callers'])}",
-            ]
-            for o in ops["removed"]
-        ]
-        for c in ops["changed"]:
-            status = f" ({_md_arrow(c, 'status', str, '')})" if "status" in c else ""
-            rows.append(
-                [
-                    "changed" + status,
-                    f"`{c['operation']}`",
-                    _md_arrow(c, "scopes", _scopes, "unchanged"),
-                    _md_arrow(c, "scope_source", str, str(c.get("scope_source_now") or "-")),
-                    _md_arrow(c, "callers", _callers, "unchanged"),
-                ]
-            )
-        out += ["", "#### Operations", ""]
-        out += _md_table(
-            ["Change", "Operation", "Scopes (any one)", "Scopes from", "Who can call"], rows
-        )
-    if any(cons.values()):
-        rows = [
-            ["added", c["consumer"], _list(c["scopes"]), f"can call: {_list(c['operations'])}"]
-            for c in cons["added"]
-        ]
-        rows += [
-            ["removed", c["consumer"], _list(c["scopes"]), f"could call: {_list(c['operations'])}"]
-            for c in cons["removed"]
-        ]
-        for c in cons["changed"]:
-            reach = []
-            if "gained" in c:
-                reach.append(f"gained: {_list(c['gained'])}")
-            if "lost" in c:
-                reach.append(f"lost: {_list(c['lost'])}")
-            rows.append(
-                [
-                    "changed",
-                    c["consumer"],
-                    _md_arrow(c, "scopes", _list, "unchanged"),
-                    "; ".join(reach) or "unchanged",
-                ]
-            )
-        out += ["", "#### Consumers", ""]
-        out += _md_table(["Change", "Consumer", "Scopes", "Operations"], rows)
-    verdicts = diff["verdicts"]
-    if verdicts["appeared"] or verdicts["cleared"]:
-        out += ["", "#### Policy verdicts", ""]
-        out += [f"- appeared: {_md(_verdict_text(v))}" for v in verdicts["appeared"]]
-        out += [f"- cleared: {_md(_verdict_text(v))}" for v in verdicts["cleared"]]
-    if diff["settings"]:
-        out += ["", "#### Settings", ""]
-        out += _md_table(
-            ["Setting", "Base", "Head"],
-            [[s["setting"], str(s["base"]), str(s["head"])] for s in diff["settings"]],
-        )
-    diagram = mermaid(diff)
-    if diagram:
-        out += ["", diagram]
-    out += ["", f"**{_summary(diff)}**"]
-    return "\n".join(out)
-
-
-def render_json(diff: Mapping[str, Any]) -> str:
-    return json.dumps(diff, indent=2)
-
-
-def render(diff: Mapping[str, Any], fmt: str, base: str = "base", head: str = "head") -> str:
-    if fmt == "json":
-        return render_json(diff)
-    if fmt == "markdown":
-        return render_markdown(diff, base, head)
-    return render_terminal(diff, base, head)
-
-
-# --- the diagram of what changed ------------------------------------------------------------
-
-
-class _Graph:
-    """Mermaid nodes and edges, each edge added, removed or kept (kept only for context)."""
-
-    def __init__(self) -> None:
-        self.nodes: dict[tuple[str, str], str] = {}
-        self.node_class: dict[str, str] = {}
-        self.edges: dict[tuple[str, str], str] = {}
-
-    def node(self, kind: str, name: str, cls: str = "") -> str:
-        key = (kind, name)
-        if key not in self.nodes:
-            self.nodes[key] = f"{kind}{sum(1 for k in self.nodes if k[0] == kind)}"
-        node_id = self.nodes[key]
-        if cls:
-            self.node_class[node_id] = cls
-        return node_id
-
-    def edge(self, a: str, b: str, how: str) -> None:
-        # An edge both removed and added (e.g. reordered) is unchanged; "kept" never overrides.
-        before = self.edges.get((a, b))
-        if before and before != how and "kept" not in (before, how):
-            how = "kept"
-        if before is None or before == "kept":
-            self.edges[(a, b)] = how
-
-    def render(self) -> str:
-        shapes = {"c": '["{}"]', "s": '(["{}"])', "o": '["{}"]', "anyone": '(("{}"))'}
-        lines = ["```mermaid", "flowchart LR"]
-        for (kind, name), node_id in self.nodes.items():
-            label = shapes[kind].format(name.replace('"', "#quot;"))
-            cls = self.node_class.get(node_id)
-            lines.append(f"  {node_id}{label}" + (f":::{cls}" if cls else ""))
-        arrows = {"added": "==>|added|", "removed": "-.->|removed|", "kept": "-->"}
-        lines += [f"  {a} {arrows[how]} {b}" for (a, b), how in self.edges.items()]
-        lines += [
-            "  classDef added fill:#dafbe1,stroke:#1a7f37",
-            "  classDef removed fill:#ffebe9,stroke:#cf222e,stroke-dasharray:4 3",
-            "  classDef changed fill:#fff8c5,stroke:#9a6700",
-            "```",
-        ]
-        return "\n".join(lines)
-
-
-def mermaid(diff: Mapping[str, Any]) -> str:
-    """Consumers -> scopes -> operations, limited to what changed.
-
-    Added edges are thick, removed ones dotted; plain edges are unchanged ones shown only to
-    connect a consumer to an operation it gained or lost. Empty when nothing in access changed.
+    The head widens access when (operations matched by `METHOD /path`, consumers by name):
+    - it has an operation the base does not (`new operation`);
+    - it has a consumer the base does not (`new consumer`);
+    - a consumer of the base can call an operation of the base it could not call before: a
+      (consumer, operation) pair appears (`new caller`);
+    - an operation accepts a scope the base's did not: its scope set is not a subset of the
+      base's, and any one scope suffices, so adding a scope widens (`scope added`);
+      (this and `new caller` only where the base's operation was not open already: what
+      anyone could call cannot be called by more);
+    - an operation goes from protected to pending or open, or from pending to open (`less
+      protected`; open: anyone can call it, UNPROTECTED or exempt);
+    - a consumer is allowed a scope or an OAuth flow it was not: its tokens then carry that
+      scope for every API that accepts it, in this stack or not (`consumer scope added`,
+      `consumer flow added`).
+    Everything else is not widening: removals, fewer scopes, callers or flows, settings.
+    Each item is {"kind", "subject", "values"}; items are grouped by kind in the order above
+    (new operations and consumers first), each group in the head's order.
     """
-    g = _Graph()
-    ops, cons = diff["operations"], diff["consumers"]
+    b_ops, b_cons = _access(base)
+    h_ops, h_cons = _access(head)
+    out: list[dict[str, Any]] = []
 
-    def op_edges(op: str, scopes: Sequence[str], callers: Sequence[str], how: str) -> None:
-        target = g.node("o", op)
-        if callers == [ANYONE]:
-            g.edge(g.node("anyone", "ANYONE, no token"), target, how)
-            return
-        for scope in scopes:
-            g.edge(g.node("s", scope), target, how)
+    def add(kind: str, subject: str, values: Sequence[str]) -> None:
+        out.append({"kind": kind, "subject": subject, "values": list(values)})
 
-    for c in cons["added"]:
-        node = g.node("c", c["consumer"], "added")
-        for scope in c["scopes"]:
-            g.edge(node, g.node("s", scope), "added")
-    for c in cons["removed"]:
-        node = g.node("c", c["consumer"], "removed")
-        for scope in c["scopes"]:
-            g.edge(node, g.node("s", scope), "removed")
-    for c in cons["changed"]:
-        node = g.node("c", c["consumer"], "changed")
-        if "scopes" in c:
-            old, new = c["scopes"]["base"], c["scopes"]["head"]
-            for scope in _subtract(new, old):
-                g.edge(node, g.node("s", scope), "added")
-            for scope in _subtract(old, new):
-                g.edge(node, g.node("s", scope), "removed")
-    for o in ops["added"]:
-        g.node("o", o["operation"], "added")
-        op_edges(o["operation"], o["scopes"], o["callers"], "added")
-    for o in ops["removed"]:
-        g.node("o", o["operation"], "removed")
-        op_edges(o["operation"], o["scopes"], o["callers"], "removed")
-    for o in ops["changed"]:
-        if "scopes" not in o and "status" not in o:
-            continue  # only its callers changed: the consumers' edges below show why
-        g.node("o", o["operation"], "changed")
-        if "scopes" in o:
-            old, new = o["scopes"]["base"], o["scopes"]["head"]
-            for scope in _subtract(new, old):
-                g.edge(g.node("s", scope), g.node("o", o["operation"]), "added")
-            for scope in _subtract(old, new):
-                g.edge(g.node("s", scope), g.node("o", o["operation"]), "removed")
-    # Context: connect a changed consumer to the operations it gained or lost through scopes
-    # whose own edges did not change.
-    op_scopes = {o["operation"]: o["scopes_now"] for o in ops["changed"]}
-    for c in cons["changed"]:
-        if "scopes" not in c:
+    head_callers = _operations(head)
+    for key, op in h_ops.items():
+        old = b_ops.get(key)
+        if old is None:
+            add("new operation", key, head_callers[key]["callers"])
             continue
-        old, new = c["scopes"]["base"], c["scopes"]["head"]
-        for key, via in (("gained", _subtract(new, old)), ("lost", _subtract(old, new))):
-            for op in c.get(key, []):
-                for scope in op_scopes.get(op, []):
-                    if scope in via:
-                        g.edge(g.node("s", scope), g.node("o", op), "kept")
-    if not g.nodes:
-        return ""
-    return g.render()
+        if op["exposure"] > old["exposure"]:
+            add("less protected", key, [EXPOSURE[old["exposure"]], EXPOSURE[op["exposure"]]])
+        if old["exposure"] == len(EXPOSURE) - 1:
+            continue  # open in the base already: anyone could call it
+        if added := _subtract(op["scopes"], old["scopes"]):
+            add("scope added", key, added)
+        new_callers = [c for c in _subtract(op["consumers"], old["consumers"]) if c in b_cons]
+        if new_callers:
+            add("new caller", key, new_callers)
+    for name, consumer in h_cons.items():
+        previous = b_cons.get(name)
+        if previous is None:
+            add("new consumer", name, consumer["operations"])
+            continue
+        if added := _subtract(consumer["scopes"], previous["scopes"]):
+            add("consumer scope added", name, added)
+        if added := _subtract(consumer["flows"], previous["flows"]):
+            add("consumer flow added", name, added)
+    order = list(WIDENING_KINDS)
+    return sorted(out, key=lambda item: order.index(item["kind"]))
 
 
 # --- building the base from a git ref ------------------------------------------------------
@@ -555,7 +367,7 @@ def report_at_ref(ref: str, stack: str, repo: Path) -> dict[str, Any]:
         if added.returncode != 0:
             raise DiffInputError(f"--base-ref {ref!r}: {_last_line(added.stderr)}")
         if not (worktree / f"Pulumi.{stack}.yaml").is_file():
-            return {"stack": stack, "operations": [], "consumers": [], "verdicts": []}
+            return empty_report(stack)
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(
             [str(worktree / "policies"), str(worktree), env.get("PYTHONPATH", "")]
@@ -589,6 +401,7 @@ def _last_line(text: str) -> str:
 
 
 def _parse(text: str, source: str) -> dict[str, Any]:
+    """A report printed by a git ref's own code (`report_at_ref`): trusted, possibly older."""
     # A report printed by an older `make report` may start with make's echo of the command.
     start = text.find("{")
     try:
@@ -600,26 +413,49 @@ def _parse(text: str, source: str) -> dict[str, Any]:
     return data
 
 
+def empty_report(stack: str) -> dict[str, Any]:
+    """The base of a stack the base does not have: every operation and consumer is new."""
+    return {"stack": stack, "operations": [], "consumers": [], "verdicts": []}
+
+
 def load_report(path: Path) -> dict[str, Any]:
+    """A report file, checked as strict JSON against report/report.schema.json.
+
+    A file may come from anywhere (a pull request's own run), so it is read as data only and
+    refused, with the first faults named, unless it matches the schema this code was built with.
+    """
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as handle:
+            # One byte past the limit, so an oversized file is refused as such, not cut short.
+            data = handle.read(MAX_REPORT_BYTES + 1)
     except OSError as err:
         raise DiffInputError(f"{path}: {err.strerror or err}") from None
-    return _parse(text, str(path))
+    try:
+        return parse_report(data)
+    except ReportFormatError as err:
+        raise DiffInputError(f"{path}: not a report: {err}") from None
 
 
 def main(argv: Sequence[str] | None = None, prog: str = "python -m report diff") -> int:
     parser = argparse.ArgumentParser(
         prog=prog,
         description="What a change does to access: the difference between two JSON reports "
-        "(or between a git ref and this checkout). Exit 1 when the head has a mandatory "
-        "violation the base did not have.",
+        "(or between a git ref and this checkout). Exit 2 on bad input, 1 when the head has a "
+        "mandatory violation the base did not have, 3 with --fail-on-widening when the head "
+        "grants access the base did not (first match wins), else 0.",
     )
     parser.add_argument("base", nargs="?", type=Path, help="base report (JSON)")
     parser.add_argument("head", nargs="?", type=Path, help="head report (JSON)")
     parser.add_argument("--base-ref", help="build the base report from this git ref instead")
     parser.add_argument("--stack", default="dev", help="stack for --base-ref (default: dev)")
     parser.add_argument("--format", choices=FORMATS, default="terminal", dest="fmt")
+    parser.add_argument(
+        "--fail-on-widening",
+        action="store_true",
+        help="exit 3 when the head grants access the base did not: a new operation, consumer "
+        "or (consumer, operation) pair, a scope added to an operation or a consumer, an "
+        "operation less protected (README: Widening)",
+    )
     args = parser.parse_args(argv)
     try:
         if args.base_ref:
@@ -635,10 +471,10 @@ def main(argv: Sequence[str] | None = None, prog: str = "python -m report diff")
             parser.error("give BASE.json HEAD.json, or --base-ref REF")
     except (DiffInputError, InputError, StackConfigError, StackNotFoundError) as err:
         print(f"error: {err}", file=sys.stderr)
-        return 2
+        return EXIT_BAD_INPUT
     diff = compare(base, head)
     try:
         print(render(diff, args.fmt, *labels))
     except BrokenPipeError:  # `... | head`: the reader left, which is not an error
         sys.stderr.close()
-    return 0 if diff["passed"] else 1
+    return exit_status(diff, fail_on_widening=args.fail_on_widening)

@@ -10,6 +10,7 @@ from components.backend_tokens import WITHHELD, BackendToken
 
 from .matrix import Matrix, Row
 from .model import Report, StackFacts
+from .schema import SCHEMA_VERSION
 
 FORMATS = ("table", "markdown", "json")
 
@@ -256,6 +257,7 @@ def report_to_dict(report: Report) -> dict[str, Any]:
 
     Scopes are short names (`read`), never full strings: under mocks those contain ids AWS has
     not assigned yet. `resource_servers` gives each identifier with those ids as placeholders.
+    The shape is report/report.schema.json, version `schemaVersion`.
     """
     m = report.matrix
     f = report.facts
@@ -268,6 +270,7 @@ def report_to_dict(report: Report) -> dict[str, Any]:
         for i in f.identifiers
     ] or [{"identifier": i, "placeholder": False, "assigned_at_deploy": []} for i in m.identifiers]
     return {
+        "schemaVersion": SCHEMA_VERSION,
         "stack": report.stack,
         "preview": report.preview,
         "settings": {

@@ -2,7 +2,8 @@
 
 The CLI starts a Python pack with the first `python` on PATH; `actions/setup-python`'s one has
 no pulumi-policy, so a job that runs the pack (`policyPacks:` or `pulumi policy publish`) must
-put `.venv/bin` on `GITHUB_PATH` after `make venv` and before that step.
+put `.venv/bin` on `GITHUB_PATH` after the venv is made (`make venv`, or the hash-locked
+`.github/scripts/install_locked.sh`) and before that step.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import pytest
 from tests.test_workflows import WORKFLOW_FILES, is_pulumi_action, load
 
 ADD_VENV_TO_PATH = 'echo "$PWD/.venv/bin" >> "$GITHUB_PATH"'
+MAKES_THE_VENV = ("make venv", ".github/scripts/install_locked.sh ")
 
 
 def _runs_the_pack(step: dict[str, Any]) -> bool:
@@ -32,7 +34,9 @@ def test_policy_pack_runs_with_the_venv_python(path: Path) -> None:
                 continue
             before = [s.get("run", "") for s in steps[:index]]
             assert ADD_VENV_TO_PATH in before, f"{path.name}/{job_name}: pack without the venv"
-            assert before.index(ADD_VENV_TO_PATH) > before.index("make venv"), job_name
+            made = [i for i, run in enumerate(before) if run.startswith(MAKES_THE_VENV)]
+            assert made, f"{path.name}/{job_name}: no step makes the venv"
+            assert before.index(ADD_VENV_TO_PATH) > made[0], job_name
 
 
 def test_three_workflows_run_the_pack() -> None:

@@ -1,4 +1,5 @@
-"""`python -m report diff`: every kind of access change, exact markdown and json, exit status."""
+"""`python -m report diff`: every kind of access change, exact markdown and json, exit status,
+widening, and reports that are not what the schema says."""
 
 # The exact-output fixtures hold markdown table rows and URNs longer than a code line.
 # ruff: noqa: E501
@@ -11,8 +12,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from report.__main__ import main
-from report.diff import compare, render
+from report.diff import compare, empty_report, exit_status, render
 from report.render import report_to_dict
 from report.run import build_report
 
@@ -23,24 +26,31 @@ WriteStack = Callable[..., Path]  # the `scratch_project` fixture (conftest.py)
 def op(
     method: str, path: str, scopes: list[str], consumers: list[str], **kw: Any
 ) -> dict[str, Any]:
+    status = kw.get("status", "protected")
     return {
         "api": "api-body",
         "method": method,
         "path": path,
-        "status": kw.get("status", "protected"),
+        "status": status,
         "scopes": scopes,
         "scope_source": kw.get("source", "operationScopes"),
         "consumers": consumers,
-        "anyone": kw.get("status") == "UNPROTECTED",
+        "anyone": status in ("UNPROTECTED", "exempt"),
         "detail": "",
     }
 
 
-def consumer(name: str, scopes: list[str], operations: list[str]) -> dict[str, Any]:
+def consumer(
+    name: str,
+    scopes: list[str],
+    operations: list[str],
+    flows: tuple[str, ...] = ("client_credentials",),
+) -> dict[str, Any]:
     return {
         "name": name,
         "scopes": scopes,
-        "flows": ["client_credentials"],
+        "flows": list(flows),
+        "scopes_known": True,
         "operations": operations,
     }
 
@@ -53,8 +63,10 @@ def verdict(level: str, policy: str, name: str, message: str) -> dict[str, Any]:
 def report(
     ops: list[Any], consumers: list[Any], verdicts: list[Any], **settings: Any
 ) -> dict[str, Any]:
+    mandatory = sum(1 for v in verdicts if v["enforcement_level"] == "mandatory")
     return {
-        "stack": "dev",
+        "schemaVersion": 1,
+        "stack": settings.get("stack", "dev"),
         "preview": False,
         "settings": {
             "region": "eu-west-1",
@@ -74,6 +86,9 @@ def report(
         "operations": ops,
         "consumers": consumers,
         "verdicts": verdicts,
+        "resources": {"aws:apigateway/restApi:RestApi": 1},
+        "mandatory_violations": mandatory,
+        "passed": mandatory == 0,
     }
 
 
@@ -117,31 +132,41 @@ EXPECTED_MARKDOWN = """\
 
 | Change | Operation | Scopes (any one) | Scopes from | Who can call |
 |---|---|---|---|---|
-| added | `DELETE /pets/{petId}` | write | default rule | analytics |
-| removed | `GET /old` | read | operationScopes | was: analytics, orders |
-| changed | `GET /pets` | unchanged | operationScopes | analytics, orders → analytics, billing |
-| changed | `POST /pets` | write → read \\| write | default rule → operationScopes | orders → analytics, billing |
+| added | `DELETE /pets/{petId}` | `write` | `default rule` | `analytics` |
+| removed | `GET /old` | `read` | `operationScopes` | was: `analytics`, `orders` |
+| changed | `GET /pets` | unchanged | `operationScopes` | `analytics`, `orders` → `analytics`, `billing` |
+| changed | `POST /pets` | `write` → `read` \\| `write` | `default rule` → `operationScopes` | `orders` → `analytics`, `billing` |
 
 #### Consumers
 
 | Change | Consumer | Scopes | Operations |
 |---|---|---|---|
-| added | billing | read | can call: GET /pets, POST /pets |
-| removed | orders | read, write | could call: GET /pets, POST /pets, GET /old |
-| changed | analytics | read → read, write | gained: POST /pets, DELETE /pets/{petId}; lost: GET /old |
+| added | `billing` | `read` | can call: `GET /pets`, `POST /pets` |
+| removed | `orders` | `read`, `write` | could call: `GET /pets`, `POST /pets`, `GET /old` |
+| changed | `analytics` | `read` → `read`, `write` | gained: `POST /pets`, `DELETE /pets/{petId}`; lost: `GET /old` |
 
 #### Policy verdicts
 
-- appeared: mandatory [body-rule] RestApiPut 'api-body': DELETE /pets/{petId} is open
-- cleared: advisory [old-advice] RestApiPut 'api-body': was advised
+- appeared: `mandatory` `body-rule` on `RestApiPut 'api-body'`: `DELETE /pets/{petId} is open`
+- cleared: `advisory` `old-advice` on `RestApiPut 'api-body'`: `was advised`
 
 #### Settings
 
 | Setting | Base | Head |
 |---|---|---|
-| Access-token lifetime | 60 minutes | 30 minutes |
-| Deletion protection | INACTIVE | ACTIVE |
-| Resource server | https://{rest-api-id}.x/v1 | https://pets.example.com |
+| Access-token lifetime | `60 minutes` | `30 minutes` |
+| Deletion protection | `INACTIVE` | `ACTIVE` |
+| Resource server | `https://{rest-api-id}.x/v1` | `https://pets.example.com` |
+
+#### Widens access
+
+| Widening | Operation or consumer | Detail |
+|---|---|---|
+| new operation | `DELETE /pets/{petId}` | callers: `analytics` |
+| new consumer | `billing` | can call: `GET /pets`, `POST /pets` |
+| scope added | `POST /pets` | now also accepts (any one scope suffices): `read` |
+| new caller | `POST /pets` | newly callable by: `analytics` |
+| consumer scope added | `analytics` | its tokens now carry: `write` |
 
 ```mermaid
 flowchart LR
@@ -166,7 +191,8 @@ flowchart LR
   classDef changed fill:#fff8c5,stroke:#9a6700
 ```
 
-**FAILED: 1 new mandatory violation(s); `pulumi up` would be blocked.**"""
+**FAILED: 1 new mandatory violation(s); `pulumi up` would be blocked.**
+**WIDENS ACCESS: 5 change(s) grant access the base did not.**"""
 
 
 def test_every_kind_of_change_in_markdown() -> None:
@@ -266,6 +292,14 @@ EXPECTED_JSON: dict[str, Any] = {
     ],
     "new_mandatory_violations": 1,
     "passed": False,
+    "widening": [
+        {"kind": "new operation", "subject": "DELETE /pets/{petId}", "values": ["analytics"]},
+        {"kind": "new consumer", "subject": "billing", "values": ["GET /pets", "POST /pets"]},
+        {"kind": "scope added", "subject": "POST /pets", "values": ["read"]},
+        {"kind": "new caller", "subject": "POST /pets", "values": ["analytics"]},
+        {"kind": "consumer scope added", "subject": "analytics", "values": ["write"]},
+    ],
+    "widens": True,
 }
 
 
@@ -273,10 +307,14 @@ def test_a_report_against_itself_says_no_change_in_access(tmp_path: Path, capsys
     data = report_to_dict(build_report("dev"))
     path = tmp_path / "dev.json"
     path.write_text(json.dumps(data))
-    for fmt in ("terminal", "markdown"):
+    lines = {
+        "terminal": "No change in access for stack 'dev'.",
+        "markdown": "No change in access for stack `dev`.",
+    }
+    for fmt, line in lines.items():
         assert main(["diff", str(path), str(path), "--format", fmt]) == 0
         out = capsys.readouterr().out
-        assert out.strip().splitlines()[-1] == "No change in access for stack 'dev'."
+        assert out.strip().splitlines()[-1] == line
     assert main(["diff", str(path), str(path), "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["changed"] is False
 
@@ -298,7 +336,7 @@ def test_unreadable_report_is_one_line_and_exit_2(tmp_path: Path, capsys) -> Non
     bad.write_text("not json")
     assert main(["diff", str(bad), str(bad)]) == 2
     err = capsys.readouterr().err
-    assert err.startswith(f"error: {bad}: not a JSON report")
+    assert err.startswith(f"error: {bad}: not a report: not JSON (Expecting value")
     assert len(err.strip().splitlines()) == 1
 
 
@@ -353,7 +391,13 @@ def test_the_realistic_change_to_the_dev_stack(scratch_project: WriteStack, tmp_
             "GET /pets/{petId}",
             "  ~ analytics: scopes read -> read, write; gained POST /pets, DELETE /pets/{petId}",
             "",
+            "Widens access",
+            "  ! new operation DELETE /pets/{petId}: callers: analytics",
+            "  ! new caller POST /pets: newly callable by: analytics",
+            "  ! consumer scope added analytics: its tokens now carry: write",
+            "",
             "PASSED: no new mandatory violation.",
+            "WIDENS ACCESS: 3 change(s) grant access the base did not.",
         ]
     )
     assert diff["passed"] is True
@@ -373,3 +417,294 @@ def test_base_ref_builds_in_a_worktree_it_removes(capsys) -> None:
     assert main(["diff", "--base-ref", "no-such-ref-xyz"]) == 2
     assert capsys.readouterr().err.startswith("error: --base-ref 'no-such-ref-xyz':")
     assert _worktrees() == before
+
+
+# --- widening: what `--fail-on-widening` refuses ------------------------------------------------
+
+R = ["read"]
+W = ["write"]
+PLAIN = report(
+    [op("GET", "/pets", R, ["a", "b"]), op("POST", "/pets", W, ["b"])],
+    [consumer("a", R, ["GET /pets"]), consumer("b", R + W, ["GET /pets", "POST /pets"])],
+    [],
+)
+
+
+def variant(ops: list[Any] | None = None, consumers: list[Any] | None = None) -> dict[str, Any]:
+    return report(
+        PLAIN["operations"] if ops is None else ops,
+        PLAIN["consumers"] if consumers is None else consumers,
+        [],
+    )
+
+
+WIDENING_CASES = {
+    "new operation": (
+        variant(ops=[*PLAIN["operations"], op("DELETE", "/pets", W, ["b"])]),
+        [{"kind": "new operation", "subject": "DELETE /pets", "values": ["b"]}],
+    ),
+    "new open operation": (
+        variant(ops=[*PLAIN["operations"], op("GET", "/open", [], [], status="UNPROTECTED")]),
+        [{"kind": "new operation", "subject": "GET /open", "values": ["ANYONE (no token needed)"]}],
+    ),
+    "new consumer": (
+        variant(consumers=[*PLAIN["consumers"], consumer("c", [], [])]),
+        [{"kind": "new consumer", "subject": "c", "values": []}],
+    ),
+    "a (consumer, operation) pair appears": (
+        variant(ops=[PLAIN["operations"][0], op("POST", "/pets", W, ["b", "a"])]),
+        [{"kind": "new caller", "subject": "POST /pets", "values": ["a"]}],
+    ),
+    "a scope added to an operation": (
+        variant(ops=[PLAIN["operations"][0], op("POST", "/pets", W + R, ["b"])]),
+        [{"kind": "scope added", "subject": "POST /pets", "values": ["read"]}],
+    ),
+    "a scope replaced on an operation (not a subset)": (
+        variant(ops=[PLAIN["operations"][0], op("POST", "/pets", R, ["b"])]),
+        [{"kind": "scope added", "subject": "POST /pets", "values": ["read"]}],
+    ),
+    "protected to open": (
+        variant(ops=[PLAIN["operations"][0], op("POST", "/pets", [], [], status="UNPROTECTED")]),
+        [{"kind": "less protected", "subject": "POST /pets", "values": ["protected", "open"]}],
+    ),
+    "protected to pending": (
+        variant(ops=[PLAIN["operations"][0], op("POST", "/pets", W, [], status="pending")]),
+        [{"kind": "less protected", "subject": "POST /pets", "values": ["protected", "pending"]}],
+    ),
+    "a consumer allowed a new scope": (
+        variant(consumers=[consumer("a", R + W, ["GET /pets"]), PLAIN["consumers"][1]]),
+        [{"kind": "consumer scope added", "subject": "a", "values": ["write"]}],
+    ),
+    "a consumer allowed a new OAuth flow": (
+        variant(
+            consumers=[
+                consumer("a", R, ["GET /pets"], ("client_credentials", "code")),
+                PLAIN["consumers"][1],
+            ]
+        ),
+        [{"kind": "consumer flow added", "subject": "a", "values": ["code"]}],
+    ),
+    "an operation listed twice, once open": (
+        variant(ops=[*PLAIN["operations"], op("GET", "/pets", R, [], status="exempt")]),
+        [{"kind": "less protected", "subject": "GET /pets", "values": ["protected", "open"]}],
+    ),
+}
+
+NARROWING_CASES = {
+    "the same report": PLAIN,
+    "an operation removed": variant(ops=[PLAIN["operations"][0]]),
+    "a consumer removed": variant(
+        ops=[op("GET", "/pets", R, ["a"]), op("POST", "/pets", W, [])],
+        consumers=[PLAIN["consumers"][0]],
+    ),
+    "a scope removed from an operation": variant(
+        ops=[op("GET", "/pets", [], []), PLAIN["operations"][1]]
+    ),
+    "a caller lost": variant(ops=[op("GET", "/pets", R, ["b"]), PLAIN["operations"][1]]),
+    "a consumer loses a scope": variant(
+        ops=[op("GET", "/pets", R, ["a"]), op("POST", "/pets", W, ["b"])],
+        consumers=[consumer("a", R, ["GET /pets"]), consumer("b", W, ["POST /pets"])],
+    ),
+    "the operations reordered": variant(ops=list(reversed(PLAIN["operations"]))),
+}
+
+
+@pytest.mark.parametrize("name", list(WIDENING_CASES))
+def test_widening(name: str) -> None:
+    head, expected = WIDENING_CASES[name]
+    diff = compare(PLAIN, head)
+    assert diff["widening"] == expected
+    assert diff["widens"] is True
+    assert exit_status(diff, fail_on_widening=True) == 3
+    assert exit_status(diff) == 0
+
+
+@pytest.mark.parametrize("name", list(NARROWING_CASES))
+def test_narrowing_passes(name: str) -> None:
+    diff = compare(PLAIN, NARROWING_CASES[name])
+    assert diff["widening"] == []
+    assert exit_status(diff, fail_on_widening=True) == 0
+
+
+def test_open_to_pending_and_pending_to_open() -> None:
+    pending = variant(ops=[PLAIN["operations"][0], op("POST", "/pets", W, [], status="pending")])
+    opened = variant(ops=[PLAIN["operations"][0], op("POST", "/pets", [], [], status="exempt")])
+    assert compare(opened, pending)["widening"] == []
+    assert compare(pending, opened)["widening"] == [
+        {"kind": "less protected", "subject": "POST /pets", "values": ["pending", "open"]}
+    ]
+
+
+def test_a_new_stack_widens_with_every_operation_and_consumer() -> None:
+    items = compare(empty_report("dev"), PLAIN)["widening"]
+    assert [(i["kind"], i["subject"]) for i in items] == [
+        ("new operation", "GET /pets"),
+        ("new operation", "POST /pets"),
+        ("new consumer", "a"),
+        ("new consumer", "b"),
+    ]
+
+
+def _write(tmp_path: Path, name: str, data: Any) -> str:
+    path = tmp_path / name
+    path.write_text(json.dumps(data) if not isinstance(data, str) else data)
+    return str(path)
+
+
+def test_exit_status_precedence_bad_input_then_mandatory_then_widening(
+    tmp_path: Path, capsys
+) -> None:
+    base = _write(tmp_path, "base.json", PLAIN)
+    wider = WIDENING_CASES["new operation"][0]
+    violation = [verdict("mandatory", "rule", "api", "open")]
+    wider_and_violating = report(wider["operations"], wider["consumers"], violation)
+    narrower_and_violating = report([PLAIN["operations"][0]], PLAIN["consumers"], violation)
+    broken = _write(tmp_path, "broken.json", {**wider, "schemaVersion": 99})
+    cases = [
+        (broken, 2),  # bad input wins over the widening it would show
+        (_write(tmp_path, "a.json", wider_and_violating), 1),  # the violation wins over widening
+        (_write(tmp_path, "b.json", narrower_and_violating), 1),
+        (_write(tmp_path, "c.json", wider), 3),
+        (_write(tmp_path, "d.json", NARROWING_CASES["an operation removed"]), 0),
+    ]
+    for head, status in cases:
+        assert main(["diff", base, head, "--fail-on-widening"]) == status, head
+    # Without the option widening is shown but does not fail.
+    assert main(["diff", base, cases[3][0]]) == 0
+    out = capsys.readouterr().out
+    assert "WIDENS ACCESS: 1 change(s) grant access the base did not." in out
+
+
+def test_a_head_report_that_is_not_a_report_is_exit_2_naming_the_fault(
+    tmp_path: Path, capsys
+) -> None:
+    base = _write(tmp_path, "base.json", PLAIN)
+    head = _write(tmp_path, "head.json", {**PLAIN, "operations": [{"method": "GET"}]})
+    assert main(["diff", base, head, "--format", "markdown"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == (
+        f"error: {head}: not a report: does not match the report schema (schemaVersion 1): "
+        "$.operations[0]: required property 'api' missing; "
+        "$.operations[0]: required property 'path' missing; "
+        "$.operations[0]: required property 'status' missing; "
+        "$.operations[0]: required property 'scopes' missing; "
+        "$.operations[0]: required property 'scope_source' missing\n"
+    )
+
+
+# --- hostile strings: a pull request's report is data, never markup ------------------------------
+
+HOSTILE = [
+    "@org/team",
+    "@octocat please approve",
+    "[x](javascript:alert(1))",
+    "![i](https://evil.example/p.png)",
+    "<!-- -->",
+    "<img src=x onerror=alert(1)>",
+    "<details open><summary>ok</summary>",
+    "**PASSED: no new mandatory violation.**",
+    "\u202egnp.exe",  # right-to-left override
+    "read\u200b",  # zero-width space
+    "a\u2066b\u2069c",  # bidi isolates
+    "x`y``z",
+    "` | cell | `",
+    "line one\nline two\r\n| fake | row |",
+    "\x1b[31mred\x1b[0m",
+    "https://evil.example/x",
+    "#1",
+    "```mermaid",
+    "\\|",
+]
+
+
+def hostile_reports() -> tuple[dict[str, Any], dict[str, Any]]:
+    """A base, and a head whose every string is hostile: paths, consumers, scopes, verdicts."""
+    ops = [op("GET", f"/{h}", [h], [h]) for h in HOSTILE]
+    ops.append(op("POST", "/pets", HOSTILE[:3], HOSTILE[3:6], status="exempt"))
+    consumers = [consumer(h, [h], [f"GET /{h}"], ("client_credentials", h)) for h in HOSTILE]
+    verdicts = [verdict("mandatory", h, h, h) for h in HOSTILE]
+    head = report(ops, consumers, verdicts, lifetime=HOSTILE[0], identifier=HOSTILE[2])
+    base = report([op("POST", "/pets", W, [])], [consumer("c", W, [])], [])
+    return base, head
+
+
+def strip_code_spans(text: str) -> str:
+    """What GitHub renders as markdown: `text` without its inline code spans (CommonMark:
+    a run of n backticks opens a span that the next run of exactly n backticks closes)."""
+    out, i = [], 0
+    while i < len(text):
+        if text[i] != "`":
+            out.append(text[i])
+            i += 1
+            continue
+        n = len(text[i:]) - len(text[i:].lstrip("`"))
+        j, close = i + n, -1
+        while j < len(text):
+            if text[j] == "`":
+                m = len(text[j:]) - len(text[j:].lstrip("`"))
+                if m == n:
+                    close = j
+                    break
+                j += m
+            else:
+                j += 1
+        if close < 0:
+            out.append(text[i : i + n])  # unmatched: literal backticks
+            i += n
+        else:
+            out.append("\x00")  # a code span
+            i = close + n
+    return "".join(out)
+
+
+def test_hostile_strings_are_code_spans_in_markdown() -> None:
+    base, head = hostile_reports()
+    text = render(compare(base, head), "markdown", "main", "<b>pr</b>")
+    fence = text.index("\n```mermaid\n")  # the diagram's fence; values hold "```mermaid" too
+    body, diagram = text[:fence], text[fence:]
+    assert text.count("\n```") == 2  # only the diagram's fences start a line
+    prose = strip_code_spans(body)
+    # Outside code spans only our own words: no mention, link, image, HTML, issue reference,
+    # or verdict a value could have faked.
+    for needle in ("@", "javascript", "evil", "](", "<img", "<details", "onerror", "#1", "PASSED"):
+        assert needle not in prose, needle
+    assert prose.count("<") == prose.count("<br>") + 1  # the comment marker
+    assert prose.startswith("<!-- access-diff -->\n")
+    # Nothing invisible, no terminal escape, and a value never adds a line.
+    for char in ("\u202e", "\u200b", "\u2066", "\x1b", "\r"):
+        assert char not in text
+    assert "\\u202egnp.exe" in text
+    assert "read\\u200b" in text
+    rows = [line for line in body.splitlines() if line.startswith("|")]
+    for line in rows:  # each table row keeps the header's cell count
+        cells = strip_code_spans(line).replace("\\|", "")
+        assert cells.count("|") in (6, 5, 4), line
+    for line in body.splitlines():
+        assert line == "" or line[0] in "<#|-*`" or line.startswith(("No change",)), line
+    # The mermaid labels hold only safe characters and entity codes.
+    labels = [line.split('"')[1] for line in diagram.splitlines() if '"' in line]
+    assert labels
+    for label in labels:
+        assert all(c.isalnum() or c in " _./{}-#;" for c in label), label
+
+
+def test_the_summary_is_the_only_verdict_in_the_comment() -> None:
+    base, head = hostile_reports()
+    text = render(compare(base, head), "markdown")
+    verdicts = [line for line in text.splitlines() if line.startswith("**")]
+    assert verdicts == [
+        f"**FAILED: {len(HOSTILE)} new mandatory violation(s); `pulumi up` would be blocked.**",
+        f"**WIDENS ACCESS: {len(compare(base, head)['widening'])} change(s) grant access the "
+        "base did not.**",
+    ]
+
+
+def test_hostile_strings_on_a_terminal_and_in_json() -> None:
+    base, head = hostile_reports()
+    diff = compare(base, head)
+    terminal = render(diff, "terminal")
+    assert not [c for c in terminal if c != "\n" and (ord(c) < 32 or c in "\x7f\u202e\u200b")]
+    assert "\\u001b[31mred\\u001b[0m" in terminal
+    assert all(ord(c) < 128 for c in render(diff, "json"))
+    assert json.loads(render(diff, "json")) == json.loads(json.dumps(diff))
