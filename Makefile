@@ -42,6 +42,7 @@ help:
 	@echo '  bench-program   program build time for 4/100/1,000 operations'
 	@echo '  bench-report    `make report` wall time, dev stack and a 1,000-operation spec'
 	@echo '  lock            rewrite constraints.txt from the venv'
+	@echo '  hash-lock       rewrite .github/requirements/*.txt (hash-locked, for privileged CI jobs) after lock'
 	@echo '  clean           remove $(VENV) and tool caches'
 	@echo '  help            this list'
 	@echo 'Targets that need the Pulumi CLI and AWS credentials:'
@@ -66,7 +67,8 @@ help:
 	  'PULUMI=$(PULUMI)' 'the Pulumi CLI to run' \
 	  'POLICY_PACK=$(POLICY_PACK)' 'preview, up: the policy pack folder' \
 	  'PULUMI_BACKEND_URL' 'state backend; default file://<here>/.pulumi-state' \
-	  'PYTHON=$(PYTHON)' 'interpreter that creates the venv, $(MIN_PYTHON) or newer' \
+	  'PYTHON=$(PYTHON)' 'interpreter that creates the venv, $(MIN_PYTHON) or newer; hash-lock: 3.11' \
+	  'INDEX_URL=$(INDEX_URL)' 'hash-lock: the package index to read hashes from' \
 	  'VENV=$(VENV)' 'the virtualenv folder'
 	@echo 'On/off variables are off when unset, empty, 0, no, false or off; anything else is on.'
 	@echo 'A passphrase (PULUMI_CONFIG_PASSPHRASE or _FILE) is needed only for passphrase stacks.'
