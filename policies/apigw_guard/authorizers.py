@@ -23,9 +23,9 @@ def check_authorizer_reference(
 ) -> list[str]:
     """Report the faults of the authorizer a method's or route's `authorizerId` names.
 
-    `judge` takes the authorizer's properties and returns (faults, unknowns). A missing or
-    blank id is left to the resource policy (one fault, one policy). Returns what is unknown
-    until the update.
+    `judge` takes the authorizer's properties and returns (faults, unknowns) of the link (the
+    authorizer's own settings were judged when it was created). A missing or blank id is left
+    to the resource policy (one fault, one policy). Returns what is unknown until the update.
     """
     authorizer_id = resource.props.get("authorizerId")
     if authorizer_id is UNKNOWN:
@@ -36,8 +36,8 @@ def check_authorizer_reference(
     if not authorizers:
         report(
             f"{label}: authorizerId {authorizer_id!r} does not resolve to an authorizer in this "
-            f"stack, so it cannot be shown to be a Cognito one. Fix: {fix}, created in this "
-            "stack.",
+            f"stack, so it cannot be shown to be a Cognito one (it may belong to another stack). "
+            f"Fix: {fix}.",
             resource.urn,
         )
         return []

@@ -3,28 +3,45 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from typing import Any
 
 from pulumi_policy import PolicyResource
 
+from .aws_context import import_region
 from .model.resource_graph import GraphResource, ResourceGraph
 from .props import props_of
 
 
-def _graph_resource(resource: PolicyResource) -> GraphResource:
+def _graph_resource(resource: PolicyResource, regions: dict[str, str | None]) -> GraphResource:
+    props = props_of(resource.props)
     return GraphResource(
         urn=resource.urn,
         type=resource.resource_type,
         name=resource.name,
-        props=props_of(resource.props),
+        props=props,
         property_dependencies={
             prop: [d.urn for d in deps] for prop, deps in resource.property_dependencies.items()
         },
+        region=_region(props, resource.provider, regions),
     )
+
+
+def _region(props: dict[str, Any], provider: Any, regions: dict[str, str | None]) -> str | None:
+    # Every resource of a provider shares its region: read each provider's properties once.
+    own = props.get("region")
+    if isinstance(own, str) and own:
+        return own
+    if provider is None:
+        return None
+    if provider.urn not in regions:
+        regions[provider.urn] = import_region({}, provider)
+    return regions[provider.urn]
 
 
 def stack_graph(resources: list[PolicyResource]) -> ResourceGraph:
     """Every resource of the stack with plain properties, indexed by URN and id."""
-    return ResourceGraph(_graph_resource(r) for r in resources)
+    regions: dict[str, str | None] = {}
+    return ResourceGraph(_graph_resource(r, regions) for r in resources)
 
 
 def has_any(resources: list[PolicyResource], types: Collection[str]) -> bool:

@@ -49,6 +49,9 @@ class GraphResource:
     props: Mapping[str, Any]
     # property name -> URNs of the resources its value came from
     property_dependencies: Mapping[str, Sequence[str]]
+    # The region it lives in, when its own `region` or its provider's says (for the AWS
+    # variables of a body it imports); None: not known.
+    region: str | None = None
 
 
 @dataclass(frozen=True)

@@ -17,15 +17,16 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
-from ..policy_config import ALLOWLIST_SCHEMA, configured_options
+from ..policy_config import ALLOWLIST_ADVISORY_SCHEMA, configured_options
 from ..reporting import defer, short_type
 from ..stack import stack_graph
 from ..user_pools import Trust, stack_pools, trusted_pools
 
 NAME = "apigateway-authorizer-pool-not-in-stack"
 ALLOWLIST_FIX = (
-    "set allowedUserPoolArns on this pack's policies (the guarantee policies enforce it, and "
-    "this advisory then stays silent) to the user pool ARNs you trust"
+    "if the pool is one your organisation trusts, ask the policy admin to list it in "
+    "allowedUserPoolArns (on the guarantee policies that judge authorizers and bodies, and on "
+    "this advisory, which is then silent)"
 )
 
 
@@ -47,8 +48,8 @@ def _message(trust: Trust) -> str:
     return (
         f"{trust.who} trusts {what} ({trust.field}), which no user pool of this stack is: "
         "whoever controls that pool, possibly another AWS account, can mint tokens this API "
-        f"accepts. Fix: {ALLOWLIST_FIX}, e.g. [{_allowlist_entry(trust)!r}]; or create the "
-        "pool in this stack."
+        f"accepts. Fix: create the pool in this stack; or {ALLOWLIST_FIX}, e.g. "
+        f"[{_allowlist_entry(trust)!r}]."
     )
 
 
@@ -80,7 +81,7 @@ policy = StackValidationPolicy(
     ),
     validate=validate,
     enforcement_level=EnforcementLevel.ADVISORY,
-    config_schema=ALLOWLIST_SCHEMA,
+    config_schema=ALLOWLIST_ADVISORY_SCHEMA,
     severity=Severity.HIGH,
     remediation_steps=(
         "Set `allowedUserPoolArns` in the policy config of the guarantee policies and of this "

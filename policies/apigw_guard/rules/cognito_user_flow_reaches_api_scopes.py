@@ -98,15 +98,22 @@ def _self_sign_up(graph: ResourceGraph, client: GraphResource) -> str:
     return ""
 
 
-def _message(graph: ResourceGraph, user: UserClient, scope: str, methods: list[str]) -> str:
+def _listed(methods: list[str]) -> str:
     listed = ", ".join(methods[:MAX_LISTED])
     if len(methods) > MAX_LISTED:
         listed += f" and {len(methods) - MAX_LISTED} more"
+    return listed
+
+
+def _message(graph: ResourceGraph, user: UserClient, reached: list[tuple[str, list[str]]]) -> str:
+    """One advisory per client, naming every custom scope it is allowed that a method accepts."""
     flows = " and ".join(repr(f) for f in user.flows)
+    plural = "s" if len(reached) > 1 else ""
+    scopes = "; ".join(f"{scope!r}, which {_listed(methods)} accept" for scope, methods in reached)
     return (
         f"{describe(user.client.type, user.client.name)} allows the {flows} flow (a person signs "
-        f"in) and the custom scope {scope!r}, which {listed} accept: anyone who can sign in to "
-        f"the user pool through this client gets an access token that passes."
+        f"in) and the custom scope{plural} {scopes}: anyone who can sign in to the user pool "
+        f"through this client gets an access token that passes."
         f"{_self_sign_up(graph, user.client)} Fix: {FIX}."
     )
 
@@ -120,10 +127,11 @@ def validate(args: StackValidationArgs, report: ReportViolation) -> None:
     if users:
         grants = scope_grants(graph)
         for user in users:
-            for scope in user.scopes:
-                methods = grants.methods.get(scope)
-                if methods:
-                    report(_message(graph, user, scope, methods), user.client.urn)
+            reached = [
+                (scope, grants.methods[scope]) for scope in user.scopes if grants.methods.get(scope)
+            ]
+            if reached:
+                report(_message(graph, user, reached), user.client.urn)
         # A method not known yet may require one of these clients' scopes.
         pending.extend(grants.pending)
     defer(pending)

@@ -1,0 +1,47 @@
+"""What a resource-level policy leaves to a stack policy, within one run of the pack.
+
+A resource policy judges a resource before it exists; some of its decisions need the rest of
+the stack (is an exempted preflight's integration really a MOCK? is a WebSocket route's API one
+the admin allows?). The resource half then hands the resource to the stack half, with the
+settings it decided under; the stack half, which cannot read another policy's config, finishes
+exactly what it was handed and nothing else, so a fault is reported once (never by both halves,
+never by neither).
+
+This relies on the engine's order, which every CrossGuard flow keeps: `Analyze` for a resource
+runs in the pack process before that run's `AnalyzeStack` (preview, update, `--skip-preview`,
+`pulumi policy analyze`). Each `Analyze` replaces (or withdraws) the resource's entry, so a
+resource that changed between preview and update is judged as it is now. The SDK serves calls
+from several threads: every access holds the lock.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Hashable
+from typing import Any
+
+_LOCK = threading.Lock()
+_HANDED: dict[tuple[str, str], Any] = {}
+
+
+def hand_off(receiver: str, urn: str, item: Hashable) -> None:
+    """Leave `urn` to the stack policy `receiver`, with what it needs to decide (`item`)."""
+    with _LOCK:
+        _HANDED[(receiver, urn)] = item
+
+
+def withdraw(receiver: str, urn: str) -> None:
+    """`urn` was judged at resource level this time: `receiver` has nothing to finish."""
+    with _LOCK:
+        _HANDED.pop((receiver, urn), None)
+
+
+def handed_to(receiver: str) -> dict[str, Any]:
+    """Every resource handed to `receiver` (URN -> item), as the last Analyze left it."""
+    with _LOCK:
+        return {urn: item for (name, urn), item in _HANDED.items() if name == receiver}
+
+
+# The stack halves that receive hand-offs, named here so that no rule imports another.
+METHOD_REFERENCES = "apigateway-method-references-resolve"
+ROUTE_REFERENCES = "apigateway-route-references-resolve"
