@@ -162,3 +162,14 @@ BASE ?= main
 DIFF_FORMAT = $(if $(filter table,$(FORMAT)),terminal,$(FORMAT))
 report-diff: venv
 	@$(PY) -m report diff --base-ref '$(BASE)' --stack $(STACK) --format $(DIFF_FORMAT)
+
+# The policy pack over a `pulumi stack export` file, in the call shape of `pulumi policy
+# analyze --file`, offline: every secret is redacted to '[secret]' as the CLI does when it
+# cannot decrypt. EXPORT=<file> [POLICY_CONFIG=<policy config JSON, the CLI's format>]. make turns a
+# mandatory violation (exit 1) into 2; `.venv/bin/python -m offline_engine.audit` keeps it.
+.PHONY: audit
+EXPORT ?=
+POLICY_CONFIG ?=
+audit: venv
+	@test -n '$(EXPORT)' || { echo "error: set EXPORT=<file written by pulumi stack export>" >&2; exit 2; }
+	@$(PY) -m offline_engine.audit '$(EXPORT)' $(if $(POLICY_CONFIG),--policy-pack-config '$(POLICY_CONFIG)')

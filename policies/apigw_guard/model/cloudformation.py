@@ -180,7 +180,7 @@ def _pool_problems(
         return [f"its authorizer {target} has {what}; list the user pool ARN(s)"]
     literal: list[Any] = []
     for arn in arns:
-        pool = _referenced(arn, "Arn")
+        pool = _referenced(arn, "Arn", allow_ref=False)  # a pool's Ref is its id, not its ARN
         if pool is None:
             literal.append(arn)
             continue
@@ -204,12 +204,12 @@ def _pool_problems(
     return [f"its authorizer {target} {problem}"] if problem else []
 
 
-def _referenced(value: Any, attribute: str) -> str | None:
+def _referenced(value: Any, attribute: str, allow_ref: bool = True) -> str | None:
     """The logical id a `Ref` (or `Fn::GetAtt` of `attribute`) names; None for anything else."""
     if not isinstance(value, dict) or len(value) != 1:
         return None
     ((key, arg),) = value.items()
-    if key == "Ref" and isinstance(arg, str):
+    if key == "Ref" and isinstance(arg, str) and allow_ref:
         return arg
     if key == "Fn::GetAtt":
         parts = arg.split(".", 1) if isinstance(arg, str) else arg
