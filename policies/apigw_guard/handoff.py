@@ -42,6 +42,5 @@ def handed_to(receiver: str) -> dict[str, Any]:
         return {urn: item for (name, urn), item in _HANDED.items() if name == receiver}
 
 
-# The stack halves that receive hand-offs, named here so that no rule imports another.
-METHOD_REFERENCES = "apigateway-method-references-resolve"
-ROUTE_REFERENCES = "apigateway-route-references-resolve"
+# The stack policy that receives hand-offs, named here so that no rule imports another.
+REFERENCES = "apigateway-references-resolve"

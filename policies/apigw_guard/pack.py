@@ -4,8 +4,8 @@ The guarantee (mandatory by default): every REST API method, OpenAPI operation a
 route (resource, body or CloudFormation template) requires a Cognito user-pool authorizer and
 at least one non-blank OAuth scope, no HTTP API quick-creates an open route, and WebSocket APIs
 (which cannot) exist only where the policy admin allows them. Every fault one resource's own
-inputs show is judged before that resource exists; the two stack policies of the guarantee
-judge only links between resources. Everything else is advisory by default. Each policy
+inputs show is judged before that resource exists; the guarantee's one stack policy
+judges only links between resources. Everything else is advisory by default. Each policy
 declares the config it reads (`policy_config`).
 """
 
@@ -22,13 +22,12 @@ from .rules import (
     httpapi_no_quick_create,
     method_cognito_authorization,
     method_cognito_authorizer,
-    method_references_resolve,
+    references_resolve,
     restapi_body_operation_security,
     restapi_fail_on_warnings,
     restapi_put_mode_overwrite,
     route_cognito_jwt_authorization,
     route_cognito_jwt_authorizer,
-    route_references_resolve,
     scopes_not_builtin_only,
 )
 
@@ -52,8 +51,7 @@ POLICIES: list[Policy] = [
     restapi_fail_on_warnings.policy,
     cloudformation_hidden_methods.policy,
     # Stack level: only what needs several resources (each costs one SDK read of the stack).
-    method_references_resolve.policy,
-    route_references_resolve.policy,
+    references_resolve.policy,
     cognito_user_flow_reaches_api_scopes.policy,
     authorizer_pool_not_in_stack.policy,
 ]

@@ -12,8 +12,12 @@ from .model.resource_graph import GraphResource, ResourceGraph
 from .props import props_of
 
 
-def _graph_resource(resource: PolicyResource, regions: dict[str, str | None]) -> GraphResource:
-    props = props_of(resource.props)
+def _graph_resource(
+    resource: PolicyResource, regions: dict[str, str | None], read: Collection[str] | None
+) -> GraphResource:
+    # Reading a resource's properties out of the SDK's proxy is most of a large stack's cost:
+    # a policy that only names resources of other types leaves theirs unread.
+    props = props_of(resource.props) if read is None or resource.resource_type in read else {}
     return GraphResource(
         urn=resource.urn,
         type=resource.resource_type,
@@ -38,10 +42,20 @@ def _region(props: dict[str, Any], provider: Any, regions: dict[str, str | None]
     return regions[provider.urn]
 
 
-def stack_graph(resources: list[PolicyResource]) -> ResourceGraph:
-    """Every resource of the stack with plain properties, indexed by URN and id."""
+def stack_graph(
+    resources: list[PolicyResource],
+    read: Collection[str] | None = None,
+    *,
+    others: bool = True,
+) -> ResourceGraph:
+    """The stack's resources, indexed by URN and id, with plain properties: all of them, or
+    those of the types in `read`; the others are in the graph propertyless, to be named (a
+    deferral names where an unknown value comes from), or left out with `others=False`."""
     regions: dict[str, str | None] = {}
-    return ResourceGraph(_graph_resource(r, regions) for r in resources)
+    kept = (
+        resources if others or read is None else [r for r in resources if r.resource_type in read]
+    )
+    return ResourceGraph(_graph_resource(r, regions, read) for r in kept)
 
 
 def has_any(resources: list[PolicyResource], types: Collection[str]) -> bool:

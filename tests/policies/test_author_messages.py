@@ -85,7 +85,7 @@ def test_stack_level_fault_names_the_method_by_its_full_path(declared: PolicyPac
         authorizationScopes=["api/read"],
     )
     (diag,) = declared.analyze_all([api, items, item, get])
-    assert diag.policy_name == "apigateway-method-references-resolve"
+    assert diag.policy_name == "apigateway-references-resolve"
     assert _text(diag).startswith(
         "Method 'getItem' (GET /items/{id}): authorizerId 'elsewhere' does not resolve"
     )
@@ -169,7 +169,7 @@ def test_preview_names_the_source_of_an_unknown_link(declared: PolicyPackProcess
     )
     (diag,) = declared.analyze_all([auth, get])
     assert (diag.policy_name, diag.enforcement_level) == (
-        "apigateway-method-references-resolve",
+        "apigateway-references-resolve",
         "advisory",
     )
     assert "authorizerId (from Authorizer 'cognito')" in diag.message

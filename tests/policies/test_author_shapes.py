@@ -17,7 +17,7 @@ from offline_engine import PolicyPackProcess, RecordedResource, make_urn, resour
 from tests.policies.stack_shapes import ISSUER, POOL, POOL_ALLOWLISTED
 
 ROUTES = "apigateway-route-cognito-jwt-authorization"
-ROUTE_LINKS = "apigateway-route-references-resolve"
+ROUTE_LINKS = "apigateway-references-resolve"
 WS_URN = make_urn("aws:apigatewayv2/api:Api", "chat")
 
 

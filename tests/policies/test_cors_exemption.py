@@ -4,7 +4,7 @@
 `exemptCorsPreflightMock` is read by apigateway-method-cognito-authorization, the resource
 policy that judges every Method before it exists. Off, an open OPTIONS method is blocked there.
 On, an OPTIONS method whose integration it cannot see (a classic or bridged Integration is
-another resource) is handed to apigateway-method-references-resolve, which exempts it only when
+another resource) is handed to apigateway-references-resolve, which exempts it only when
 exactly one integration is attached and it is MOCK. A fault is reported by one of the two,
 never by both and never by neither (0.2's bypass: the setting on one policy only, an OPTIONS
 method with an HTTP_PROXY integration passed silently).
@@ -18,7 +18,7 @@ from offline_engine import UNKNOWN, PolicyPackProcess, resource
 from tests.policies.stack_shapes import integration, method, path_resource, rest_api
 
 OWNER = "apigateway-method-cognito-authorization"
-STACK_HALF = "apigateway-method-references-resolve"
+STACK_HALF = "apigateway-references-resolve"
 EXEMPT = {"exemptCorsPreflightMock": True}
 
 

@@ -79,7 +79,7 @@ def test_the_export_verdict_is_the_updates(pack: PolicyPackProcess):
         ),
         # GET /carts: its authorizer 'shared1' is not in the stack (the link, at stack level).
         (
-            "apigateway-method-references-resolve",
+            "apigateway-references-resolve",
             "mandatory",
             f"{shop}aws:apigateway/method:Method::get-carts",
         ),

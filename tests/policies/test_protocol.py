@@ -23,8 +23,7 @@ GUARANTEE = {
     "apigateway-httpapi-body-route-security",
     "apigateway-httpapi-no-quick-create",
     "apigateway-cloudformation-method-authorization",
-    "apigateway-method-references-resolve",
-    "apigateway-route-references-resolve",
+    "apigateway-references-resolve",
 }
 # What each policy's config schema declares: exactly the properties it reads.
 CONFIG = {
@@ -288,7 +287,7 @@ def test_stack_policy_names_a_method_by_its_full_path(declared: PolicyPackProces
         property_dependencies={"resourceId": [pet.urn]},
     )
     diags = declared.analyze_stack([api, pets, pet, method])
-    assert [d.policy_name for d in diags] == ["apigateway-method-references-resolve"]
+    assert [d.policy_name for d in diags] == ["apigateway-references-resolve"]
     assert (
         "Method 'm' (GET /pets/{petId}): authorizerId 'other-stacks-authorizer' does not "
         "resolve to an authorizer in this stack"

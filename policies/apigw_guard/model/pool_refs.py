@@ -20,6 +20,7 @@ value in the whole document. Authorizer resources are not imported: their values
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
@@ -71,6 +72,7 @@ class PoolArn:
     pool_id: str
 
 
+@functools.lru_cache(maxsize=4096)  # a stack's authorizers repeat a few pools many times
 def parse_pool_arn(arn: str, variables: ImportVariables | None = None) -> PoolArn | None:
     """The ARN's parts if it is a sound user pool ARN (for some value of its variables)."""
     for text in _resolutions(arn, variables):
@@ -90,6 +92,7 @@ def parse_pool_arn(arn: str, variables: ImportVariables | None = None) -> PoolAr
     return None
 
 
+@functools.lru_cache(maxsize=4096)
 def issuer_pool_id(issuer: str, variables: ImportVariables | None = None) -> str | None:
     """The pool id of a sound Cognito issuer (for some value of its variables), else None."""
     for text in _resolutions(issuer, variables):

@@ -17,12 +17,21 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
+from ..model.resource_types import (
+    HTTP_AUTHORIZER_TYPES,
+    HTTP_BODY_TYPES,
+    REST_AUTHORIZER_TYPES,
+    REST_BODY_TYPES,
+    USER_POOL_TYPES,
+)
 from ..policy_config import ALLOWLIST_ADVISORY_SCHEMA, configured_options
 from ..reporting import defer, short_type
-from ..stack import stack_graph
+from ..stack import has_any, stack_graph
 from ..user_pools import Trust, stack_pools, trusted_pools
 
 NAME = "apigateway-authorizer-pool-not-in-stack"
+# What can trust a user pool: authorizers and the schemes of bodies.
+_TRUSTING = (*REST_AUTHORIZER_TYPES, *HTTP_AUTHORIZER_TYPES, *REST_BODY_TYPES, *HTTP_BODY_TYPES)
 ALLOWLIST_FIX = (
     "if the pool is one your organisation trusts, ask the policy admin to list it in "
     "allowedUserPoolArns (on the guarantee policies that judge authorizers and bodies, and on "
@@ -57,7 +66,10 @@ def validate(args: StackValidationArgs, report: ReportViolation) -> None:
     options = configured_options(args, report)
     if options.allowed_pool_arns is not None:
         return  # the allowlist is set: the guarantee policies enforce it
-    graph = stack_graph(args.resources)
+    if not has_any(args.resources, _TRUSTING):
+        return
+    # Only what trusts a pool and the pools: nothing else is read or named here.
+    graph = stack_graph(args.resources, read=(*_TRUSTING, *USER_POOL_TYPES), others=False)
     pools = stack_pools(graph)
     trusts = trusted_pools(graph)
     pending = list(trusts.pending)

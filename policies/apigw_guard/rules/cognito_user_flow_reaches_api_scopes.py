@@ -23,7 +23,18 @@ from pulumi_policy import (
 
 from ..model.operations import COGNITO_BUILTIN_SCOPES
 from ..model.resource_graph import GraphResource, ResourceGraph
-from ..model.resource_types import USER_POOL_CLIENT_NATIVE, USER_POOL_CLIENT_TYPES, USER_POOL_TYPES
+from ..model.resource_types import (
+    HTTP_BODY_TYPES,
+    MANAGED_OVERRIDES_TYPE,
+    METHOD_TYPES,
+    PATH_RESOURCE_TYPES,
+    REST_API_TYPES,
+    REST_BODY_TYPES,
+    ROUTE_TYPES,
+    USER_POOL_CLIENT_NATIVE,
+    USER_POOL_CLIENT_TYPES,
+    USER_POOL_TYPES,
+)
 from ..model.unknown import UNKNOWN
 from ..reporting import defer, describe
 from ..scope_grants import scope_grants
@@ -34,6 +45,18 @@ NAME = "apigateway-cognito-user-flow-reaches-api-scopes"
 # `client_credentials`, is a machine with the client secret.
 USER_FLOWS: tuple[str, ...] = ("code", "implicit")
 MAX_LISTED = 10
+# The clients, their pools, and what grants scopes (with what names a Method by its path).
+_READ = (
+    *USER_POOL_CLIENT_TYPES,
+    *USER_POOL_TYPES,
+    *METHOD_TYPES,
+    *PATH_RESOURCE_TYPES,
+    *REST_API_TYPES,
+    *ROUTE_TYPES,
+    MANAGED_OVERRIDES_TYPE,
+    *REST_BODY_TYPES,
+    *HTTP_BODY_TYPES,
+)
 FIX = (
     "do not allow user-facing clients (code or implicit flow) a scope the API requires: give "
     "machine callers a client-credentials client (allowedOauthFlows ['client_credentials']), "
@@ -121,7 +144,7 @@ def _message(graph: ResourceGraph, user: UserClient, reached: list[tuple[str, li
 def validate(args: StackValidationArgs, report: ReportViolation) -> None:
     if not has_any(args.resources, USER_POOL_CLIENT_TYPES):
         return
-    graph = stack_graph(args.resources)
+    graph = stack_graph(args.resources, read=_READ)
     pending: list[str] = []
     users = _user_clients(graph, pending)
     if users:

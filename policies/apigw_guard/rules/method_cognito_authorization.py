@@ -9,7 +9,7 @@ stack-level policy and by `make report`.
 The CORS preflight exemption (`exemptCorsPreflightMock`) is decided here: off, an open OPTIONS
 method is blocked like any other. On, an OPTIONS method whose own integration is visibly not
 MOCK (aws-native's nested one) is blocked here, and any other is handed to
-apigateway-method-references-resolve, which sees the integrations of the whole stack.
+apigateway-references-resolve, which sees the integrations of the whole stack.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from pulumi_policy import (
     Severity,
 )
 
-from ..handoff import METHOD_REFERENCES, hand_off, withdraw
+from ..handoff import REFERENCES, hand_off, withdraw
 from ..method_settings import FIX, is_options, method_label, nested_integration_type, problems_of
 from ..model.resource_types import METHOD_NATIVE, METHOD_TYPES
 from ..model.unknown import UNKNOWN
@@ -60,11 +60,11 @@ def validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
     props = props_of(args.props)
     if not props:
         # A read resource (`Method.get`) in `pulumi policy analyze`: the stack declares nothing.
-        withdraw(METHOD_REFERENCES, args.urn)
+        withdraw(REFERENCES, args.urn)
         return
     label = method_label(args.resource_type, args.name, props)
     if is_redacted(props.get("authorizationScopes")):
-        withdraw(METHOD_REFERENCES, args.urn)
+        withdraw(REFERENCES, args.urn)
         report(redacted_message(label, "authorizationScopes", "its scopes cannot be judged"), None)
         return
     problems, pending = problems_of(args.resource_type, props)
@@ -79,11 +79,11 @@ def validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
                 )
             elif nested is None or nested is UNKNOWN or nested == "MOCK":
                 # The integration that decides is another resource, or may be replaced by one.
-                hand_off(METHOD_REFERENCES, args.urn, tuple(problems))
+                hand_off(REFERENCES, args.urn, tuple(problems))
                 return
         else:
             note, fix = _preflight_note(args.resource_type, props)
-    withdraw(METHOD_REFERENCES, args.urn)
+    withdraw(REFERENCES, args.urn)
     for problem in problems:
         report(f"{label}: {problem}.{note} Fix: {fix}.", None)
     defer([f"{label}: {p}" for p in pending])

@@ -6,7 +6,7 @@ COGNITO_USER_POOLS (every REST method must use one, so a Lambda authorizer could
 methods the pack refuses) and its `providerArns` are user pool ARNs, within
 `allowedUserPoolArns` when the policy admin sets it. An Authorizer resource's values are taken
 literally: AWS variables are resolved only inside an imported OpenAPI body. That a Method's
-`authorizerId` names such an authorizer is apigateway-method-references-resolve's to check.
+`authorizerId` names such an authorizer is apigateway-references-resolve's to check.
 """
 
 from __future__ import annotations

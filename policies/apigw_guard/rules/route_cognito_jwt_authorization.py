@@ -7,7 +7,7 @@ authorizer at all: an Api with `protocolType: WEBSOCKET` is refused unless the p
 lists it in `allowedWebSocketApis` (its URN, or its id), and so is a WebSocket route (a route
 key that is neither `METHOD /path` nor `$default`) while that list is empty. With APIs listed,
 a WebSocket route, and a `$default` route without JWT (which exists in both kinds of API), are
-handed to apigateway-route-references-resolve, which sees the route's Api.
+handed to apigateway-references-resolve, which sees the route's Api.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from pulumi_policy import (
 )
 
 from .. import websocket
-from ..handoff import ROUTE_REFERENCES, hand_off, withdraw
+from ..handoff import REFERENCES, hand_off, withdraw
 from ..model.resource_graph import GraphResource
 from ..model.resource_types import HTTP_BODY_TYPES, MANAGED_OVERRIDES_TYPE, ROUTE_TYPES
 from ..model.unknown import UNKNOWN
@@ -60,10 +60,10 @@ def _route(args: ResourceValidationArgs, report: ReportViolation) -> None:
     props = props_of(args.props)
     label = route_label(args.resource_type, args.name, props)
     if not props:
-        withdraw(ROUTE_REFERENCES, args.urn)
+        withdraw(REFERENCES, args.urn)
         return  # a read resource in `pulumi policy analyze`: the stack declares nothing
     if is_redacted(props.get("authorizationScopes")):
-        withdraw(ROUTE_REFERENCES, args.urn)
+        withdraw(REFERENCES, args.urn)
         report(redacted_message(label, "authorizationScopes", "its scopes cannot be judged"), None)
         return
     problems, pending = problems_of(props)
@@ -71,9 +71,9 @@ def _route(args: ResourceValidationArgs, report: ReportViolation) -> None:
     allowed = allowed_websocket_apis(args.get_config())
     if (problems or pending) and allowed and kind in ("websocket", "default", "unknown"):
         # Its API decides: a listed WebSocket API's routes cannot carry JWT.
-        hand_off(ROUTE_REFERENCES, args.urn, (kind, tuple(sorted(allowed)), tuple(problems)))
+        hand_off(REFERENCES, args.urn, (kind, tuple(sorted(allowed)), tuple(problems)))
         return
-    withdraw(ROUTE_REFERENCES, args.urn)
+    withdraw(REFERENCES, args.urn)
     if kind == "websocket" and (problems or pending):
         report(
             f"{label}: route key {props['routeKey']!r} is a WebSocket route. {websocket.WHY}. "

@@ -5,7 +5,7 @@ Terraform-bridged), judged when it is created, before any route that names it: a
 authorizer's issuer is a Cognito user pool (either issuer form Cognito documents), within
 `allowedUserPoolArns` when the policy admin sets it. REQUEST (Lambda) authorizers are not judged
 here: a WebSocket API the admin allows needs one, and a JWT route naming one is
-apigateway-route-references-resolve's to report.
+apigateway-references-resolve's to report.
 """
 
 from __future__ import annotations
