@@ -116,6 +116,8 @@ integration: venv
 
 # Policy pack Analyze time on 400- and 4,000-operation bodies over gRPC, next to a pack that
 # only parses the body (bench/parse_only_pack). Target: within 3x that floor, about linear.
+# Then AnalyzeStack on 2,000/4,000 resources next to a pack of as many no-op stack policies
+# (bench/stack_floor_pack), in the same run. Targets at 4,000: own work <= 0.1 s, < 0.5 s in all.
 .PHONY: bench
 bench: venv
 	PYTHONPATH=$(CURDIR) $(PY) bench/policy_pack.py
