@@ -23,10 +23,14 @@ def decide_route(
     report: ReportViolation,
     route: GraphResource,
     graph: ResourceGraph,
-    handed: tuple[str, tuple[str, ...], tuple[str, ...]],
+    handed: tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]],
 ) -> list[str]:
-    """Report the handed-over route unless its API is a listed WebSocket API; return unknowns."""
-    kind, listed, problems = handed
+    """Report the handed-over route unless its API is a listed WebSocket API; return unknowns.
+
+    `handed` is (route kind, the allowlist, the route's own faults, its own unknowns), as the
+    resource policy judged them.
+    """
+    kind, listed, problems, unknown = handed
     allowed = frozenset(listed)
     label = route_label(route.type, route.name, dict(route.props))
     api_id = route.props.get("apiId")
@@ -70,4 +74,5 @@ def decide_route(
                     f"Fix: {FIX}.",
                     route.urn,
                 )
+            pending.extend(f"{label}: {u}" for u in unknown)
     return pending

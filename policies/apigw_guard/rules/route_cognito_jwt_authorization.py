@@ -71,7 +71,8 @@ def _route(args: ResourceValidationArgs, report: ReportViolation) -> None:
     allowed = allowed_websocket_apis(args.get_config())
     if (problems or pending) and allowed and kind in ("websocket", "default", "unknown"):
         # Its API decides: a listed WebSocket API's routes cannot carry JWT.
-        hand_off(REFERENCES, args.urn, (kind, tuple(sorted(allowed)), tuple(problems)))
+        item = (kind, tuple(sorted(allowed)), tuple(problems), tuple(pending))
+        hand_off(REFERENCES, args.urn, item)
         return
     withdraw(REFERENCES, args.urn)
     if kind == "websocket" and (problems or pending):
