@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from offline_engine import PolicyPackProcess, RecordedResource, make_urn, resource
+from offline_engine import Diagnostic, PolicyPackProcess, RecordedResource, make_urn, resource
 from tests.policies.stack_shapes import ISSUER, POOL, POOL_ALLOWLISTED
 
 ROUTES = "apigateway-route-cognito-jwt-authorization"
@@ -21,7 +21,7 @@ ROUTE_LINKS = "apigateway-references-resolve"
 WS_URN = make_urn("aws:apigatewayv2/api:Api", "chat")
 
 
-def text(diag) -> str:
+def text(diag: Diagnostic) -> str:
     return diag.message.split("\n", 1)[-1]
 
 
