@@ -29,6 +29,7 @@ help:
 	@echo '  lint            ruff, ruff format --check, mypy --strict, zizmor on the workflows'
 	@echo '  report          who can call each operation of STACK, and the policy verdicts'
 	@echo '  bench           policy pack Analyze time on large bodies'
+	@echo '  audit           the policy pack over a `pulumi stack export` file (EXPORT), offline'
 	@echo '  bench-program   program build time for 4/100/1,000 operations'
 	@echo '  bench-report    `make report` wall time, dev stack and a 1,000-operation spec'
 	@echo '  lock            rewrite constraints.txt from the venv'
@@ -48,6 +49,8 @@ help:
 	  'CONSUMER=$(CONSUMER)' 'call: consumer name' \
 	  "OP='$(OP)'" "call: 'METHOD /path'" \
 	  "DATA='$(DATA)'" 'call: JSON request body' \
+	  'EXPORT=$(EXPORT)' 'audit: a file written by `pulumi stack export`' \
+	  'POLICY_CONFIG=$(POLICY_CONFIG)' 'audit: policy config, JSON in the Pulumi CLI'"'"'s format' \
 	  'PULUMI_BACKEND_URL' 'state backend; default file://<here>/.pulumi-state' \
 	  'PYTHON=$(PYTHON)' 'interpreter that creates the venv'
 	@echo 'On/off variables are off when unset, empty, 0, no, false or off; anything else is on.'
@@ -174,4 +177,4 @@ EXPORT ?=
 POLICY_CONFIG ?=
 audit: venv
 	@test -n '$(EXPORT)' || { echo "error: set EXPORT=<file written by pulumi stack export>" >&2; exit 2; }
-	@$(PY) -m offline_engine.audit '$(EXPORT)' $(if $(POLICY_CONFIG),--policy-pack-config '$(POLICY_CONFIG)')
+	@$(PY) -m offline_engine.audit --prog 'make audit' '$(EXPORT)' $(if $(POLICY_CONFIG),--policy-pack-config '$(POLICY_CONFIG)')

@@ -67,8 +67,12 @@ def _text(message: str) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    prog = f"{sys.executable} -m offline_engine.audit"
+    if len(argv) >= 2 and argv[0] == "--prog":  # `make audit` passes its own name
+        prog, argv = argv[1], argv[2:]
     parser = argparse.ArgumentParser(
-        prog="make audit EXPORT=<file>",
+        prog=prog,
         description="Run the policy pack over a `pulumi stack export` file, as `pulumi policy "
         "analyze --file` does, offline (secrets redacted).",
     )

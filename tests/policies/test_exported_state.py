@@ -163,3 +163,9 @@ def test_an_unreadable_export_exits_2(tmp_path, capsys):
     broken.write_text("{not json", "utf-8")
     assert audit([str(broken)]) == 2
     assert capsys.readouterr().err.startswith(f"error: {broken}: not JSON")
+
+
+def test_make_audit_help_names_the_command_typed(capsys):
+    with pytest.raises(SystemExit):
+        audit(["--prog", "make audit", "--help"])
+    assert capsys.readouterr().out.startswith("usage: make audit ")
