@@ -9,9 +9,10 @@ never by neither).
 
 This relies on the engine's order, which every CrossGuard flow keeps: `Analyze` for a resource
 runs in the pack process before that run's `AnalyzeStack` (preview, update, `--skip-preview`,
-`pulumi policy analyze`). Each `Analyze` replaces (or withdraws) the resource's entry, so a
-resource that changed between preview and update is judged as it is now. The SDK serves calls
-from several threads: every access holds the lock.
+`pulumi policy analyze`). Each `Analyze` replaces (or withdraws) the resource's entry, and the
+stack policy takes the entries when it runs, so the update after a preview (one process for
+`pulumi up`) starts afresh and a resource is judged as it is now. The SDK serves calls from
+several threads: every access holds the lock.
 """
 
 from __future__ import annotations
@@ -36,10 +37,14 @@ def withdraw(receiver: str, urn: str) -> None:
         _HANDED.pop((receiver, urn), None)
 
 
-def handed_to(receiver: str) -> dict[str, Any]:
-    """Every resource handed to `receiver` (URN -> item), as the last Analyze left it."""
+def take(receiver: str) -> dict[str, Any]:
+    """Every resource handed to `receiver` in this run (URN -> item), removed from the record:
+    the next run's Analyze calls hand them over again."""
     with _LOCK:
-        return {urn: item for (name, urn), item in _HANDED.items() if name == receiver}
+        taken = {urn: item for (name, urn), item in _HANDED.items() if name == receiver}
+        for urn in taken:
+            del _HANDED[(receiver, urn)]
+        return taken
 
 
 # The stack policy that receives hand-offs, named here so that no rule imports another.

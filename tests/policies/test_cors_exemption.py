@@ -233,3 +233,30 @@ def test_a_bridged_mock_integration_exempts_a_bridged_method(pack: PolicyPackPro
         "aws:index/apiGatewayIntegration:ApiGatewayIntegration", "m", {**inputs, "type": "MOCK"}
     )
     assert _configure(pack, OWNER).analyze_all([options, mock]) == []
+
+
+def test_each_run_judges_what_its_own_analyze_calls_handed_over(pack: PolicyPackProcess):
+    # `pulumi up` runs a preview then an update in one pack process: the update's AnalyzeStack
+    # judges the method as the update's Analyze left it, not as the preview did.
+    stack = _stack("HTTP_PROXY")
+    _configure(pack, OWNER)
+    assert [d.policy_name for d in pack.analyze_all(stack)] == [STACK_HALF]
+    fixed = [
+        method(
+            "itemsOptions",
+            stack[0],
+            stack[1],
+            "OPTIONS",
+            authorization="COGNITO_USER_POOLS",
+            authorizerId="auth1",
+            authorizationScopes=["api/read"],
+        )
+        if r.name == "itemsOptions"
+        else r
+        for r in stack
+    ]
+    diags = pack.analyze_all(fixed)
+    assert [d.policy_name for d in diags if d.mandatory] == [STACK_HALF]  # authorizer not here
+    assert "does not resolve" in diags[0].message
+    # AnalyzeStack alone (no Analyze in this run) has nothing handed over to confirm.
+    assert [d for d in pack.analyze_stack(stack) if "exemptCorsPreflightMock" in d.message] == []

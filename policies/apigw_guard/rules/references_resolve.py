@@ -25,7 +25,7 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
-from ..handoff import REFERENCES, handed_to
+from ..handoff import REFERENCES, take
 from ..method_links import check_method
 from ..model.resource_types import (
     HTTP_AUTHORIZER_TYPES,
@@ -59,7 +59,7 @@ _READ = (
 
 
 def validate(args: StackValidationArgs, report: ReportViolation) -> None:
-    handed = handed_to(NAME)
+    handed = take(NAME)
     if not has_any(args.resources, (*METHOD_TYPES, *_ROUTES)):
         return
     graph = stack_graph(args.resources, read=_READ)
