@@ -57,6 +57,12 @@ def schema(*properties: str) -> PolicyConfigSchema:
     return PolicyConfigSchema(properties={p: known[p] for p in properties})
 
 
+# The fix for a pool outside the allowlist: the list is the policy admin's, not the author's.
+ALLOWLIST_FIX = (
+    "trust a user pool on the allowed list; if this pool should be trusted, ask the policy "
+    f"admin to add its ARN to {ALLOWED_POOL_ARNS} on this policy"
+)
+
 # For the advisory on pools the stack does not create: a policy reads only its own config, so
 # it takes the allowlist too (set, the advisory is silent; the guarantee policies enforce it).
 ALLOWLIST_ADVISORY_SCHEMA = PolicyConfigSchema(

@@ -23,7 +23,7 @@ from ..method_settings import COGNITO
 from ..model.pool_refs import check_pool_arns
 from ..model.resource_types import REST_AUTHORIZER_TYPES
 from ..model.unknown import UNKNOWN
-from ..policy_config import ALLOWED_POOL_ARNS, configured_options, schema
+from ..policy_config import ALLOWED_POOL_ARNS, ALLOWLIST_FIX, configured_options, schema
 from ..props import props_of
 from ..redacted import is_redacted, redacted_message
 from ..reporting import defer, describe
@@ -31,10 +31,6 @@ from ..reporting import defer, describe
 NAME = "apigateway-method-cognito-authorizer"
 
 FIX = "set type to COGNITO_USER_POOLS and providerArns to the ARN(s) of the user pool(s) it trusts"
-ALLOWLIST_FIX = (
-    "trust a user pool on the allowed list; if this pool should be trusted, ask the policy "
-    f"admin to add its ARN to {ALLOWED_POOL_ARNS} on this policy"
-)
 
 
 def validate(args: ResourceValidationArgs, report: ReportViolation) -> None:

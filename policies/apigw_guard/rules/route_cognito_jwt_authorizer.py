@@ -21,7 +21,7 @@ from pulumi_policy import (
 from ..model.pool_refs import check_issuer
 from ..model.resource_types import HTTP_AUTHORIZER_TYPES
 from ..model.unknown import UNKNOWN
-from ..policy_config import ALLOWED_POOL_ARNS, configured_options, schema
+from ..policy_config import ALLOWED_POOL_ARNS, ALLOWLIST_FIX, configured_options, schema
 from ..props import props_of
 from ..redacted import is_redacted, redacted_message
 from ..reporting import defer, describe
@@ -31,10 +31,6 @@ NAME = "apigateway-route-cognito-jwt-authorizer"
 FIX = (
     "set jwtConfiguration.issuer to the user pool's issuer, "
     "https://cognito-idp.<region>.amazonaws.com/<pool-id> (or its issuer-cognito-idp form)"
-)
-ALLOWLIST_FIX = (
-    "trust a user pool on the allowed list; if this pool should be trusted, ask the policy "
-    f"admin to add its ARN to {ALLOWED_POOL_ARNS} on this policy"
 )
 
 
