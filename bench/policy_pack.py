@@ -228,7 +228,7 @@ def bench_stack(sizes: tuple[int, ...] = (2000, 4000)) -> bool:
             p.name for p in pack.info().policies if p.policy_type == analyzer_pb2.POLICY_TYPE_STACK
         ]
         floor_names = floor.policy_names()
-        stacks = {n: [stack_without_dependencies(n, v) for v in range(8)] for n in sizes}
+        stacks = {n: [stack_without_dependencies(n, v) for v in range(12)] for n in sizes}
         pack.configure(default_level=None)
         floor.configure(default_level=None)
         full = {n: _interleaved(pack, floor, stacks[n]) for n in sizes}
@@ -239,7 +239,7 @@ def bench_stack(sizes: tuple[int, ...] = (2000, 4000)) -> bool:
         )
         guarantee_only = {n: _interleaved(pack, floor, stacks[n]) for n in sizes}
     print(
-        f"AnalyzeStack, no property dependencies, median of 7; the floor is "
+        f"AnalyzeStack, no property dependencies, median of 11; the floor is "
         f"{len(stack_policies)} no-op stack policies (as many as the pack: "
         f"{', '.join(stack_policies)}), same run, interleaved"
     )
