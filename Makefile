@@ -39,6 +39,7 @@ help:
 	@echo '  report          who can call each operation of STACK, and the policy verdicts'
 	@echo '  report-diff     what this checkout changes in access, against the report at BASE'
 	@echo '  bench           policy pack Analyze time on large bodies'
+	@echo '  audit           the policy pack over a `pulumi stack export` file (EXPORT), offline'
 	@echo '  bench-program   program build time for 4/100/1,000 operations'
 	@echo '  bench-report    `make report` wall time, dev stack and a 1,000-operation spec'
 	@echo '  lock            rewrite constraints.txt from the venv'
@@ -66,6 +67,8 @@ help:
 	  "DATA='$(DATA)'" 'call: JSON request body' \
 	  'PULUMI=$(PULUMI)' 'the Pulumi CLI to run' \
 	  'POLICY_PACK=$(POLICY_PACK)' 'preview, up: the policy pack folder' \
+	  'EXPORT=$(EXPORT)' 'audit: a file written by `pulumi stack export`' \
+	  'POLICY_CONFIG=$(POLICY_CONFIG)' 'audit: policy config, JSON in the Pulumi CLI'"'"'s format' \
 	  'PULUMI_BACKEND_URL' 'state backend; default file://<here>/.pulumi-state' \
 	  'PYTHON=$(PYTHON)' 'interpreter that creates the venv, $(MIN_PYTHON) or newer; hash-lock: 3.11' \
 	  'INDEX_URL=$(INDEX_URL)' 'hash-lock: the package index to read hashes from' \
@@ -194,6 +197,8 @@ integration: venv
 
 # Policy pack Analyze time on 400- and 4,000-operation bodies over gRPC, next to a pack that
 # only parses the body (bench/parse_only_pack). Target: within 3x that floor, about linear.
+# Then AnalyzeStack on 2,000/4,000 resources next to a pack of as many no-op stack policies
+# (bench/stack_floor_pack), in the same run. Targets at 4,000: own work <= 0.1 s, < 0.5 s in all.
 .PHONY: bench
 bench: venv
 	PYTHONPATH=$(CURDIR) $(PY) bench/policy_pack.py
@@ -241,3 +246,14 @@ BASE ?= main
 DIFF_FORMAT = $(if $(filter table,$(FORMAT)),terminal,$(FORMAT))
 report-diff: venv
 	@$(PY) -m report --prog '$(MAKE_COMMAND) report-diff' diff --base-ref '$(BASE)' --stack $(STACK) --format $(DIFF_FORMAT)
+
+# The policy pack over a `pulumi stack export` file, in the call shape of `pulumi policy
+# analyze --file`, offline: every secret is redacted to '[secret]' as the CLI does when it
+# cannot decrypt. EXPORT=<file> [POLICY_CONFIG=<policy config JSON, the CLI's format>]. make turns a
+# mandatory violation (exit 1) into 2; `.venv/bin/python -m offline_engine.audit` keeps it.
+.PHONY: audit
+EXPORT ?=
+POLICY_CONFIG ?=
+audit: venv
+	@test -n '$(EXPORT)' || { echo "error: set EXPORT=<file written by pulumi stack export>" >&2; exit 2; }
+	@$(PY) -m offline_engine.audit --prog '$(MAKE_COMMAND) audit' '$(EXPORT)' $(if $(POLICY_CONFIG),--policy-pack-config '$(POLICY_CONFIG)')

@@ -34,8 +34,14 @@ from pulumi.runtime.proto import (
     plugin_pb2,
 )
 
+from .analyzer_requests import (
+    analyze_request,
+    analyzer_resource,
+    as_record,
+    provider_of,
+    providers_by_urn,
+)
 from .records import RecordedResource
-from .wire import make_urn, to_struct
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_PACK_DIR = REPO_ROOT / "policies"
@@ -102,28 +108,6 @@ class FakeEngine:
 
     def stop(self) -> None:
         self._server.stop(0)
-
-
-def _as_record(res: RecordedResource | Mapping[str, Any]) -> RecordedResource:
-    if isinstance(res, RecordedResource):
-        return res
-    type_ = str(res["type"])
-    name = str(res["name"])
-    inputs = to_struct(res.get("inputs") or {})
-    outputs = to_struct(res["outputs"]) if res.get("outputs") is not None else inputs
-    return RecordedResource(
-        urn=str(res.get("urn") or make_urn(type_, name)),
-        type=type_,
-        name=name,
-        custom=True,
-        inputs=inputs,
-        outputs=outputs,
-        parent=str(res.get("parent", "")),
-        dependencies=list(res.get("dependencies", [])),
-        property_dependencies={
-            k: list(v) for k, v in dict(res.get("property_dependencies", {})).items()
-        },
-    )
 
 
 def _diagnostics(response: analyzer_pb2.AnalyzeResponse, urn: str = "") -> list[Diagnostic]:
@@ -342,20 +326,32 @@ class PolicyPackProcess:
         self._stub.Configure(request, timeout=self.rpc_timeout)
         return sent
 
-    def analyze(self, res: RecordedResource | Mapping[str, Any]) -> list[Diagnostic]:
-        """Analyze one resource's inputs, as during preview/update of that resource."""
-        return _diagnostics(self.analyze_raw(res), _as_record(res).urn)
+    def analyze(
+        self,
+        res: RecordedResource | Mapping[str, Any],
+        provider: RecordedResource | None = None,
+    ) -> list[Diagnostic]:
+        """Analyze one resource's inputs, as during preview/update of that resource.
+
+        `provider` is the resource's provider, sent beside it with its inputs as the engine
+        does (`AnalyzerProviderResource`).
+        """
+        return _diagnostics(self.analyze_raw(res, provider), as_record(res).urn)
 
     def analyze_raw(
-        self, res: RecordedResource | Mapping[str, Any]
+        self,
+        res: RecordedResource | Mapping[str, Any],
+        provider: RecordedResource | None = None,
     ) -> analyzer_pb2.AnalyzeResponse:
         response: analyzer_pb2.AnalyzeResponse = self._stub.Analyze(
-            _analyze_request(res), timeout=self.rpc_timeout
+            analyze_request(res, provider), timeout=self.rpc_timeout
         )
         return response
 
     def remediate(
-        self, res: RecordedResource | Mapping[str, Any]
+        self,
+        res: RecordedResource | Mapping[str, Any],
+        provider: RecordedResource | None = None,
     ) -> analyzer_pb2.RemediateResponse:
         """Remediate one resource's inputs, as the engine does for policies set to `remediate`.
 
@@ -363,51 +359,34 @@ class PolicyPackProcess:
         properties after it) and the policies that offer none.
         """
         response: analyzer_pb2.RemediateResponse = self._stub.Remediate(
-            _analyze_request(res), timeout=self.rpc_timeout
+            analyze_request(res, provider), timeout=self.rpc_timeout
         )
         return response
 
     def analyze_stack(
         self, resources: Iterable[RecordedResource | Mapping[str, Any]]
     ) -> list[Diagnostic]:
-        """AnalyzeStack over every resource's outputs, with parent and dependencies linked."""
+        """AnalyzeStack over every resource's outputs, with parent and dependencies linked, and
+        each resource's provider (found among `resources` by its reference) beside it."""
+        records = [as_record(r) for r in resources]
+        providers = providers_by_urn(records)
         request = analyzer_pb2.AnalyzeStackRequest(
-            resources=[_analyzer_resource(_as_record(r)) for r in resources]
+            resources=[analyzer_resource(r, provider_of(r, providers)) for r in records]
         )
         return _diagnostics(self._stub.AnalyzeStack(request, timeout=self.rpc_timeout))
 
     def analyze_all(
         self, resources: Sequence[RecordedResource | Mapping[str, Any]]
     ) -> list[Diagnostic]:
-        """What a deployment shows: Analyze on each resource, then AnalyzeStack."""
+        """What a deployment shows: Analyze on each resource in order (registration order: each
+        before it is created), then AnalyzeStack."""
+        records = [as_record(r) for r in resources]
+        providers = providers_by_urn(records)
         diags: list[Diagnostic] = []
-        for res in resources:
-            diags.extend(self.analyze(res))
-        diags.extend(self.analyze_stack(resources))
+        for record in records:
+            diags.extend(self.analyze(record, provider_of(record, providers)))
+        diags.extend(self.analyze_stack(records))
         return diags
-
-
-def _analyze_request(res: RecordedResource | Mapping[str, Any]) -> analyzer_pb2.AnalyzeRequest:
-    """One resource's inputs as the engine sends them to Analyze (and Remediate)."""
-    record = _as_record(res)
-    return analyzer_pb2.AnalyzeRequest(
-        type=record.type, properties=record.inputs, urn=record.urn, name=record.name
-    )
-
-
-def _analyzer_resource(record: RecordedResource) -> analyzer_pb2.AnalyzerResource:
-    return analyzer_pb2.AnalyzerResource(
-        type=record.type,
-        properties=record.outputs,
-        urn=record.urn,
-        name=record.name,
-        parent=record.parent,
-        dependencies=record.dependencies,
-        propertyDependencies={
-            k: analyzer_pb2.AnalyzerPropertyDependencies(urns=v)
-            for k, v in record.property_dependencies.items()
-        },
-    )
 
 
 def _schema_defaults(policy: analyzer_pb2.PolicyInfo) -> dict[str, Any]:

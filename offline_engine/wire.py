@@ -91,8 +91,12 @@ def resource(
     dependencies: Sequence[str] = (),
     property_dependencies: Mapping[str, Sequence[str]] | None = None,
     id: str = "",
+    provider: str = "",
 ) -> RecordedResource:
-    """Build a RecordedResource from plain values; outputs default to the inputs."""
+    """Build a RecordedResource from plain values; outputs default to the inputs.
+
+    `provider` is a provider reference as the engine writes it (`<provider URN>::<id>`).
+    """
     inputs = inputs or {}
     return RecordedResource(
         urn=urn or make_urn(type_, name),
@@ -103,6 +107,7 @@ def resource(
         outputs=to_struct(outputs if outputs is not None else inputs),
         id=id,
         parent=parent,
+        provider=provider,
         dependencies=list(dependencies),
         property_dependencies={k: list(v) for k, v in (property_dependencies or {}).items()},
     )

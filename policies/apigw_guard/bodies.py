@@ -9,16 +9,20 @@ a body of tens of thousands of operations).
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from typing import Any
 
 from pulumi_policy import ReportViolation, ResourceValidationArgs
 
+from .aws_context import import_region
+from .component_hints import component_of
 from .model.bodies import BodyJudgement, pending_parts, read_api_body
 from .model.operations import COGNITO_BUILTIN_SCOPES, ApiKind, iter_verdicts
 from .model.options import JudgeOptions
 from .policy_config import configured_options
 from .props import props_of
+from .redacted import is_redacted, redacted_message
 from .reporting import defer, describe, report_unreadable_source
 
 COGNITO_SCHEME_FIX = (
@@ -100,10 +104,17 @@ def body_findings(
     return _judge_body_findings(body, options, source, api)
 
 
-def report_body(report: ReportViolation, who: str, findings: BodyFindings, fix: str) -> None:
+def report_body(
+    report: ReportViolation,
+    who: str,
+    findings: BodyFindings,
+    fix: str,
+    operation_fix: Callable[[str], str] | None = None,
+) -> None:
     """Report an OpenAPI body's faults, one violation per faulty operation, then defer unknowns.
 
     A body that cannot be read fails closed: no operation in it can be shown to be protected.
+    `operation_fix` gives an operation's fix in the terms of the component that built the body.
     """
     if findings.error:
         report(
@@ -117,7 +128,10 @@ def report_body(report: ReportViolation, who: str, findings: BodyFindings, fix: 
     pending: list[str] = [findings.pending] if findings.pending else []
     for key, problems, unknown in findings.faults:
         for problem in problems:
-            report(f"{who}: {key} {problem}. Fix: {fix}.", None)
+            report(
+                f"{who}: {key} {problem}. Fix: {operation_fix(key) if operation_fix else fix}.",
+                None,
+            )
         pending.extend(f"{who}: {key}: {p}" for p in unknown)
     defer(pending)
 
@@ -132,8 +146,20 @@ def validate_body(
     """Judge the resource's OpenAPI body (REST or HTTP API) and report it."""
     props = props_of(args.props)
     who = describe(args.resource_type, args.name)
+    component = component_of(args.urn)
+    if component is not None:
+        who = f"{who} (built by the {component.name} component)"
     report_unreadable_source(report, who, props, unreadable_sources)
-    options = configured_options(args, report)
+    options = configured_options(args, report, import_region(props, args.provider))
+    if api == "http":
+        # HTTP APIs have no MOCK integration (API Gateway answers their preflights from the
+        # Api's corsConfiguration): the exemption is not theirs.
+        options = replace(options, exempt_mock_options=False)
+    if is_redacted(props.get("body")):
+        report(
+            redacted_message(who, "body", "no operation in it can be shown to be protected"), None
+        )
+        return
     findings = body_findings(args.resource_type, args.name, props, options, api)
     if findings is not None:
-        report_body(report, who, findings, fix)
+        report_body(report, who, findings, fix, component.body_fix if component else None)

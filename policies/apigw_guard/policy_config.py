@@ -1,4 +1,10 @@
-"""The guarantee policies' config: its schema, the options it yields, and its errors."""
+"""Policy config: each property's schema, the options it yields, and its errors.
+
+A policy reads only its own config (pulumi-policy hands each policy the properties set under its
+name), so each policy declares exactly the properties it reads, built here from one definition
+per property. The CLI applies schema defaults, the SDK does not: `judge_options` applies them
+again.
+"""
 
 from __future__ import annotations
 
@@ -13,40 +19,56 @@ from pulumi_policy import (
 )
 
 from .model.options import JudgeOptions
-from .model.schemes import POOL_ARN
+from .model.pool_refs import parse_pool_arn
 
-# Config keys (declared in CONFIG_SCHEMA; the CLI applies schema defaults, the SDK does not, so
-# `judge_options` applies them again here).
 EXEMPT_MOCK_OPTIONS = "exemptCorsPreflightMock"
 ALLOWED_POOL_ARNS = "allowedUserPoolArns"
+ALLOWED_WEBSOCKET_APIS = "allowedWebSocketApis"
 
-CONFIG_SCHEMA = PolicyConfigSchema(
-    properties={
-        EXEMPT_MOCK_OPTIONS: {
-            "type": "boolean",
-            "default": False,
-            "description": "Exempt CORS preflight OPTIONS methods whose own integration is MOCK "
-            "from the authorizer requirement. Off by default. Methods (aws.apigateway.Method, "
-            "aws-native Method): only apigateway-method-cognito-authorization reads it, as the "
-            "one policy that sees the method's integration. OpenAPI bodies: the body policy "
-            "reads it. Elsewhere it has no effect.",
-        },
-        ALLOWED_POOL_ARNS: {
-            "type": "array",
-            "items": {"type": "string"},
-            "description": "If set, the only Cognito user pool ARNs an authorizer may trust. "
-            "Unset: any user pool is accepted.",
-        },
+_EXEMPT: dict[str, Any] = {
+    "type": "boolean",
+    "default": False,
+    "description": "Exempt CORS preflight OPTIONS methods whose own integration is MOCK from "
+    "the authorizer requirement. Off by default.",
+}
+_POOLS: dict[str, Any] = {
+    "type": "array",
+    "items": {"type": "string"},
+    "description": "If set, the only Cognito user pool ARNs an authorizer may trust. Unset: any "
+    "user pool is accepted.",
+}
+_WEBSOCKET: dict[str, Any] = {
+    "type": "array",
+    "items": {"type": "string"},
+    "default": [],
+    "description": "WebSocket APIs allowed although no Cognito or JWT authorizer exists for "
+    "them: each entry is the Api resource's URN or the API's id. Empty by default: every "
+    "WebSocket API is refused.",
+}
+
+
+def schema(*properties: str) -> PolicyConfigSchema:
+    """The config schema of a policy that reads exactly `properties`."""
+    known = {
+        EXEMPT_MOCK_OPTIONS: _EXEMPT,
+        ALLOWED_POOL_ARNS: _POOLS,
+        ALLOWED_WEBSOCKET_APIS: _WEBSOCKET,
     }
+    return PolicyConfigSchema(properties={p: known[p] for p in properties})
+
+
+# The fix for a pool outside the allowlist: the list is the policy admin's, not the author's.
+ALLOWLIST_FIX = (
+    "trust a user pool on the allowed list; if this pool should be trusted, ask the policy "
+    f"admin to add its ARN to {ALLOWED_POOL_ARNS} on this policy"
 )
 
 # For the advisory on pools the stack does not create: a policy reads only its own config, so
 # it takes the allowlist too (set, the advisory is silent; the guarantee policies enforce it).
-ALLOWLIST_SCHEMA = PolicyConfigSchema(
+ALLOWLIST_ADVISORY_SCHEMA = PolicyConfigSchema(
     properties={
         ALLOWED_POOL_ARNS: {
-            "type": "array",
-            "items": {"type": "string"},
+            **_POOLS,
             "description": "The Cognito user pool ARNs the guarantee policies allow (set the "
             "same list there). Set: this advisory is silent. Unset: an authorizer trusting a "
             "pool the stack does not create is advised.",
@@ -55,11 +77,14 @@ ALLOWLIST_SCHEMA = PolicyConfigSchema(
 )
 
 
-def judge_options(config: Mapping[str, Any] | None) -> JudgeOptions:
+def judge_options(
+    config: Mapping[str, Any] | None, import_region: str | None = None
+) -> JudgeOptions:
     """Policy config with defaults applied: no exemption, any user pool.
 
     Values of the wrong type fail closed (see `config_errors`): an exemption that is not `true`
-    is off, and an allowlist that is not a list trusts no pool.
+    is off, and an allowlist that is not a list trusts no pool. `import_region` is the region a
+    body is imported in (see `aws_context`), not config.
     """
     config = config or {}
     exempt = config.get(EXEMPT_MOCK_OPTIONS, False)
@@ -73,7 +98,17 @@ def judge_options(config: Mapping[str, Any] | None) -> JudgeOptions:
             if isinstance(allowed, list)
             else frozenset()
         ),
+        import_region=import_region,
     )
+
+
+def allowed_websocket_apis(config: Mapping[str, Any] | None) -> frozenset[str]:
+    """The WebSocket APIs the admin allows (URNs or API ids); a value that is not a list of
+    strings allows none."""
+    value = (config or {}).get(ALLOWED_WEBSOCKET_APIS, [])
+    if not isinstance(value, list):
+        return frozenset()
+    return frozenset(v for v in value if isinstance(v, str) and v.strip())
 
 
 def config_errors(config: Mapping[str, Any] | None) -> list[str]:
@@ -89,24 +124,39 @@ def config_errors(config: Mapping[str, Any] | None) -> list[str]:
     allowed = config.get(ALLOWED_POOL_ARNS)
     if allowed is not None:
         bad = (
-            [a for a in allowed if not (isinstance(a, str) and POOL_ARN.match(a))]
+            [a for a in allowed if not (isinstance(a, str) and parse_pool_arn(a))]
             if isinstance(allowed, list)
             else [allowed]
         )
         if bad:
             errors.append(
                 f"{ALLOWED_POOL_ARNS} must be a list of user pool ARNs "
-                "(arn:aws:cognito-idp:<region>:<account>:userpool/<pool-id>), got "
+                "(arn:<partition>:cognito-idp:<region>:<account>:userpool/<pool-id>), got "
                 f"{', '.join(map(repr, bad))}; no user pool is trusted through an invalid entry"
             )
+    websocket = config.get(ALLOWED_WEBSOCKET_APIS, [])
+    if not isinstance(websocket, list) or not all(
+        isinstance(v, str) and v.strip() for v in websocket
+    ):
+        errors.append(
+            f"{ALLOWED_WEBSOCKET_APIS} must be a list of Api URNs or API ids, got "
+            f"{websocket!r}; no WebSocket API is allowed through an invalid entry"
+        )
     return errors
 
 
 def configured_options(
-    args: ResourceValidationArgs | StackValidationArgs, report: ReportViolation
+    args: ResourceValidationArgs | StackValidationArgs,
+    report: ReportViolation,
+    import_region: str | None = None,
 ) -> JudgeOptions:
-    """The policy's options; each config error is reported as a violation of the policy."""
+    """The policy's options; each config error is reported as a violation of the policy,
+    addressed to the policy admin (the author cannot change a pack's config)."""
     config = args.get_config()
     for error in config_errors(config):
-        report(f"policy config: {error}. Fix: correct the policy config of this pack.", None)
-    return judge_options(config)
+        report(
+            f"policy config: {error}. Fix (policy admin): correct this policy's config in the "
+            "pack's configuration (pulumi policy enable --config, or --policy-pack-config).",
+            None,
+        )
+    return judge_options(config, import_region)

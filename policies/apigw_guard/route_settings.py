@@ -29,7 +29,7 @@ def route_label(resource_type: str, name: str, props: dict[str, Any]) -> str:
 
 
 def problems_of(props: dict[str, Any]) -> tuple[list[str], list[str]]:
-    """(faults, unknowns) of one Route's own authorization settings."""
+    """(faults, unknowns) of one Route's own authorization settings (see `authorizerId`)."""
     problems: list[str] = []
     pending: list[str] = []
     # Omitted authorizationType means NONE for both providers.
@@ -39,13 +39,16 @@ def problems_of(props: dict[str, Any]) -> tuple[list[str], list[str]]:
     elif auth != "JWT":  # exactly as the API spells it
         problems.append(f"authorizationType is {auth!r}, not 'JWT'")
         return problems, pending
-    return authorizer_and_scopes(
+    authorizer_and_scopes(
         props,
         problems,
         pending,
         authorizer="a Cognito JWT authorizer",
         who_gets_in="any client the authorizer accepts (its audience)",
     )
+    # An authorizerId not known until the update is an output of the authorizer it names,
+    # never blank: which authorizer that is belongs to the stack half.
+    return problems, [p for p in pending if p != "authorizerId"]
 
 
 def override_label(name: str) -> str:

@@ -92,7 +92,7 @@ def scope_grants(graph: ResourceGraph) -> ScopeGrants:
         elif res.type in REST_BODY_TYPES or res.type in HTTP_BODY_TYPES:
             api: ApiKind = "rest" if res.type in REST_BODY_TYPES else "http"
             who = describe(res.type, res.name)
-            summary = body_summary(res.props.get("body"), f"{who} body", api)
+            summary = body_summary(res.props.get("body"), f"{who} body", api, res.region)
             if summary is None:
                 continue
             grants.pending.extend(summary.grants_pending)

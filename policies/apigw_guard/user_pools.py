@@ -12,6 +12,7 @@ from typing import Any
 
 from .method_settings import COGNITO
 from .model.operations import ApiKind
+from .model.pool_refs import issuer_pool_id, pool_id_of_arn
 from .model.resource_graph import GraphResource, ResourceGraph
 from .model.resource_types import (
     HTTP_AUTHORIZER_TYPES,
@@ -20,7 +21,6 @@ from .model.resource_types import (
     REST_BODY_TYPES,
     USER_POOL_TYPES,
 )
-from .model.schemes import COGNITO_ISSUER, pool_id_of_arn
 from .model.unknown import UNKNOWN
 from .reporting import describe
 from .stack_bodies import body_summary
@@ -84,11 +84,6 @@ def _from_stack_pool(graph: ResourceGraph, resource: GraphResource, prop: str) -
     return bool(graph.dependencies(resource, prop, USER_POOL_TYPES))
 
 
-def _issuer_pool(issuer: str) -> str | None:
-    match = COGNITO_ISSUER.fullmatch(issuer)
-    return match.group("pool") if match else None
-
-
 def trusted_pools(graph: ResourceGraph) -> Trusts:
     """The user pools trusted by the stack's Cognito authorizers, JWT authorizers and bodies.
 
@@ -133,19 +128,18 @@ def _jwt_authorizer(graph: ResourceGraph, res: GraphResource, who: str, out: Tru
             out.pending.append(f"the JWT configuration of {who}")
         return
     if kind == "JWT" and isinstance(issuer, str):
-        pool = _issuer_pool(issuer)
+        pool = issuer_pool_id(issuer)
         if pool:
             out.found.append(Trust(who, issuer, "jwtConfiguration.issuer", pool))
 
 
 def _body(graph: ResourceGraph, res: GraphResource, who: str, out: Trusts) -> None:
     api: ApiKind = "rest" if res.type in REST_BODY_TYPES else "http"
-    summary = body_summary(res.props.get("body"), f"{who} body", api)
+    summary = body_summary(res.props.get("body"), f"{who} body", api, res.region)
     if summary is None:
         return
     if summary.trusts_pending and not _from_stack_pool(graph, res, "body"):
         out.pending.extend(summary.trusts_pending)
     field_name = "providerARNs" if api == "rest" else "jwtConfiguration.issuer"
-    for scheme, value in summary.trusts:
-        pool = pool_id_of_arn(value) if api == "rest" else _issuer_pool(value)
+    for scheme, value, pool in summary.trusts:
         out.found.append(Trust(f"{who} body: scheme {scheme!r}", value, field_name, pool))

@@ -12,12 +12,8 @@ from apigw_guard.model.bodies import judge_api_body
 from apigw_guard.model.document import iter_operations, security_schemes, validate_document
 from apigw_guard.model.operations import COGNITO_BUILTIN_SCOPES, judge_document, judge_operation
 from apigw_guard.model.options import JudgeOptions
-from apigw_guard.model.schemes import (
-    SchemeKind,
-    check_issuer,
-    check_pool_arns,
-    classify_scheme,
-)
+from apigw_guard.model.pool_refs import check_issuer, check_pool_arns
+from apigw_guard.model.schemes import SchemeKind, classify_scheme
 from apigw_guard.model.unknown import UNKNOWN
 
 POOL = "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_AbC123"
@@ -284,8 +280,8 @@ ISSUER = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_AbC123"
             "https://example.auth0.com/",
             None,
             "has JWT issuer 'https://example.auth0.com/', which is not a Cognito user pool "
-            "(exactly https://cognito-idp.<region>.amazonaws.com/<region>_<id>, with a real AWS "
-            "region and the pool id's region equal to it)",
+            "(https://cognito-idp.<region>.<partition's DNS suffix>/<region>_<id>, or the same "
+            "with issuer-cognito-idp, the pool id's region equal to the issuer's)",
         ),
         (
             ISSUER,
@@ -314,7 +310,18 @@ def test_check_issuer_rejects_look_alikes(issuer):
 
 
 @pytest.mark.parametrize(
-    "region", ["us-east-1", "eu-central-2", "ap-southeast-5", "us-gov-west-1", "us-isob-east-1"]
+    ("region", "suffix"),
+    [
+        ("us-east-1", "amazonaws.com"),
+        ("eu-central-2", "amazonaws.com"),
+        ("ap-southeast-5", "amazonaws.com"),
+        ("us-gov-west-1", "amazonaws.com"),
+        ("us-isob-east-1", "sc2s.sgov.gov"),
+        ("cn-north-1", "amazonaws.com.cn"),
+        ("eusc-de-east-1", "amazonaws.eu"),
+    ],
 )
-def test_check_issuer_accepts_every_region_form(region):
-    assert check_issuer(f"https://cognito-idp.{region}.amazonaws.com/{region}_AbC123", None) is None
+def test_check_issuer_accepts_every_region_form(region, suffix):
+    for host in ("cognito-idp", "issuer-cognito-idp"):
+        issuer = f"https://{host}.{region}.{suffix}/{region}_AbC123"
+        assert check_issuer(issuer, None) is None, issuer

@@ -155,9 +155,16 @@ def test_serverless_application_repository_app_is_advised(pack, type_):
 
 
 def test_bridged_terraform_stack_is_read_like_the_classic_one(pack):
-    template = {"Resources": {"M": {"Type": "AWS::ApiGateway::Method"}}}
+    template = {"Resources": {"M": {"Type": "AWS::Serverless::Api"}}}
     bridged = cfn_stack(template, "aws:index/cloudformationStack:CloudformationStack")
-    assert any("M (AWS::ApiGateway::Method)" in m for m in analyze(pack, bridged, HIDDEN_POLICY))
+    assert any("M (AWS::Serverless::Api)" in m for m in analyze(pack, bridged, HIDDEN_POLICY))
+    method_template = {"Resources": {"M": {"Type": "AWS::ApiGateway::Method"}}}
+    messages = analyze(
+        pack,
+        cfn_stack(method_template, "aws:index/cloudformationStack:CloudformationStack"),
+        "apigateway-cloudformation-method-authorization",
+    )
+    assert any("M (AWS::ApiGateway::Method, ?): has no Properties" in m for m in messages)
 
 
 BRIDGED_METHOD = "aws:index/apiGatewayMethod:ApiGatewayMethod"
@@ -170,8 +177,8 @@ def test_bridged_terraform_method_is_judged_like_the_classic_one(pack):
         "m",
         {"restApiId": "a", "resourceId": "r", "httpMethod": "GET", "authorization": "NONE"},
     )
-    # Methods are judged at stack level (their path comes from the stack's Resources).
-    diags = pack.analyze_stack([open_method])
+    # Judged before it exists, like every Method.
+    diags = pack.analyze(open_method)
     assert any(
         d.mandatory and d.policy_name == "apigateway-method-cognito-authorization" for d in diags
     ), diags

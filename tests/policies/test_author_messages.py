@@ -1,8 +1,11 @@
 # mypy: allow-untyped-defs, allow-untyped-calls, allow-incomplete-defs
-"""Messages an author can act on: a Method by its full path, the exact unknown input in preview.
+"""Messages an author can act on: a Method by what is known when it is judged, the exact
+unknown input in preview.
 
-A Method fault names `METHOD /path` or says why the path does not resolve; a preview advisory
-names the property that is unknown and, where the dependency graph shows it, its source.
+A Method's own fault is judged before it exists, from its own inputs: the message names the
+Method and its resourceId. A stack-level fault names `METHOD /path`, or says why the path does
+not resolve; a stack-level preview advisory names the property that is unknown and, where the
+dependency graph shows it, its source.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import pytest
 from offline_engine import UNKNOWN, Diagnostic, PolicyPackProcess, resource
 from tests.policies.stack_shapes import (
     METHOD_FIX,
+    POOL,
     POOL_ALLOWLISTED,
     method,
     path_resource,
@@ -46,21 +50,44 @@ def test_open_method_in_another_stacks_resource_says_so(declared: PolicyPackProc
     (diag,) = declared.analyze_all([open_])
     assert diag.mandatory
     assert _text(diag) == (
-        "Method 'getItem' (GET on an unresolved path: resourceId 'item-id6' is not an API "
-        "Gateway Resource of this stack (it may belong to another stack)): authorization is "
+        "Method 'getItem' (GET on resourceId 'item-id6'): authorization is "
         f"'NONE', not 'COGNITO_USER_POOLS'. {METHOD_FIX}"
     )
 
 
-def test_open_method_is_named_by_its_full_path(declared: PolicyPackProcess):
+def test_open_method_is_blocked_before_it_exists_by_its_resource_id(
+    declared: PolicyPackProcess,
+):
     api = rest_api()
     items = path_resource("items", api, api, "items", "r1")
     item = path_resource("item", api, items, "{id}", "r2")
     open_ = method("getItem", api, item, "GET", authorization="NONE")
-    (diag,) = declared.analyze_all([api, items, item, open_])
+    (diag,) = declared.analyze(open_)
+    assert diag.mandatory
     assert _text(diag) == (
-        "Method 'getItem' (GET /items/{id}): authorization is 'NONE', not "
+        "Method 'getItem' (GET on resourceId 'r2'): authorization is 'NONE', not "
         f"'COGNITO_USER_POOLS'. {METHOD_FIX}"
+    )
+    assert declared.analyze_stack([api, items, item, open_]) == []  # reported once
+
+
+def test_stack_level_fault_names_the_method_by_its_full_path(declared: PolicyPackProcess):
+    api = rest_api()
+    items = path_resource("items", api, api, "items", "r1")
+    item = path_resource("item", api, items, "{id}", "r2")
+    get = method(
+        "getItem",
+        api,
+        item,
+        "GET",
+        authorization="COGNITO_USER_POOLS",
+        authorizerId="elsewhere",
+        authorizationScopes=["api/read"],
+    )
+    (diag,) = declared.analyze_all([api, items, item, get])
+    assert diag.policy_name == "apigateway-references-resolve"
+    assert _text(diag).startswith(
+        "Method 'getItem' (GET /items/{id}): authorizerId 'elsewhere' does not resolve"
     )
 
 
@@ -98,26 +125,54 @@ def test_preview_names_the_unknown_input_and_where_it_comes_from(declared: Polic
         },
     )
     diags = declared.analyze_all([api, items, server, auth, get])
+    # Each unknown deferred once, by the policy that will judge it: the authorizer's pools when
+    # it is created, the method's scopes when it is. The method's authorizerId (the stack's
+    # link) is not judged while the method's own settings are still open.
     assert [
         (d.policy_name, d.enforcement_level, d.message.split("during preview: ", 1)[1])
         for d in diags
     ] == [
         (
+            "apigateway-method-cognito-authorizer",
+            "advisory",
+            PREVIEW.format(what="Authorizer 'cognito': providerArns"),
+        ),
+        (
             "apigateway-method-cognito-authorization",
             "advisory",
             PREVIEW.format(
-                what="Method 'getItems' (GET /items): authorizationScopes (from "
-                "ResourceServer 'scopes')",
-            ),
-        ),
-        (
-            "apigateway-method-cognito-authorizer",
-            "advisory",
-            PREVIEW.format(
-                what="Method 'getItems' (GET /items): authorizerId (from Authorizer 'cognito')",
+                what="Method 'getItems' (GET on resourceId <unknown until the update>): "
+                "authorizationScopes",
             ),
         ),
     ]
+
+
+def test_preview_names_the_source_of_an_unknown_link(declared: PolicyPackProcess):
+    auth = resource(
+        "aws:apigateway/authorizer:Authorizer",
+        "cognito",
+        {"restApi": UNKNOWN, "type": "COGNITO_USER_POOLS", "providerArns": [POOL]},
+    )
+    get = resource(
+        "aws:apigateway/method:Method",
+        "getItems",
+        {
+            "restApi": "a1",
+            "resourceId": "elsewhere",
+            "httpMethod": "GET",
+            "authorization": "COGNITO_USER_POOLS",
+            "authorizerId": UNKNOWN,
+            "authorizationScopes": ["api/read"],
+        },
+        property_dependencies={"authorizerId": [auth.urn]},
+    )
+    (diag,) = declared.analyze_all([auth, get])
+    assert (diag.policy_name, diag.enforcement_level) == (
+        "apigateway-references-resolve",
+        "advisory",
+    )
+    assert "authorizerId (from Authorizer 'cognito')" in diag.message
 
 
 def test_preview_says_when_the_path_itself_is_unknown(declared: PolicyPackProcess):
@@ -136,8 +191,7 @@ def test_preview_says_when_the_path_itself_is_unknown(declared: PolicyPackProces
     diags = [d for d in declared.analyze_all([get]) if not d.mandatory]
     assert [d.policy_name for d in diags] == ["apigateway-method-cognito-authorization"]
     assert (
-        "Method 'getItems' (GET on an unresolved path: the resourceId of Method 'getItems' is "
-        "unknown until the update): authorizationScopes."
+        "Method 'getItems' (GET on resourceId <unknown until the update>): authorizationScopes."
     ) in diags[0].message
 
 

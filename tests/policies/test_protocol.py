@@ -10,6 +10,7 @@ import pytest
 from pulumi.runtime.proto import analyzer_pb2
 
 from offline_engine import UNKNOWN, PolicyPackProcess, RecordedResource, Secret, make_urn, resource
+from offline_engine.policy_pack import DEFAULT_PACK_DIR
 from tests.policies.stack_shapes import POOL_ALLOWLISTED
 
 POOL = "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_AbC123"
@@ -21,6 +22,25 @@ GUARANTEE = {
     "apigateway-route-cognito-jwt-authorizer",
     "apigateway-httpapi-body-route-security",
     "apigateway-httpapi-no-quick-create",
+    "apigateway-cloudformation-method-authorization",
+    "apigateway-references-resolve",
+}
+# What each policy's config schema declares: exactly the properties it reads.
+CONFIG = {
+    "apigateway-method-cognito-authorization": {"exemptCorsPreflightMock"},
+    "apigateway-method-cognito-authorizer": {"allowedUserPoolArns"},
+    "apigateway-restapi-body-operation-security": {
+        "exemptCorsPreflightMock",
+        "allowedUserPoolArns",
+    },
+    "apigateway-route-cognito-jwt-authorization": {"allowedWebSocketApis"},
+    "apigateway-route-cognito-jwt-authorizer": {"allowedUserPoolArns"},
+    "apigateway-httpapi-body-route-security": {"allowedUserPoolArns"},
+    "apigateway-cloudformation-method-authorization": {
+        "exemptCorsPreflightMock",
+        "allowedUserPoolArns",
+    },
+    "apigateway-authorizer-pool-not-in-stack": {"allowedUserPoolArns"},
 }
 ADVISORIES = {
     "apigateway-scopes-not-builtin-only",
@@ -110,9 +130,14 @@ def test_pack_metadata_names_levels_and_remediation(pack: PolicyPackProcess):
         assert policy.description.endswith(".")
         assert policy.remediation_steps
         assert policy.severity != analyzer_pb2.POLICY_SEVERITY_UNSPECIFIED
-        if policy.name in GUARANTEE - {"apigateway-httpapi-no-quick-create"}:
-            schema = set(policy.configSchema.properties)
-            assert schema == {"exemptCorsPreflightMock", "allowedUserPoolArns"}
+        assert set(policy.configSchema.properties) == CONFIG.get(policy.name, set()), policy.name
+
+
+def test_pack_version_is_the_declared_one(pack: PolicyPackProcess):
+    declared = (DEFAULT_PACK_DIR / "PulumiPolicy.yaml").read_text(encoding="utf-8")
+    assert "version: 0.3.0" in declared.splitlines()
+    project = (DEFAULT_PACK_DIR / "pyproject.toml").read_text(encoding="utf-8")
+    assert 'version = "0.3.0"' in project.splitlines()
 
 
 def test_configure_sends_every_level_explicitly(pack: PolicyPackProcess):
@@ -255,19 +280,27 @@ def test_stack_policy_names_a_method_by_its_full_path(declared: PolicyPackProces
         {"restApi": "a", "parentId": "p1", "pathPart": "{petId}"},
         property_dependencies={"parentId": [pets.urn]},
     )
-    lam = resource("aws:apigateway/authorizer:Authorizer", "lam", {"restApi": "a", "type": "TOKEN"})
     method = resource(
         "aws:apigateway/method:Method",
         "m",
-        inputs_of_method(),
-        property_dependencies={"resourceId": [pet.urn], "authorizerId": [lam.urn]},
+        inputs_of_method(authorizerId="other-stacks-authorizer"),
+        property_dependencies={"resourceId": [pet.urn]},
     )
-    diags = declared.analyze_stack([api, pets, pet, lam, method])
-    assert [d.policy_name for d in diags] == ["apigateway-method-cognito-authorizer"]
+    diags = declared.analyze_stack([api, pets, pet, method])
+    assert [d.policy_name for d in diags] == ["apigateway-references-resolve"]
     assert (
-        "Method 'm' (GET /pets/{petId}): its authorizer has type 'TOKEN', not "
-        "'COGNITO_USER_POOLS' (Authorizer 'lam')."
+        "Method 'm' (GET /pets/{petId}): authorizerId 'other-stacks-authorizer' does not "
+        "resolve to an authorizer in this stack"
     ) in diags[0].message
+
+
+def test_lambda_authorizer_is_refused_when_created_before_any_method(
+    declared: PolicyPackProcess,
+):
+    lam = resource("aws:apigateway/authorizer:Authorizer", "lam", {"restApi": "a", "type": "TOKEN"})
+    (diag,) = declared.analyze(lam)
+    assert (diag.policy_name, diag.mandatory) == ("apigateway-method-cognito-authorizer", True)
+    assert "Authorizer 'lam': type is 'TOKEN' (a Lambda authorizer)" in diag.message
 
 
 def test_route_issuer_outside_allowlist_blocks(pack: PolicyPackProcess):
@@ -359,7 +392,7 @@ def test_http_api_quick_create_is_blocked(declared: PolicyPackProcess):
         "quick",
         {"protocolType": "HTTP", "target": "arn:aws:lambda:us-east-1:123456789012:function:f"},
     )
-    diags = declared.analyze_all([api])
+    diags = declared.analyze(api)  # before the Api exists
     assert [(d.policy_name, d.mandatory) for d in diags] == [
         ("apigateway-httpapi-no-quick-create", True)
     ]
@@ -382,11 +415,19 @@ Resources:
 """
 
 
-def test_cloudformation_hidden_methods_are_advised_against(declared: PolicyPackProcess):
+def test_cloudformation_open_method_is_blocked_and_unreadable_parts_advised(
+    declared: PolicyPackProcess,
+):
     stack = resource("aws:cloudformation/stack:Stack", "cfn", {"templateBody": CFN_YAML})
-    message = only(declared.analyze(stack), "apigateway-cloudformation-hidden-methods")
-    assert "Open (AWS::ApiGateway::Method)" in message
-    assert "Bucket" not in message
+    diags = declared.analyze(stack)
+    assert [(d.policy_name, d.enforcement_level) for d in diags] == [
+        ("apigateway-cloudformation-method-authorization", "mandatory")
+    ]
+    assert (
+        "Stack 'cfn': template resource Open (AWS::ApiGateway::Method, GET): AuthorizationType is "
+        "'NONE', not 'COGNITO_USER_POOLS'."
+    ) in diags[0].message
+    assert "Bucket" not in diags[0].message
     plain = resource(
         "aws:cloudformation/stack:Stack",
         "cfn2",
@@ -472,8 +513,11 @@ def test_unknown_issuer_in_http_api_body_defers(declared: PolicyPackProcess):
 def test_native_cloudformation_stack_object_template_is_read(declared: PolicyPackProcess):
     template = {"Resources": {"Open": {"Type": "AWS::ApiGateway::Method", "Properties": {}}}}
     stack = resource("aws-native:cloudformation:Stack", "cfn", {"templateBody": template})
-    message = only(declared.analyze(stack), "apigateway-cloudformation-hidden-methods")
-    assert "Open (AWS::ApiGateway::Method)" in message
+    diags = declared.analyze(stack)
+    assert [(d.policy_name, d.mandatory) for d in diags] == [
+        ("apigateway-cloudformation-method-authorization", True)
+    ]
+    assert "Open (AWS::ApiGateway::Method, ?): AuthorizationType is 'NONE'" in diags[0].message
     stack_set = resource(
         "aws:cloudformation/stackSet:StackSet", "set", {"templateUrl": "https://s3/t.yaml"}
     )

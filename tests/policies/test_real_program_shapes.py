@@ -93,7 +93,7 @@ def test_lambda_proxy_body_names_each_open_operation(declared: PolicyPackProcess
     ]
 
 
-def test_lambda_proxy_methods_are_named_by_their_paths(declared: PolicyPackProcess):
+def test_lambda_proxy_methods_are_named_by_their_resource_ids(declared: PolicyPackProcess):
     api = rest_api()
     proxy = path_resource("proxy", api, api, "{proxy+}", "p1")
     root_any = method("rootAny", api, api, "ANY", authorization="NONE")
@@ -110,13 +110,14 @@ def test_lambda_proxy_methods_are_named_by_their_paths(declared: PolicyPackProce
         (
             "apigateway-method-cognito-authorization",
             "mandatory",
-            f"Method 'rootAny' (ANY /): authorization is 'NONE', not 'COGNITO_USER_POOLS'. "
+            f"Method 'rootAny' (ANY on resourceId 'root1'): authorization is 'NONE', not "
+            "'COGNITO_USER_POOLS'. "
             f"{METHOD_FIX}",
         ),
         (
             "apigateway-method-cognito-authorization",
             "mandatory",
-            f"Method 'proxyAny' (ANY /{{proxy+}}): authorization is 'NONE', not "
+            f"Method 'proxyAny' (ANY on resourceId 'p1'): authorization is 'NONE', not "
             f"'COGNITO_USER_POOLS'. {METHOD_FIX}",
         ),
     ]
@@ -240,10 +241,9 @@ QUICK_FIX = (
     "Fix: remove target and routeKey from the Api and declare the route as an "
     "aws.apigatewayv2.Route with authorizationType JWT, authorizerId of an apigatewayv2 "
     "Authorizer whose issuer is https://cognito-idp.<region>.amazonaws.com/<pool-id>, and "
-    "authorizationScopes (with its own Integration and Stage); or keep quick create and add one "
-    "aws-native apigatewayv2.ApiGatewayManagedOverrides for this API whose route sets the same "
-    "three."
+    "authorizationScopes, with its own Integration and Stage."
 )
+QUICK = "apigateway-httpapi-no-quick-create"
 
 
 @pytest.mark.parametrize(
@@ -255,18 +255,21 @@ QUICK_FIX = (
         ("aws-native:apigatewayv2:Api", "ANY /{proxy+}", "ANY /{proxy+}"),
     ],
 )
-def test_quick_create_is_blocked(declared: PolicyPackProcess, type_, route_key, shown):
+def test_quick_create_is_blocked_before_the_api_exists(
+    declared: PolicyPackProcess, type_, route_key, shown
+):
     inputs = {"name": "quick", "protocolType": "HTTP", "target": LAMBDA_ARN}
     if route_key:
         inputs["routeKey"] = route_key
     api = resource(type_, "quick", inputs)
-    assert said(declared.analyze_all([api])) == [
+    assert said(declared.analyze(api)) == [
         (
-            "apigateway-httpapi-no-quick-create",
+            QUICK,
             "mandatory",
-            f"Api 'quick' (quick create): target is set, so API Gateway creates the route "
-            f"{shown} with no authorizer: anyone can call it. No Route resource shows it and "
-            f"pulumi-aws cannot attach an authorizer to it. {QUICK_FIX}",
+            f"Api 'quick': target is set (quick create), so API Gateway creates the route "
+            f"{shown} with no authorizer together with the API: anyone can call it from the "
+            "moment the Api exists, and a managed override, created only after the API, cannot "
+            f"close that window. {QUICK_FIX}",
         )
     ]
 
@@ -280,9 +283,10 @@ def _override(api: RecordedResource, jwt: RecordedResource, **route) -> Recorded
     )
 
 
-def test_quick_create_with_a_managed_override_is_judged_like_a_route(
+def test_quick_create_is_refused_even_with_a_sound_managed_override(
     declared: PolicyPackProcess,
 ):
+    # Corpus class: the override is created after the Api, whose route is open until then.
     api = _http_api("quick", target=LAMBDA_ARN, routeKey="GET /")
     jwt = _jwt_authorizer(api)
     sound = _override(
@@ -292,9 +296,15 @@ def test_quick_create_with_a_managed_override_is_judged_like_a_route(
         authorizerId="j1",
         authorizationScopes=["https://api.example.com/read"],
     )
-    assert declared.analyze_all([api, jwt, sound]) == []
+    assert [(d.policy_name, d.mandatory) for d in declared.analyze(api)] == [(QUICK, True)]
+    assert [d.policy_name for d in declared.analyze_all([api, jwt, sound])] == [QUICK]
+
+
+def test_an_override_is_still_judged_like_a_route(declared: PolicyPackProcess):
+    api = _http_api("quick", target=LAMBDA_ARN, routeKey="GET /")
+    jwt = _jwt_authorizer(api)
     unscoped = _override(api, jwt, authorizationType="JWT", authorizerId="j1")
-    assert said(declared.analyze_all([api, jwt, unscoped])) == [
+    assert said(declared.analyze(unscoped)) == [
         (
             "apigateway-route-cognito-jwt-authorization",
             "mandatory",
@@ -305,56 +315,58 @@ def test_quick_create_with_a_managed_override_is_judged_like_a_route(
     ]
 
 
-def test_managed_override_with_a_non_cognito_issuer_is_blocked(declared: PolicyPackProcess):
+@pytest.mark.parametrize(
+    "api_id_and_deps",
+    [("h2", "other"), ("h1", "both")],
+    ids=["override-names-another-api", "override-depends-on-two-apis"],
+)
+def test_overrides_matched_by_dependency_no_longer_matter(
+    declared: PolicyPackProcess, api_id_and_deps
+):
+    # Corpus classes: 0.2 matched an override to an API by dependency rather than by value
+    # (an override whose apiId names another API; one override depending on two APIs) and let
+    # the quick create through. Quick create is refused at resource level, overrides or not.
+    api_id, deps = api_id_and_deps
     api = _http_api("quick", target=LAMBDA_ARN)
-    jwt = resource(
-        "aws:apigatewayv2/authorizer:Authorizer",
-        "jwt",
-        {
-            "apiId": "h1",
-            "authorizerType": "JWT",
-            "jwtConfiguration": {"issuer": "https://login.example.com/", "audiences": ["c"]},
-        },
-        property_dependencies={"apiId": [api.urn]},
+    other = resource(
+        "aws:apigatewayv2/api:Api", "other", {"protocolType": "HTTP"}, outputs={"id": "h2"}
     )
-    override = _override(
-        api, jwt, authorizationType="JWT", authorizerId="j1", authorizationScopes=["api/read"]
-    )
-    diags = declared.analyze_all([api, jwt, override])
-    assert [(d.policy_name, d.mandatory) for d in diags] == [
-        ("apigateway-route-cognito-jwt-authorizer", True)
-    ]
-    assert (
-        diags[0]
-        .message.split("\n", 1)[1]
-        .startswith(
-            "ApiGatewayManagedOverrides 'overrides' (route override of the quick-created route): "
-            "its authorizer "
-        )
-    )
-
-
-def test_an_override_of_another_api_does_not_cover_quick_create(declared: PolicyPackProcess):
-    api = _http_api("quick", target=LAMBDA_ARN)
-    other = resource("aws:apigatewayv2/api:Api", "other", {"protocolType": "HTTP"})
     jwt = _jwt_authorizer(other)
     override = resource(
         "aws-native:apigatewayv2:ApiGatewayManagedOverrides",
         "overrides",
         {
-            "apiId": "h2",
+            "apiId": api_id,
             "route": {
                 "authorizationType": "JWT",
                 "authorizerId": "j1",
                 "authorizationScopes": ["api/read"],
             },
         },
-        property_dependencies={"apiId": [other.urn], "route": [jwt.urn]},
+        property_dependencies={
+            "apiId": [other.urn] if deps == "other" else [api.urn, other.urn],
+            "route": [jwt.urn],
+        },
     )
-    diags = declared.analyze_all([api, other, jwt, override])
-    assert [(d.policy_name, d.mandatory) for d in diags] == [
-        ("apigateway-httpapi-no-quick-create", True)
-    ]
+    stack = [api, other, jwt, override]
+    assert [(d.policy_name, d.mandatory) for d in declared.analyze(api)] == [(QUICK, True)]
+    assert [d.policy_name for d in declared.analyze_all(stack)] == [QUICK]
+
+
+def test_an_api_without_target_and_a_jwt_route_pass(declared: PolicyPackProcess):
+    # The neighbour of every quick-create class.
+    api = _http_api()
+    jwt = _jwt_authorizer(api)
+    route = _route(
+        "getItems",
+        api,
+        "GET /items",
+        authorizationType="JWT",
+        authorizerId="j1",
+        authorizerFrom=jwt,
+        authorizationScopes=["https://api.example.com/read"],
+    )
+    assert declared.analyze_all([api, jwt, route]) == []
 
 
 # -- Cognito methods without scopes ---------------------------------------------------------------
@@ -378,7 +390,8 @@ def test_cognito_method_without_scopes_names_the_consequence(declared: PolicyPac
         (
             "apigateway-method-cognito-authorization",
             "mandatory",
-            "Method 'getItem' (GET /items/{id}): authorizationScopes is empty, so no scope is "
+            "Method 'getItem' (GET on resourceId 'r2'): authorizationScopes is empty, so no "
+            "scope is "
             "required: ID tokens and access tokens of any app client of the authorizer's user "
             f"pool(s) get in. {METHOD_FIX}",
         )
@@ -414,19 +427,20 @@ def _preflight_stack(kind: str = "MOCK") -> list[RecordedResource]:
     ]
 
 
-def test_cors_preflight_is_told_what_it_is_and_both_fixes(declared: PolicyPackProcess):
+def test_cors_preflight_gets_both_fixes_the_exemption_addressed_to_the_admin(
+    declared: PolicyPackProcess,
+):
     assert said(declared.analyze_all(_preflight_stack())) == [
         (
             "apigateway-method-cognito-authorization",
             "mandatory",
-            "Method 'itemsOptions' (OPTIONS /items): authorization is 'NONE', not "
-            "'COGNITO_USER_POOLS'. This is a CORS preflight (OPTIONS with a MOCK integration, "
-            "Integration 'optionsMock'): browsers send it without a token, so a Cognito "
-            "authorizer here would break every preflight. Fix: if browsers call this API, set "
-            "exemptCorsPreflightMock: true on apigateway-method-cognito-authorization, which "
-            "exempts exactly the OPTIONS methods whose own integration is MOCK; for a "
-            "server-to-server API, remove the OPTIONS method and its Integration (no browser, "
-            "no preflight).",
+            "Method 'itemsOptions' (OPTIONS on resourceId 'r1'): authorization is 'NONE', not "
+            f"'COGNITO_USER_POOLS'. {METHOD_FIX[:-1]}; or, if it is a CORS preflight (MOCK "
+            "integration): for a server-to-server API, remove the OPTIONS method and its "
+            "integration (no browser, no preflight); if browsers call this API, ask the policy "
+            "admin to set exemptCorsPreflightMock: true on "
+            "apigateway-method-cognito-authorization, which exempts exactly the OPTIONS methods "
+            "whose own integration is MOCK.",
         )
     ]
 

@@ -229,9 +229,10 @@ def test_authorizer_trusting_a_foreign_pool_is_advised(pack):
     assert (
         f"Authorizer 'cognito' trusts user pool {FOREIGN_ARN} (providerArns), which no user pool "
         "of this stack is: whoever controls that pool, possibly another AWS account, can mint "
-        "tokens this API accepts. Fix: set allowedUserPoolArns on this pack's policies (the "
-        "guarantee policies enforce it, and this advisory then stays silent) to the user pool "
-        f"ARNs you trust, e.g. ['{FOREIGN_ARN}']; or create the pool in this stack." in messages[0]
+        "tokens this API accepts. Fix: create the pool in this stack; or if the pool is one "
+        "your organisation trusts, ask the policy admin to list it in allowedUserPoolArns (on "
+        "the guarantee policies that judge authorizers and bodies, and on this advisory, which "
+        f"is then silent), e.g. ['{FOREIGN_ARN}']." in messages[0]
     )
 
 

@@ -23,6 +23,10 @@ from .operations import ApiKind, Verdict, iter_verdicts
 from .options import JudgeOptions
 from .unknown import UNKNOWN
 
+# A body with hundreds of ambiguous parts (a spec whose every operation is a $ref) is named by
+# its first few, so that one message stays readable.
+MAX_FAULTS = 5
+
 
 @dataclass(frozen=True)
 class BodyJudgement:
@@ -127,7 +131,8 @@ def read_api_body(body: Any, source: str = "body") -> dict[str, Any] | BodyJudge
     except RecursionError:
         return BodyJudgement(error=f"{source}: nested too deeply to be judged")
     if faults:
-        return BodyJudgement(error=f"{source}: " + "; ".join(faults))
+        more = f"; and {len(faults) - MAX_FAULTS} more" if len(faults) > MAX_FAULTS else ""
+        return BodyJudgement(error=f"{source}: " + "; ".join(faults[:MAX_FAULTS]) + more)
     return valid
 
 

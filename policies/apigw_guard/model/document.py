@@ -442,7 +442,8 @@ def audit_document(doc: Mapping[str, Any]) -> list[str]:
 
     Each is a reason to fail closed rather than judge: a document declaring both versions (the
     importer may take the other one, and with it the other section's security schemes), path
-    items that are `$ref`s (resolved by the importer into operations this model never sees),
+    items and operations that are `$ref`s (resolved by the importer into operations this model
+    never sees),
     operation keys that are not lower case (`GET:` is not an OpenAPI operation here, but an
     importer that ignores case would create an unguarded method), any other path-item key that
     is neither an operation, a Path Item field nor an ASCII `x-` extension (a Java importer may
@@ -480,9 +481,11 @@ def audit_document(doc: Mapping[str, Any]) -> list[str]:
             faults.append(_auth_extension_fault(f"path {path!r}", item[AUTH_EXTENSION]))
         for key, definition in item.items():
             if key in OPERATION_KEYS:
+                where = f"{method_name(key)} {path}"
                 if isinstance(definition, dict) and AUTH_EXTENSION in definition:
-                    where = f"{method_name(key)} {path}"
                     faults.append(_auth_extension_fault(where, definition[AUTH_EXTENSION]))
+                if isinstance(definition, dict) and "$ref" in definition:
+                    faults.append(_operation_ref_fault(where, definition))
                 continue
             lowered = key.lower() if isinstance(key, str) else None
             if lowered in OPERATION_KEYS:
@@ -512,6 +515,17 @@ PATH_ITEM_FIELDS: frozenset[str] = frozenset(
 # Sets a method's authorization type directly ("NONE" for open access, or "AWS_IAM");
 # https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-swagger-extensions-auth.html
 AUTH_EXTENSION = "x-amazon-apigateway-auth"
+
+
+def _operation_ref_fault(where: str, definition: Mapping[str, Any]) -> str:
+    # OpenAPI has no $ref Operation Object, and 3.0 ignores the siblings of a $ref, so a
+    # `security` beside it may not count; what the importer makes of the target is unknown.
+    beside = " (and the security beside it may be ignored: OpenAPI 3.0 ignores siblings of a $ref)"
+    return (
+        f"{where} is a $ref ({definition['$ref']!r}), which API Gateway resolves into an operation "
+        f"this pack cannot see{beside if 'security' in definition else ''}; define the operation "
+        "inline (an external $ref cannot be imported: bundle the document first)"
+    )
 
 
 def _auth_extension_fault(where: str, value: Any) -> str:

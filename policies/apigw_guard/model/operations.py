@@ -14,7 +14,13 @@ from typing import Any, Literal
 
 from .document import Operation, iter_operations, scheme_section_unknown, security_schemes
 from .options import JudgeOptions
-from .schemes import Scheme, SchemeKind, classify_jwt_scheme, classify_scheme
+from .schemes import (
+    Scheme,
+    SchemeKind,
+    bind_import_region,
+    classify_jwt_scheme,
+    classify_scheme,
+)
 from .unknown import UNKNOWN
 
 # Scopes Cognito defines for user sign-in. A method guarded only by these never requires a
@@ -245,9 +251,9 @@ def iter_verdicts(
     if scheme_section_unknown(doc):
         schemes = _UnknownSchemes()
     else:
-        schemes = {
-            name: classify(name, scheme, options) for name, scheme in security_schemes(doc).items()
-        }
+        section = security_schemes(doc)
+        options = bind_import_region(section, options, jwt=api == "http")
+        schemes = {name: classify(name, scheme, options) for name, scheme in section.items()}
     sound = {
         name
         for name, scheme in schemes.items()

@@ -49,6 +49,9 @@ class GraphResource:
     props: Mapping[str, Any]
     # property name -> URNs of the resources its value came from
     property_dependencies: Mapping[str, Sequence[str]]
+    # The region it lives in, when its own `region` or its provider's says (for the AWS
+    # variables of a body it imports); None: not known.
+    region: str | None = None
 
 
 @dataclass(frozen=True)
@@ -72,8 +75,11 @@ class ResourceGraph:
         self.by_urn: dict[str, GraphResource] = {r.urn: r for r in self.resources}
         self._by_id: dict[str, list[GraphResource]] = {}
         for resource in self.resources:
-            for own_id in self.ids(resource):
-                self._by_id.setdefault(own_id, []).append(resource)
+            # Only the types something names by id (authorizers, path parents, APIs, pools):
+            # indexing every Method of a large stack by its id would serve no lookup.
+            if resource.type in _OWN_ID_KEYS:
+                for own_id in self.ids(resource):
+                    self._by_id.setdefault(own_id, []).append(resource)
 
     @staticmethod
     def ids(resource: GraphResource) -> tuple[str, ...]:
@@ -83,7 +89,8 @@ class ResourceGraph:
         return tuple(dict.fromkeys(v for v in values if isinstance(v, str) and v))
 
     def by_id(self, id: str, types: Collection[str]) -> list[GraphResource]:
-        """The resources of `types` whose own id is `id`, in stack order."""
+        """The resources of `types` whose own id is `id`, in stack order (`types` among those
+        with an entry in `_OWN_ID_KEYS`: only they are indexed)."""
         return [r for r in self._by_id.get(id, ()) if r.type in types]
 
     def dependencies(

@@ -35,7 +35,8 @@ REST_BODY_TYPES: tuple[str, ...] = (
     bridged("aws_api_gateway_rest_api"),
     bridged("aws_api_gateway_rest_api_put"),
 )
-# HTTP APIs, whose `body` API Gateway imports as routes (or whose `target` quick-creates one).
+# HTTP APIs, whose `body` API Gateway imports as routes (or whose `target` quick-creates one);
+# the same resources make WebSocket APIs (`protocolType: WEBSOCKET`).
 HTTP_BODY_TYPES: tuple[str, ...] = (
     "aws:apigatewayv2/api:Api",
     "aws-native:apigatewayv2:Api",
@@ -79,8 +80,13 @@ ROUTE_TYPES: tuple[str, ...] = (
 # block is judged like a Route (only aws-native has it).
 MANAGED_OVERRIDES_TYPE = "aws-native:apigatewayv2:ApiGatewayManagedOverrides"
 
-# A classic Method's integration is its own resource (aws-native nests it in the Method).
-INTEGRATION_TYPE = "aws:apigateway/integration:Integration"
+# A classic Method's integration is its own resource (aws-native nests it in the Method); so is
+# the Terraform-bridged one, which can also replace the integration of a Method of another
+# provider. The classic one first (its API property is `restApi`; the bridged one's `restApiId`).
+INTEGRATION_TYPES: tuple[str, ...] = (
+    "aws:apigateway/integration:Integration",
+    bridged("aws_api_gateway_integration"),
+)
 
 # Resources that deploy a CloudFormation template; aws-native's templateBody may be an object.
 CLOUDFORMATION_STACK_TYPES: tuple[str, ...] = (

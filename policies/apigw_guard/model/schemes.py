@@ -5,87 +5,54 @@ A REST body's scheme protects a method only as an `apiKey` scheme carrying
 (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-swagger-extensions-authorizer.html);
 an HTTP API body's only as a `jwt` authorizer whose issuer is a Cognito user pool
 (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-open-api.html).
-The allowed-pool and issuer checks live here once, for bodies and Authorizer resources alike.
+The allowed-pool and issuer checks are `pool_refs`'s, shared with Authorizer resources.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Collection
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from enum import Enum
 from typing import Any
 
 from .options import JudgeOptions
+from .pool_refs import ImportVariables, check_issuer, check_pool_arns, document_region
 from .unknown import UNKNOWN
 
 COGNITO_AUTHORIZER_TYPE = "cognito_user_pools"
 
-# An AWS region code: `us-east-1`, `eu-central-2`, `us-gov-west-1`, `us-isob-east-1`. A looser
-# `[a-z0-9-]+` let `cognito-idp.s3.amazonaws.com` (an S3 bucket host anyone can serve JSON
-# from) pass as a Cognito issuer.
-# https://docs.aws.amazon.com/global-infrastructure/latest/regions/aws-regions.html
-REGION = r"[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-[0-9]{1,2}"
-# The issuer of a Cognito user pool's tokens, and a user pool ARN; both name the pool id, whose
-# prefix is the pool's region. `\Z`, not `$`, which would accept a trailing newline.
-# https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-the-access-token.html
-COGNITO_ISSUER = re.compile(
-    rf"^https://cognito-idp\.(?P<region>{REGION})\.amazonaws\.com/"
-    r"(?P<pool>(?P=region)_[A-Za-z0-9]+)\Z"
-)
-POOL_ARN = re.compile(
-    rf"^arn:aws[a-z-]*:cognito-idp:(?P<region>{REGION}):\d{{12}}:userpool/"
-    r"(?P<pool>(?P=region)_[A-Za-z0-9]+)\Z"
-)
-ALLOWED_LIST = "the allowed list (allowedUserPoolArns)"
+
+def body_variables(options: JudgeOptions) -> ImportVariables:
+    """How the import resolves AWS variables in a body judged with `options`."""
+    return ImportVariables(options.import_region)
 
 
-def pool_id_of_arn(arn: str) -> str | None:
-    match = POOL_ARN.fullmatch(arn)
-    return match.group("pool") if match else None
+def bind_import_region(
+    schemes: Mapping[str, Any], options: JudgeOptions, jwt: bool = False
+) -> JudgeOptions:
+    """`options` with `${AWS::Region}` bound once for the document whose schemes these are.
 
-
-def check_pool_arns(arns: Any, allowed: Collection[str] | None, field: str) -> str | None:
-    """Why a known list of user pool ARNs (`field`) cannot be trusted, or None if it can.
-
-    `allowed` None accepts any pool. The problem reads after its subject, e.g.
-    `scheme 'pool' <problem>` or `its authorizer <problem>`.
+    API Gateway gives a variable one value per import; while the region is open, the one chosen
+    makes every trusted pool ARN (REST) or issuer (`jwt`) of the document sound if one can.
     """
-    if not isinstance(arns, list) or not arns:
-        return f"has no {field}; list the user pool ARN(s)"
-    if not all(isinstance(arn, str) and arn.strip() for arn in arns):
-        return f"has a blank or non-string {field} entry: {arns!r}"
-    malformed = [arn for arn in arns if not POOL_ARN.match(arn)]
-    if malformed:
-        return (
-            f"has {field} that are not user pool ARNs "
-            "(arn:aws:cognito-idp:<region>:<account>:userpool/<region>_<id>, with a real AWS "
-            f"region and the pool id's region equal to it): {', '.join(malformed)}"
+    if options.import_region is not None:
+        return options
+    values: list[str] = []
+    for scheme in schemes.values():
+        authorizer = (
+            scheme.get("x-amazon-apigateway-authorizer") if isinstance(scheme, dict) else None
         )
-    if allowed is not None:
-        outside = [arn for arn in arns if arn not in allowed]
-        if outside:
-            return f"trusts user pool(s) outside {ALLOWED_LIST}: {', '.join(outside)}"
-    return None
-
-
-def check_issuer(issuer: Any, allowed: Collection[str] | None) -> str | None:
-    """Why a known JWT issuer is not a trusted Cognito user pool, or None if it is.
-
-    The issuer must be `https://cognito-idp.<region>.amazonaws.com/<pool-id>`; with `allowed`
-    set, the pool id must be that of an allowed ARN. Reads after its subject, like
-    `check_pool_arns`.
-    """
-    match = COGNITO_ISSUER.fullmatch(issuer) if isinstance(issuer, str) else None
-    if not match:
-        return (
-            f"has JWT issuer {issuer!r}, which is not a Cognito user pool "
-            "(exactly https://cognito-idp.<region>.amazonaws.com/<region>_<id>, with a real "
-            "AWS region and the pool id's region equal to it)"
-        )
-    if allowed is not None and match.group("pool") not in {pool_id_of_arn(a) for a in allowed}:
-        return f"trusts JWT issuer {issuer!r}, a user pool outside {ALLOWED_LIST}"
-    return None
+        if not isinstance(authorizer, dict):
+            continue
+        if jwt:
+            config = authorizer.get("jwtConfiguration")
+            trusted = [config.get("issuer")] if isinstance(config, dict) else []
+        else:
+            arns = authorizer.get("providerARNs")
+            trusted = arns if isinstance(arns, list) else []
+        values.extend(v for v in trusted if isinstance(v, str))
+    bound = document_region(values, ImportVariables(None))
+    return replace(options, import_region=bound.region) if bound.region else options
 
 
 class SchemeKind(Enum):
@@ -182,7 +149,9 @@ def classify_scheme(name: str, scheme: Any, options: JudgeOptions | None = None)
     arns: Any = authorizer.get("providerARNs")
     if arns is UNKNOWN or (isinstance(arns, list) and any(arn is UNKNOWN for arn in arns)):
         return Scheme(name, SchemeKind.COGNITO, pending=f"the user pool ARNs of scheme {name!r}")
-    problem = check_pool_arns(arns, options.allowed_pool_arns, "providerARNs")
+    problem = check_pool_arns(
+        arns, options.allowed_pool_arns, "providerARNs", body_variables(options)
+    )
     if problem:
         return Scheme(name, SchemeKind.COGNITO, problem=f"scheme {name!r} {problem}")
     return Scheme(name, SchemeKind.COGNITO, provider_arns=tuple(arns))
@@ -204,13 +173,26 @@ def classify_jwt_scheme(name: str, scheme: Any, options: JudgeOptions | None = N
         return Scheme(name, SchemeKind.COGNITO, pending=f"the authorizer of scheme {name!r}")
     if not isinstance(authorizer, dict):
         return Scheme(name, SchemeKind.NOT_JWT)
+    authtype = scheme.get("x-amazon-apigateway-authtype")
+    if authtype is UNKNOWN:
+        return Scheme(name, SchemeKind.COGNITO, pending=f"the authtype of security scheme {name!r}")
+    if isinstance(authtype, str) and authtype.lower() == "awssigv4":
+        # As for REST bodies: IAM and an authorizer on one scheme, and AWS does not document
+        # which one API Gateway applies. Fail closed.
+        return Scheme(
+            name,
+            SchemeKind.INVALID,
+            problem=f"scheme {name!r} has x-amazon-apigateway-authtype {authtype!r} (IAM) and an "
+            "x-amazon-apigateway-authorizer, and AWS does not document which one API Gateway "
+            "applies; remove the authtype",
+        )
     if authorizer.get("type") != "jwt":
         return Scheme(name, SchemeKind.LAMBDA)
     config = authorizer.get("jwtConfiguration")
     issuer = config.get("issuer") if isinstance(config, dict) else None
     if issuer is UNKNOWN or (isinstance(config, dict) and UNKNOWN in config.values()):
         return Scheme(name, SchemeKind.COGNITO, pending=f"the JWT issuer of scheme {name!r}")
-    problem = check_issuer(issuer, options.allowed_pool_arns)
+    problem = check_issuer(issuer, options.allowed_pool_arns, body_variables(options))
     if problem:
         return Scheme(name, SchemeKind.COGNITO, problem=f"scheme {name!r} {problem}")
     return Scheme(name, SchemeKind.COGNITO, provider_arns=(str(issuer),))

@@ -17,15 +17,25 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
-from ..policy_config import ALLOWLIST_SCHEMA, configured_options
+from ..model.resource_types import (
+    HTTP_AUTHORIZER_TYPES,
+    HTTP_BODY_TYPES,
+    REST_AUTHORIZER_TYPES,
+    REST_BODY_TYPES,
+    USER_POOL_TYPES,
+)
+from ..policy_config import ALLOWLIST_ADVISORY_SCHEMA, configured_options
 from ..reporting import defer, short_type
-from ..stack import stack_graph
+from ..stack import has_any, stack_graph
 from ..user_pools import Trust, stack_pools, trusted_pools
 
 NAME = "apigateway-authorizer-pool-not-in-stack"
+# What can trust a user pool: authorizers and the schemes of bodies.
+_TRUSTING = (*REST_AUTHORIZER_TYPES, *HTTP_AUTHORIZER_TYPES, *REST_BODY_TYPES, *HTTP_BODY_TYPES)
 ALLOWLIST_FIX = (
-    "set allowedUserPoolArns on this pack's policies (the guarantee policies enforce it, and "
-    "this advisory then stays silent) to the user pool ARNs you trust"
+    "if the pool is one your organisation trusts, ask the policy admin to list it in "
+    "allowedUserPoolArns (on the guarantee policies that judge authorizers and bodies, and on "
+    "this advisory, which is then silent)"
 )
 
 
@@ -47,8 +57,8 @@ def _message(trust: Trust) -> str:
     return (
         f"{trust.who} trusts {what} ({trust.field}), which no user pool of this stack is: "
         "whoever controls that pool, possibly another AWS account, can mint tokens this API "
-        f"accepts. Fix: {ALLOWLIST_FIX}, e.g. [{_allowlist_entry(trust)!r}]; or create the "
-        "pool in this stack."
+        f"accepts. Fix: create the pool in this stack; or {ALLOWLIST_FIX}, e.g. "
+        f"[{_allowlist_entry(trust)!r}]."
     )
 
 
@@ -56,7 +66,10 @@ def validate(args: StackValidationArgs, report: ReportViolation) -> None:
     options = configured_options(args, report)
     if options.allowed_pool_arns is not None:
         return  # the allowlist is set: the guarantee policies enforce it
-    graph = stack_graph(args.resources)
+    if not has_any(args.resources, _TRUSTING):
+        return
+    # Only what trusts a pool and the pools: nothing else is read or named here.
+    graph = stack_graph(args.resources, read=(*_TRUSTING, *USER_POOL_TYPES), others=False)
     pools = stack_pools(graph)
     trusts = trusted_pools(graph)
     pending = list(trusts.pending)
@@ -80,7 +93,7 @@ policy = StackValidationPolicy(
     ),
     validate=validate,
     enforcement_level=EnforcementLevel.ADVISORY,
-    config_schema=ALLOWLIST_SCHEMA,
+    config_schema=ALLOWLIST_ADVISORY_SCHEMA,
     severity=Severity.HIGH,
     remediation_steps=(
         "Set `allowedUserPoolArns` in the policy config of the guarantee policies and of this "

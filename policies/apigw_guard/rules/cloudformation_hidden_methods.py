@@ -9,10 +9,8 @@ rather than passed in silence.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-import yaml
 from pulumi_policy import (
     EnforcementLevel,
     ReportViolation,
@@ -21,6 +19,7 @@ from pulumi_policy import (
     Severity,
 )
 
+from ..model.cloudformation import parse_template
 from ..model.resource_types import CLOUDFORMATION_STACK_TYPES, SAR_APPLICATION_TYPES
 from ..model.unknown import UNKNOWN
 from ..props import props_of
@@ -28,9 +27,10 @@ from ..reporting import defer, describe
 
 NAME = "apigateway-cloudformation-hidden-methods"
 # CloudFormation / SAM types that create API Gateway methods or routes.
+# `AWS::ApiGateway::Method` is not among them: apigateway-cloudformation-method-authorization
+# judges those of a readable template.
 API_TYPES = frozenset(
     {
-        "AWS::ApiGateway::Method",
         "AWS::ApiGateway::RestApi",
         "AWS::ApiGatewayV2::Api",
         "AWS::ApiGatewayV2::Route",
@@ -39,37 +39,18 @@ API_TYPES = frozenset(
         "AWS::Serverless::Function",  # its Api/HttpApi events create methods
     }
 )
+# API types that create methods or routes themselves only through these properties (an
+# OpenAPI body, a copy of another API, quick create); without them, their methods and routes
+# are resources of their own.
+_METHODS_ONLY_FROM: dict[str, tuple[str, ...]] = {
+    "AWS::ApiGateway::RestApi": ("Body", "BodyS3Location", "CloneFrom"),
+    "AWS::ApiGatewayV2::Api": ("Body", "BodyS3Location", "Target"),
+}
 # Resources whose own template this pack cannot read: a nested stack, or a SAM application
 # (from the Serverless Application Repository or a template URL).
 NESTING_TYPES = frozenset({"AWS::CloudFormation::Stack", "AWS::Serverless::Application"})
 # https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/create-reusable-transform-function-snippets-and-add-to-your-template-with-aws-include-transform.html
 INCLUDE_TRANSFORM = "AWS::Include"
-
-
-class _TagTolerantLoader(yaml.SafeLoader):
-    """Reads CloudFormation YAML, whose short-form intrinsics (!Ref, !Sub) SafeLoader rejects."""
-
-
-def _any_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
-    if isinstance(node, yaml.ScalarNode):
-        return loader.construct_scalar(node)
-    if isinstance(node, yaml.SequenceNode):
-        return loader.construct_sequence(node)
-    return loader.construct_mapping(node)  # type: ignore[arg-type]
-
-
-_TagTolerantLoader.add_multi_constructor("!", _any_tag)
-
-
-def parse_template(text: str) -> dict[str, Any] | None:
-    try:
-        doc = json.loads(text)
-    except ValueError:
-        try:
-            doc = yaml.load(text, Loader=_TagTolerantLoader)
-        except yaml.YAMLError:
-            return None
-    return doc if isinstance(doc, dict) else None
 
 
 def hidden_api_resources(template: dict[str, Any]) -> list[str]:
@@ -80,8 +61,14 @@ def hidden_api_resources(template: dict[str, Any]) -> list[str]:
     for logical_id, resource in resources.items():
         if isinstance(resource, dict) and resource.get("Type") in API_TYPES:
             rtype = resource["Type"]
+            props = resource.get("Properties")
+            props = props if isinstance(props, dict) else {}
+            if rtype in _METHODS_ONLY_FROM and not any(
+                k in props for k in _METHODS_ONLY_FROM[rtype]
+            ):
+                continue  # an API without a body: its methods are separate resources
             if rtype == "AWS::Serverless::Function":
-                events = (resource.get("Properties") or {}).get("Events")
+                events = props.get("Events")
                 if not isinstance(events, dict) or not any(
                     isinstance(e, dict) and e.get("Type") in ("Api", "HttpApi")
                     for e in events.values()

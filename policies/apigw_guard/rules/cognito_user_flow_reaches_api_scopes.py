@@ -23,7 +23,18 @@ from pulumi_policy import (
 
 from ..model.operations import COGNITO_BUILTIN_SCOPES
 from ..model.resource_graph import GraphResource, ResourceGraph
-from ..model.resource_types import USER_POOL_CLIENT_NATIVE, USER_POOL_CLIENT_TYPES, USER_POOL_TYPES
+from ..model.resource_types import (
+    HTTP_BODY_TYPES,
+    MANAGED_OVERRIDES_TYPE,
+    METHOD_TYPES,
+    PATH_RESOURCE_TYPES,
+    REST_API_TYPES,
+    REST_BODY_TYPES,
+    ROUTE_TYPES,
+    USER_POOL_CLIENT_NATIVE,
+    USER_POOL_CLIENT_TYPES,
+    USER_POOL_TYPES,
+)
 from ..model.unknown import UNKNOWN
 from ..reporting import defer, describe
 from ..scope_grants import scope_grants
@@ -34,6 +45,18 @@ NAME = "apigateway-cognito-user-flow-reaches-api-scopes"
 # `client_credentials`, is a machine with the client secret.
 USER_FLOWS: tuple[str, ...] = ("code", "implicit")
 MAX_LISTED = 10
+# The clients, their pools, and what grants scopes (with what names a Method by its path).
+_READ = (
+    *USER_POOL_CLIENT_TYPES,
+    *USER_POOL_TYPES,
+    *METHOD_TYPES,
+    *PATH_RESOURCE_TYPES,
+    *REST_API_TYPES,
+    *ROUTE_TYPES,
+    MANAGED_OVERRIDES_TYPE,
+    *REST_BODY_TYPES,
+    *HTTP_BODY_TYPES,
+)
 FIX = (
     "do not allow user-facing clients (code or implicit flow) a scope the API requires: give "
     "machine callers a client-credentials client (allowedOauthFlows ['client_credentials']), "
@@ -98,15 +121,22 @@ def _self_sign_up(graph: ResourceGraph, client: GraphResource) -> str:
     return ""
 
 
-def _message(graph: ResourceGraph, user: UserClient, scope: str, methods: list[str]) -> str:
+def _listed(methods: list[str]) -> str:
     listed = ", ".join(methods[:MAX_LISTED])
     if len(methods) > MAX_LISTED:
         listed += f" and {len(methods) - MAX_LISTED} more"
+    return listed
+
+
+def _message(graph: ResourceGraph, user: UserClient, reached: list[tuple[str, list[str]]]) -> str:
+    """One advisory per client, naming every custom scope it is allowed that a method accepts."""
     flows = " and ".join(repr(f) for f in user.flows)
+    plural = "s" if len(reached) > 1 else ""
+    scopes = "; ".join(f"{scope!r}, which {_listed(methods)} accept" for scope, methods in reached)
     return (
         f"{describe(user.client.type, user.client.name)} allows the {flows} flow (a person signs "
-        f"in) and the custom scope {scope!r}, which {listed} accept: anyone who can sign in to "
-        f"the user pool through this client gets an access token that passes."
+        f"in) and the custom scope{plural} {scopes}: anyone who can sign in to the user pool "
+        f"through this client gets an access token that passes."
         f"{_self_sign_up(graph, user.client)} Fix: {FIX}."
     )
 
@@ -114,16 +144,17 @@ def _message(graph: ResourceGraph, user: UserClient, scope: str, methods: list[s
 def validate(args: StackValidationArgs, report: ReportViolation) -> None:
     if not has_any(args.resources, USER_POOL_CLIENT_TYPES):
         return
-    graph = stack_graph(args.resources)
+    graph = stack_graph(args.resources, read=_READ)
     pending: list[str] = []
     users = _user_clients(graph, pending)
     if users:
         grants = scope_grants(graph)
         for user in users:
-            for scope in user.scopes:
-                methods = grants.methods.get(scope)
-                if methods:
-                    report(_message(graph, user, scope, methods), user.client.urn)
+            reached = [
+                (scope, grants.methods[scope]) for scope in user.scopes if grants.methods.get(scope)
+            ]
+            if reached:
+                report(_message(graph, user, reached), user.client.urn)
         # A method not known yet may require one of these clients' scopes.
         pending.extend(grants.pending)
     defer(pending)

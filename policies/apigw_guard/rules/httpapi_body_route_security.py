@@ -17,7 +17,7 @@ from pulumi_policy import (
 
 from ..bodies import validate_body
 from ..model.resource_types import HTTP_BODY_TYPES
-from ..policy_config import CONFIG_SCHEMA
+from ..policy_config import ALLOWED_POOL_ARNS, schema
 
 NAME = "apigateway-httpapi-body-route-security"
 UNREADABLE_SOURCES = ("bodyS3Location",)  # aws-native only
@@ -43,7 +43,7 @@ policy = ResourceValidationPolicy(
     ),
     validate=validate,
     enforcement_level=EnforcementLevel.MANDATORY,
-    config_schema=CONFIG_SCHEMA,
+    config_schema=schema(ALLOWED_POOL_ARNS),
     severity=Severity.CRITICAL,
     remediation_steps=(
         "In the HTTP API's OpenAPI body, define a security scheme with "

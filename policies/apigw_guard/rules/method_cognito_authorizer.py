@@ -1,88 +1,85 @@
-"""apigateway-method-cognito-authorizer: a Method's authorizer is Cognito, with pools."""
+"""apigateway-method-cognito-authorizer: a REST API authorizer is Cognito and trusts real pools.
+
+A resource policy on the Authorizer itself (classic, aws-native, Terraform-bridged), judged
+when it is created, which is before any Method that names it: its type is exactly
+COGNITO_USER_POOLS (every REST method must use one, so a Lambda authorizer could only protect
+methods the pack refuses) and its `providerArns` are user pool ARNs, within
+`allowedUserPoolArns` when the policy admin sets it. An Authorizer resource's values are taken
+literally: AWS variables are resolved only inside an imported OpenAPI body. That a Method's
+`authorizerId` names such an authorizer is apigateway-references-resolve's to check.
+"""
 
 from __future__ import annotations
-
-from typing import Any
 
 from pulumi_policy import (
     EnforcementLevel,
     ReportViolation,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
     Severity,
-    StackValidationArgs,
-    StackValidationPolicy,
 )
 
-from ..authorizers import check_authorizer_reference
-from ..method_settings import COGNITO, authorization_of, method_title
-from ..model.options import JudgeOptions
-from ..model.resource_types import METHOD_TYPES, REST_AUTHORIZER_TYPES
-from ..model.schemes import check_pool_arns
+from ..method_settings import COGNITO
+from ..model.pool_refs import check_pool_arns
+from ..model.resource_types import REST_AUTHORIZER_TYPES
 from ..model.unknown import UNKNOWN
-from ..policy_config import CONFIG_SCHEMA, configured_options
-from ..reporting import defer
-from ..stack import stack_graph
+from ..policy_config import ALLOWED_POOL_ARNS, ALLOWLIST_FIX, configured_options, schema
+from ..props import props_of
+from ..redacted import is_redacted, redacted_message
+from ..reporting import defer, describe
 
 NAME = "apigateway-method-cognito-authorizer"
 
-FIX = (
-    "point authorizerId at an aws.apigateway.Authorizer with type COGNITO_USER_POOLS and "
-    "providerArns listing the user pool ARN(s)"
-)
+FIX = "set type to COGNITO_USER_POOLS and providerArns to the ARN(s) of the user pool(s) it trusts"
 
 
-def authorizer_problems(
-    authorizer: dict[str, Any], options: JudgeOptions
-) -> tuple[list[str], list[str]]:
-    """(faults, unknowns) of an Authorizer resource that a Method names."""
-    kind = authorizer.get("type")
-    if kind is not UNKNOWN and kind != COGNITO:
-        return [f"its authorizer has type {kind!r}, not 'COGNITO_USER_POOLS'"], []
-    pending = ["authorizer type"] if kind is UNKNOWN else []
-    arns = authorizer.get("providerArns")
-    if arns is UNKNOWN or (isinstance(arns, list) and UNKNOWN in arns):
-        return [], [*pending, "authorizer providerArns"]
-    problem = check_pool_arns(arns, options.allowed_pool_arns, "providerArns")
-    return ([f"its authorizer {problem}"] if problem else []), pending
-
-
-def validate(args: StackValidationArgs, report: ReportViolation) -> None:
-    # The CORS exemption is not this policy's: an exempted preflight is not COGNITO, and only
-    # COGNITO methods are judged here (apigateway-method-cognito-authorization owns the rest).
+def validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
+    if args.resource_type not in REST_AUTHORIZER_TYPES:
+        return
     options = configured_options(args, report)
-    graph = stack_graph(args.resources)
-    pending: list[str] = []
-    for method in graph.resources:
-        if method.type not in METHOD_TYPES:
-            continue
-        if authorization_of(method.type, dict(method.props)) != COGNITO:
-            continue  # reported by apigateway-method-cognito-authorization
-        pending.extend(
-            check_authorizer_reference(
-                report,
-                method,
-                method_title(method, graph),
-                REST_AUTHORIZER_TYPES,
-                graph,
-                lambda authorizer: authorizer_problems(authorizer, options),
-                FIX,
-            )
+    props = props_of(args.props)
+    if not props:
+        return  # a read resource in `pulumi policy analyze`: the stack declares nothing
+    who = describe(args.resource_type, args.name)
+    kind = props.get("type")
+    if kind is UNKNOWN:
+        defer([f"{who}: type"])
+    if kind != COGNITO:
+        lam = " (a Lambda authorizer)" if kind in ("TOKEN", "REQUEST") else ""
+        report(
+            f"{who}: type is {kind!r}{lam}, not 'COGNITO_USER_POOLS': every REST API method must "
+            "use a Cognito user-pool authorizer with scopes, so this authorizer could only "
+            f"protect methods this pack refuses. Fix: {FIX}.",
+            None,
         )
-    defer(pending)
+        return
+    arns = props.get("providerArns")
+    if is_redacted(arns):
+        report(redacted_message(who, "providerArns", "the pools it trusts cannot be judged"), None)
+        return
+    if arns is UNKNOWN or (isinstance(arns, list) and UNKNOWN in arns):
+        defer([f"{who}: providerArns"])
+    problem = check_pool_arns(arns, None, "providerArns")
+    if problem:
+        report(f"{who} {problem}. Fix: {FIX}.", None)
+        return
+    outside = check_pool_arns(arns, options.allowed_pool_arns, "providerArns")
+    if outside:
+        report(f"{who} {outside}. Fix: {ALLOWLIST_FIX}.", None)
 
 
-policy = StackValidationPolicy(
+policy = ResourceValidationPolicy(
     name=NAME,
     description=(
-        "Every API Gateway REST API method's authorizer is a Cognito user-pool authorizer that "
-        "lists at least one user pool."
+        "Every API Gateway REST API authorizer is a Cognito user-pool authorizer that lists "
+        "user pool ARNs (within allowedUserPoolArns when set)."
     ),
     validate=validate,
     enforcement_level=EnforcementLevel.MANDATORY,
-    config_schema=CONFIG_SCHEMA,
+    config_schema=schema(ALLOWED_POOL_ARNS),
     severity=Severity.CRITICAL,
     remediation_steps=(
-        "Create an `aws.apigateway.Authorizer` with `type='COGNITO_USER_POOLS'` and "
-        "`provider_arns=[user_pool.arn]` in the same stack and pass its `id` as the method's "
-        "`authorizer_id`."
+        "Create the `aws.apigateway.Authorizer` with `type='COGNITO_USER_POOLS'` and "
+        "`provider_arns=[user_pool.arn]`, and pass its `id` as each method's `authorizer_id`."
     ),
 )

@@ -12,7 +12,7 @@ from pulumi_policy import (
 
 from ..bodies import COGNITO_SCHEME_FIX, validate_body
 from ..model.resource_types import REST_BODY_TYPES
-from ..policy_config import CONFIG_SCHEMA
+from ..policy_config import ALLOWED_POOL_ARNS, EXEMPT_MOCK_OPTIONS, schema
 
 NAME = "apigateway-restapi-body-operation-security"
 # aws-native only: a body kept in S3, or the methods of another API copied wholesale.
@@ -32,7 +32,7 @@ policy = ResourceValidationPolicy(
     ),
     validate=validate,
     enforcement_level=EnforcementLevel.MANDATORY,
-    config_schema=CONFIG_SCHEMA,
+    config_schema=schema(EXEMPT_MOCK_OPTIONS, ALLOWED_POOL_ARNS),
     severity=Severity.CRITICAL,
     remediation_steps=(
         "In the OpenAPI body, define a security scheme (OpenAPI 2.0: securityDefinitions; 3.x: "

@@ -1,96 +1,81 @@
-"""apigateway-route-cognito-jwt-authorizer: a route's JWT authorizer trusts a Cognito user pool."""
+"""apigateway-route-cognito-jwt-authorizer: an HTTP API JWT authorizer trusts a Cognito pool.
+
+A resource policy on the apigatewayv2 Authorizer itself (classic, aws-native,
+Terraform-bridged), judged when it is created, before any route that names it: a JWT
+authorizer's issuer is a Cognito user pool (either issuer form Cognito documents), within
+`allowedUserPoolArns` when the policy admin sets it. REQUEST (Lambda) authorizers are not judged
+here: a WebSocket API the admin allows needs one, and a JWT route naming one is
+apigateway-references-resolve's to report.
+"""
 
 from __future__ import annotations
-
-from typing import Any
 
 from pulumi_policy import (
     EnforcementLevel,
     ReportViolation,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
     Severity,
-    StackValidationArgs,
-    StackValidationPolicy,
 )
 
-from ..authorizers import check_authorizer_reference
-from ..model.options import JudgeOptions
-from ..model.resource_graph import GraphResource
-from ..model.resource_types import HTTP_AUTHORIZER_TYPES, MANAGED_OVERRIDES_TYPE, ROUTE_TYPES
-from ..model.schemes import check_issuer
+from ..model.pool_refs import check_issuer
+from ..model.resource_types import HTTP_AUTHORIZER_TYPES
 from ..model.unknown import UNKNOWN
-from ..policy_config import CONFIG_SCHEMA, configured_options
-from ..reporting import defer
-from ..route_settings import override_label, override_route, route_label
-from ..stack import has_any, stack_graph
+from ..policy_config import ALLOWED_POOL_ARNS, ALLOWLIST_FIX, configured_options, schema
+from ..props import props_of
+from ..redacted import is_redacted, redacted_message
+from ..reporting import defer, describe
 
 NAME = "apigateway-route-cognito-jwt-authorizer"
 
 FIX = (
-    "point authorizerId at an apigatewayv2 Authorizer with authorizerType JWT and "
-    "jwtConfiguration.issuer https://cognito-idp.<region>.amazonaws.com/<pool-id>"
+    "set jwtConfiguration.issuer to the user pool's issuer, "
+    "https://cognito-idp.<region>.amazonaws.com/<pool-id> (or its issuer-cognito-idp form)"
 )
 
 
-def authorizer_problems(
-    props: dict[str, Any], options: JudgeOptions
-) -> tuple[list[str], list[str]]:
-    """(faults, unknowns) of an apigatewayv2 Authorizer resource that a Route names."""
+def validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
+    if args.resource_type not in HTTP_AUTHORIZER_TYPES:
+        return
+    options = configured_options(args, report)
+    props = props_of(args.props)
+    who = describe(args.resource_type, args.name)
     kind = props.get("authorizerType")
     if kind is UNKNOWN:
-        return [], ["authorizerType"]
+        defer([f"{who}: authorizerType"])
     if kind != "JWT":
-        return [f"its authorizer has authorizerType {kind!r}, not 'JWT'"], []
+        return
     jwt = props.get("jwtConfiguration")
     issuer = jwt.get("issuer") if isinstance(jwt, dict) else None
-    if jwt is UNKNOWN or issuer is UNKNOWN:
-        return [], ["jwtConfiguration.issuer"]
-    problem = check_issuer(issuer, options.allowed_pool_arns)
-    return ([f"its authorizer {problem}"] if problem else []), []
-
-
-def validate(args: StackValidationArgs, report: ReportViolation) -> None:
-    options = configured_options(args, report)
-    if not has_any(args.resources, (*ROUTE_TYPES, MANAGED_OVERRIDES_TYPE)):
-        return
-    graph = stack_graph(args.resources)
-    pending: list[str] = []
-    for resource in graph.resources:
-        if resource.type in ROUTE_TYPES:
-            route: GraphResource | None = resource
-            label = route_label(resource.type, resource.name, dict(resource.props))
-        elif resource.type == MANAGED_OVERRIDES_TYPE:
-            # The quick-created route's override, judged exactly like a Route.
-            route, label = override_route(resource), override_label(resource.name)
-        else:
-            continue
-        if route is None or route.props.get("authorizationType", "NONE") != "JWT":
-            continue  # reported by apigateway-route-cognito-jwt-authorization
-        pending.extend(
-            check_authorizer_reference(
-                report,
-                route,
-                label,
-                HTTP_AUTHORIZER_TYPES,
-                graph,
-                lambda authorizer: authorizer_problems(authorizer, options),
-                FIX,
-            )
+    if is_redacted(jwt) or is_redacted(issuer):
+        report(
+            redacted_message(who, "jwtConfiguration.issuer", "its issuer cannot be judged"), None
         )
-    defer(pending)
+        return
+    if jwt is UNKNOWN or issuer is UNKNOWN:
+        defer([f"{who}: jwtConfiguration.issuer"])
+    problem = check_issuer(issuer, None)
+    if problem:
+        report(f"{who} {problem}. Fix: {FIX}.", None)
+        return
+    outside = check_issuer(issuer, options.allowed_pool_arns)
+    if outside:
+        report(f"{who} {outside}. Fix: {ALLOWLIST_FIX}.", None)
 
 
-policy = StackValidationPolicy(
+policy = ResourceValidationPolicy(
     name=NAME,
     description=(
-        "Every API Gateway HTTP API route's JWT authorizer trusts a Cognito user pool as issuer."
+        "Every API Gateway HTTP API JWT authorizer trusts a Cognito user pool as issuer "
+        "(within allowedUserPoolArns when set)."
     ),
     validate=validate,
     enforcement_level=EnforcementLevel.MANDATORY,
-    config_schema=CONFIG_SCHEMA,
+    config_schema=schema(ALLOWED_POOL_ARNS),
     severity=Severity.CRITICAL,
     remediation_steps=(
-        "Create an `aws.apigatewayv2.Authorizer` with `authorizer_type='JWT'` and "
+        "Create the `aws.apigatewayv2.Authorizer` with `authorizer_type='JWT'` and "
         "`jwt_configuration={'issuer': 'https://cognito-idp.<region>.amazonaws.com/<pool-id>', "
-        "'audiences': [<app client id>]}` and pass its `id` as the route's `authorizer_id`."
+        "'audiences': [<app client id>]}` and pass its `id` as each route's `authorizer_id`."
     ),
 )

@@ -19,6 +19,7 @@ from pulumi_policy import (
 )
 
 from .. import method_settings, route_settings
+from ..aws_context import import_region
 from ..bodies import body_findings
 from ..model.operations import COGNITO_BUILTIN_SCOPES, ApiKind
 from ..model.resource_types import HTTP_BODY_TYPES, METHOD_TYPES, REST_BODY_TYPES, ROUTE_TYPES
@@ -63,7 +64,7 @@ def validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
         scopes = _scope_list(props.get("authorizationScopes"))
         found = _builtins_in(scopes)
         if not problems and not pending and found:
-            label = f"{describe(rtype, args.name)} ({method_settings.method_label(props)})"
+            label = method_settings.method_label(rtype, args.name, props)
             report(_message(label, scopes, found), None)
     elif rtype in ROUTE_TYPES:
         problems, pending = route_settings.problems_of(props)
@@ -74,7 +75,10 @@ def validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
             report(_message(label, scopes, found), None)
     elif rtype in REST_BODY_TYPES or rtype in HTTP_BODY_TYPES:
         api: ApiKind = "rest" if rtype in REST_BODY_TYPES else "http"
-        findings = body_findings(rtype, args.name, props, judge_options(args.get_config()), api)
+        # The guarantee policy's options (the CLI's defaults, the same region), so the body it
+        # judged in this Analyze call comes from the cache.
+        options = judge_options(None, import_region(props, args.provider))
+        findings = body_findings(rtype, args.name, props, options, api)
         if findings is None:
             return
         for key, granting, builtin in findings.builtin_scopes:
