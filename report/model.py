@@ -9,9 +9,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from apigw_guard.model.document import iter_operations, load_spec_file
+from apigw_guard.model.document import iter_operations
 from apigw_guard.model.errors import InputError
-from apigw_guard.model.scopes import normalize_operation_key
+from components.openapi_body import is_cors_preflight
+from components.operation_scopes import normalize_operation_key
+from components.spec_reader import load_spec_file
 from offline_engine import CapturedStack, inputs_of
 
 from .matrix import CLIENT_TYPE, RESOURCE_SERVER_TYPE, Finding, Matrix
@@ -187,6 +189,9 @@ def _spec_notes(
     except InputError:  # the program accepted it, so this happens only if it changed since
         return (), ()
     ops = list(iter_operations(spec))
-    dropped = tuple(op.key for op in ops if op.method == "OPTIONS")
-    replaced = tuple(op.key for op in ops if op.method != "OPTIONS" and "security" in op.definition)
+    preflights = {op.key for op in ops if is_cors_preflight(op.method, op.definition)}
+    dropped = tuple(op.key for op in ops if op.key in preflights)
+    replaced = tuple(
+        op.key for op in ops if op.key not in preflights and "security" in op.definition
+    )
     return dropped, replaced
