@@ -107,3 +107,11 @@ def test_the_body_size_limit_at_both_ends() -> None:
     assert check_body_size(MAX_BODY_BYTES, "spec") is not None
     with pytest.raises(UnimportableSpecError, match=r"is 6,291,457 bytes; API Gateway imports"):
         check_body_size(MAX_BODY_BYTES + 1, "spec")
+
+
+def test_the_benchs_stripe_sized_spec_is_importable() -> None:
+    from bench.program_build import generate_large_spec
+
+    spec = generate_large_spec()
+    check_importable(spec, "bench")
+    assert count_resources(spec["paths"]) > DEFAULT_RESOURCE_QUOTA  # so it shows the warning
