@@ -975,3 +975,25 @@ def test_secret_config_values_are_shown_as_secret(tmp_path: Path) -> None:
     )
     text = render(compare(base, head), "terminal") + render(compare(base, head), "markdown")
     assert "mock-secret" not in text
+
+
+def test_hostile_strings_in_what_the_team_must_do_are_code_spans() -> None:
+    base = report(
+        [op("GET", "/x", [HOSTILE[3]], [])],
+        [consumer(HOSTILE[1], [HOSTILE[2]], [])],
+        [],
+        lifetime=HOSTILE[6],
+    )
+    head = report(  # the consumer renamed (same scopes), the operation's scope renamed
+        [op("GET", "/x", [HOSTILE[7]], [])],
+        [consumer(HOSTILE[5], [HOSTILE[2]], [])],
+        [],
+    )
+    diff = compare(base, head)
+    assert {a["kind"] for a in diff["actions"]} == {"consumer replaced", "scope string gone"}
+    text = render(diff, "markdown")
+    section = text.split("#### What the team must do")[1].split("####")[0]
+    prose = strip_code_spans(section)
+    for needle in ("@", "<img", "<details", "onerror", "PASSED", "](", "\n**"):
+        assert needle not in prose, needle
+    assert all(line == "" or line.startswith("- ") for line in section.splitlines())
