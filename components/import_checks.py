@@ -96,13 +96,13 @@ def check_body_size(size: int, source: str) -> str | None:
     """
     if size > MAX_BODY_BYTES:
         raise UnimportableSpecError(
-            f"{source}: the body the program would PUT is {size:,} bytes; API Gateway imports "
-            f"at most 6 MB ({MAX_BODY_BYTES:,} bytes) per restapi:put ({QUOTAS_URL}); split "
+            f"{source}: the body the program would PUT is about {size:,} bytes; API Gateway "
+            f"imports at most 6 MB ({MAX_BODY_BYTES:,} bytes) per restapi:put ({QUOTAS_URL}); split "
             "the API into several, or drop descriptions, examples and unused schemas"
         )
     if size > BODY_WARNING_BYTES:
         return (
-            f"{source}: the body the program would PUT is {size:,} bytes, close to API "
+            f"{source}: the body the program would PUT is about {size:,} bytes, close to API "
             f"Gateway's import limit of 6 MB ({QUOTAS_URL}; AWS does not say whether that is "
             f"{BODY_WARNING_BYTES:,} or {MAX_BODY_BYTES:,} bytes)"
         )

@@ -183,7 +183,7 @@ def test_a_body_over_6_mb_is_refused_before_any_resource(tmp_path: Path) -> None
     description = "x" * (6 * 1024 * 1024)
     spec = doc({"/a": {"get": {**OK, "description": description}}})
     message = refused(tmp_path, spec)
-    assert "the body the program would PUT is 6,29" in message
+    assert "the body the program would PUT is about 6,29" in message
     assert "API Gateway imports at most 6 MB (6,291,456 bytes) per restapi:put" in message
 
 
