@@ -97,8 +97,8 @@ def check_body_size(size: int, source: str) -> str | None:
     if size > MAX_BODY_BYTES:
         raise UnimportableSpecError(
             f"{source}: the body the program would PUT is about {size:,} bytes; API Gateway "
-            f"imports at most 6 MB ({MAX_BODY_BYTES:,} bytes) per restapi:put ({QUOTAS_URL}); split "
-            "the API into several, or drop descriptions, examples and unused schemas"
+            f"imports at most 6 MB ({MAX_BODY_BYTES:,} bytes) per restapi:put ({QUOTAS_URL}); "
+            "split the API into several, or drop descriptions, examples and unused schemas"
         )
     if size > BODY_WARNING_BYTES:
         return (
