@@ -21,7 +21,6 @@ import argparse
 import json
 import logging
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -214,7 +213,9 @@ def _parse_seconds(text: str, loader: type[yaml.SafeLoader] | None) -> float:
         document._UniqueKeyLoader = saved  # type: ignore[misc]
 
 
-def _pure_python_loader() -> type[yaml.SafeLoader]:
+def pure_python_loader() -> type[yaml.SafeLoader]:
+    """The strict reader's loader on PyYAML's pure-Python parser (for comparison and tests)."""
+
     class PureUniqueKeyLoader(yaml.SafeLoader):
         pass
 
@@ -226,32 +227,14 @@ def _pure_python_loader() -> type[yaml.SafeLoader]:
 
 def _report_seconds(spec_path: Path, project: Path) -> float:
     """`python -m report` end to end (interpreter and pack start included) on `spec_path`."""
+    from bench.report_timing import end_to_end  # it imports this module: import when run
+
     dev = (ROOT / "Pulumi.dev.yaml").read_text(encoding="utf-8")
     dev = dev.split("  secured-m2m-api:operationScopes:")[0]  # the default scope rule
     dev += f"  secured-m2m-api:specPath: {json.dumps(str(spec_path))}\n"
     (project / "Pulumi.large.yaml").write_text(dev, encoding="utf-8")
-    start = time.perf_counter()
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "report",
-            "--stack",
-            "large",
-            "--format",
-            "json",
-            "--project-dir",
-            str(project),
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    elapsed = time.perf_counter() - start
-    if proc.returncode not in (0, 1):
-        raise SystemExit(f"report failed ({proc.returncode}): {proc.stderr.strip()}")
-    return elapsed
+    times, _ = end_to_end(project, "large", 1)
+    return times[0]
 
 
 def large_case(tmp: Path, runs: int) -> None:
@@ -279,7 +262,7 @@ def large_case(tmp: Path, runs: int) -> None:
     for label, path in (("YAML", yaml_path), ("JSON", json_path)):
         text = path.read_text(encoding="utf-8")
         parse = _parse_seconds(text, None)
-        pure = _parse_seconds(text, _pure_python_loader()) if label == "YAML" else parse
+        pure = _parse_seconds(text, pure_python_loader()) if label == "YAML" else parse
         times, _ = measure(path, runs)
         report = _report_seconds(path, project)
         print(

@@ -10,6 +10,7 @@ import yaml
 
 from apigw_guard.model import document
 from apigw_guard.model.document import SpecError, parse_body_text
+from bench.program_build import pure_python_loader
 from components import spec_reader
 from components.spec_reader import load_spec_file, parse_spec_text
 
@@ -92,16 +93,6 @@ def test_a_text_is_parsed_once_per_process(monkeypatch: pytest.MonkeyPatch) -> N
 # --- the strict loader, on libyaml and on the pure-Python parser ----------------------------
 
 
-def _pure_loader() -> type[yaml.SafeLoader]:
-    class PureUniqueKeyLoader(yaml.SafeLoader):
-        pass
-
-    PureUniqueKeyLoader.add_constructor(
-        yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, document._construct_unique_mapping
-    )
-    return PureUniqueKeyLoader
-
-
 def test_the_strict_loader_is_libyamls_where_pyyaml_has_it() -> None:
     assert yaml.__with_libyaml__, "the pinned PyYAML wheel ships libyaml"
     assert issubclass(document._UniqueKeyLoader, yaml.CSafeLoader)
@@ -110,7 +101,7 @@ def test_the_strict_loader_is_libyamls_where_pyyaml_has_it() -> None:
 @pytest.fixture(params=["libyaml", "pure-python"])
 def loader(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     if request.param == "pure-python":
-        monkeypatch.setattr(document, "_UniqueKeyLoader", _pure_loader())
+        monkeypatch.setattr(document, "_UniqueKeyLoader", pure_python_loader())
     return str(request.param)
 
 
