@@ -12,16 +12,18 @@ from pathlib import Path
 
 import pulumi
 
-from apigw_guard.model.document import load_spec_file
 from components.account_logging import ApiGatewayCloudWatchRole
 from components.backend_tokens import WITHHELD
 from components.deferred import deferred_output_block
 from components.engine_config import engine_config_keys
 from components.identity import M2MIdentity, M2MIdentityArgs
+from components.naming import stage_invoke_url, user_pool_arn_estimate
 from components.openapi_body import plan_api
 from components.secured_api import SecuredRestApi, SecuredRestApiArgs
+from components.spec_reader import load_spec_file
 from components.stack_config import (
     PROJECT,
+    REST_API_ID_LENGTH,
     check_config_keys,
     parse_config,
     read_raw_config,
@@ -32,6 +34,7 @@ from components.stack_config import spec_file as resolve_spec_file
 PROJECT_DIR = Path(__file__).resolve().parent
 
 # --- validation: raises ConfigError / SpecError / ScopeMappingError before any resource ---
+# (SpecError includes UnimportableSpecError: what API Gateway's import would refuse.)
 # The CLI passes a misspelled key (or namespace) along silently; refuse it here.
 check_config_keys(engine_config_keys())
 region = resolve_region(pulumi.Config("aws").get("region"), os.environ)
@@ -44,7 +47,13 @@ plan = plan_api(
     config.scope_names,
     source=str(spec_file),
     withheld_hosts=config.withhold_token_from_hosts,
+    # The values the body will carry, as long as they will be, to size it before deploy.
+    identifier=config.resource_server_identifier
+    or stage_invoke_url("x" * REST_API_ID_LENGTH, region, config.stage_name),
+    pool_arn=user_pool_arn_estimate(region),
 )
+for warning in plan.warnings:
+    pulumi.log.warn(warning)
 for dropped in plan.dropped_operations:
     pulumi.log.info(f"{dropped}: CORS preflight dropped (server-to-server callers never send one)")
 for backend in plan.backend_tokens:

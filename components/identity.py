@@ -13,8 +13,8 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from apigw_guard.model.scopes import scope_identifier
 from components.naming import child_name, token_endpoint_url
+from components.operation_scopes import scope_identifier
 from components.stack_config import Consumer, ScopeDef
 
 TYPE_TOKEN = "secured-m2m-api:identity:M2MIdentity"

@@ -23,3 +23,17 @@ def stage_invoke_url(rest_api_id: str, region: str, stage_name: str) -> str:
     The same form the original walkthrough used as resource-server identifier.
     """
     return f"https://{rest_api_id}.execute-api.{region}.amazonaws.com/{stage_name}"
+
+
+def user_pool_arn_estimate(region: str) -> str:
+    """A user-pool ARN as long as the real one will be, before the pool exists.
+
+    Pool ids are `<region>_<9 characters>`; the partition follows the region. Used only to
+    size the API body before deploy, never as a value.
+    """
+    partition = "aws"
+    if region.startswith("cn-"):
+        partition = "aws-cn"
+    elif region.startswith("us-gov-"):
+        partition = "aws-us-gov"
+    return f"arn:{partition}:cognito-idp:{region}:{'0' * 12}:userpool/{region}_{'x' * 9}"

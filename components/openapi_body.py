@@ -9,8 +9,10 @@ https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-known-i
   under `securityDefinitions` (2.0) or `components.securitySchemes` (3.x);
 * only operation-level `security` protects anything (the import ignores root-level `security`),
   so every operation gets one, with full scope identifiers built by `scope_identifier`;
-* CORS preflight `OPTIONS` methods are dropped: server-to-server callers never send preflights,
-  and a preflight must be anonymous to work, which would leave an unguarded method;
+* CORS preflights (an `OPTIONS` operation with a MOCK integration) are dropped: server-to-server
+  callers never send preflights, and a preflight must be anonymous to work, which would leave
+  an unguarded method; any other `OPTIONS` operation is protected like the rest;
+* what API Gateway's import refuses is refused before any resource exists (`import_checks`);
 * HTTP integrations that must not see the caller's token (every `http://` backend, and the
   `https://` hosts the stack withholds it from) get their `Authorization` header overridden
   (`backend_tokens`);
@@ -36,12 +38,13 @@ from apigw_guard.model.document import (
     spec_version,
 )
 from apigw_guard.model.schemes import COGNITO_AUTHORIZER_TYPE
-from apigw_guard.model.scopes import (
+from components.backend_tokens import INTEGRATION_EXTENSION, BackendToken, withhold_tokens
+from components.import_checks import check_body_size, check_importable, resource_quota_warning
+from components.operation_scopes import (
     DEFAULT_SCOPES,
     resolve_operation_scopes,
     scope_identifier,
 )
-from components.backend_tokens import BackendToken, withhold_tokens
 from components.rest_api_settings import ENDPOINT_CONFIGURATION_EXTENSION, RestApiSettings
 
 COGNITO_SCHEME_NAME = "cognito-m2m"
@@ -63,12 +66,27 @@ class PreparedDocument:
     dropped_operations: tuple[str, ...]
 
 
+def is_cors_preflight(method: str, definition: Any) -> bool:
+    """An `OPTIONS` operation whose integration is MOCK: a CORS preflight API Gateway answers.
+
+    The shape API Gateway's own CORS support creates (a MOCK integration answering the
+    preflight itself), and the one the pack's `exemptCorsPreflightMock` names. An `OPTIONS`
+    operation with any other integration reaches a backend: it is an operation like the rest.
+    https://docs.aws.amazon.com/apigateway/latest/developerguide/enable-cors-for-resource-using-swagger-importer-tool.html
+    """
+    if method != "OPTIONS" or not isinstance(definition, dict):
+        return False
+    integration = definition.get(INTEGRATION_EXTENSION)
+    return isinstance(integration, dict) and str(integration.get("type", "")).lower() == "mock"
+
+
 def prepare_document(doc: Mapping[str, Any]) -> PreparedDocument:
-    """Copy `doc` without CORS preflight `OPTIONS` operations and without root-level security.
+    """Copy `doc` without CORS preflights and without root-level security.
 
     Root-level `security` is stripped rather than kept: API Gateway ignores it, so leaving it
     in would only suggest a protection that does not exist. Path items left with no operation
-    are removed so the import creates no empty resources.
+    are removed so the import creates no empty resources. An `OPTIONS` operation that is not a
+    preflight (`is_cors_preflight`) stays, and is protected like any other.
     """
     result = copy.deepcopy(dict(doc))
     result.pop("security", None)
@@ -76,7 +94,7 @@ def prepare_document(doc: Mapping[str, Any]) -> PreparedDocument:
     paths: dict[str, Any] = result["paths"]
     for path in list(paths):
         item = paths[path]
-        if PREFLIGHT_KEY in item:
+        if isinstance(item, dict) and is_cors_preflight("OPTIONS", item.get(PREFLIGHT_KEY)):
             del item[PREFLIGHT_KEY]
             dropped.append(f"OPTIONS {path}")
             if not any(key in item for key in OPERATION_KEYS):
@@ -150,13 +168,14 @@ def serialize_body(doc: Mapping[str, Any]) -> str:
     return json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-def check_protected(doc: Mapping[str, Any]) -> None:
+def check_protected(doc: Mapping[str, Any]) -> str:
     """Judge the exact body text with the policy pack's own body judgement; raise if it fails.
 
     The same function the pack's mandatory body policy runs, so a body the program builds is
-    never one the pack would block.
+    never one the pack would block. Returns the body text it judged.
     """
-    judgement = judge_api_body(serialize_body(doc), source="the built API body")
+    text = serialize_body(doc)
+    judgement = judge_api_body(text, source="the built API body")
     faults = [f for f in (judgement.error, judgement.pending) if f]
     faults += [
         f"{v.operation.key}: {'; '.join(v.problems or v.pending)}"
@@ -167,13 +186,19 @@ def check_protected(doc: Mapping[str, Any]) -> None:
         raise UnprotectedBodyError(
             "the built API body leaves operations unprotected: " + " | ".join(faults)
         )
+    return text
 
 
 # Stand-ins used to judge the body before the real pool ARN and identifier exist. The judgement
 # depends only on the document's structure (schemes, which operations carry which scopes), which
 # is identical for every ARN and identifier, so a body protected here is protected when rendered.
+# `plan_api` takes estimates instead where the caller has them, so the size it measures is the
+# size of the body the program will PUT.
 _PLACEHOLDER_POOL_ARN = "arn:aws:cognito-idp:us-east-1:000000000000:userpool/us-east-1_placeholder"
 _PLACEHOLDER_IDENTIFIER = "https://placeholder.invalid"
+# What the settings the component writes into the body (info.title and description, the TLS
+# policy and access mode, `RestApiSettings.apply_to_body`) can add to its size, at most.
+_SETTINGS_BYTES = 4096
 
 
 @dataclass(frozen=True)
@@ -182,13 +207,16 @@ class ApiPlan:
 
     `operation_scopes` maps every remaining operation (`METHOD /path`, document order) to its
     scope names; `backend_tokens` says, per operation, what its backend receives of the
-    caller's token (the document already carries the overrides).
+    caller's token (the document already carries the overrides); `warnings` are what the
+    program logs as warnings (a resource count past the default quota, a body close to the
+    import's size limit).
     """
 
     document: dict[str, Any]
     operation_scopes: dict[str, list[str]]
     dropped_operations: tuple[str, ...]
     backend_tokens: tuple[BackendToken, ...] = ()
+    warnings: tuple[str, ...] = ()
 
     @property
     def title(self) -> str | None:
@@ -246,16 +274,22 @@ def plan_api(
     source: str = "OpenAPI document",
     *,
     withheld_hosts: Sequence[str] = (),
+    identifier: str = _PLACEHOLDER_IDENTIFIER,
+    pool_arn: str = _PLACEHOLDER_POOL_ARN,
 ) -> ApiPlan:
     """Prepare `doc`, give every operation its scopes and prove the result is fully guarded.
 
     Raises `SpecError` for a document API Gateway may read differently from the policy pack
     (`$ref` path items, `x-amazon-apigateway-auth`, upper-case operation keys, both version
-    markers), for its own endpoint configuration, and for an integration that would copy a
-    withheld token; `ScopeMappingError` for a mapping that names unknown operations or scopes;
-    `TokenForwardingError` for a `withheld_hosts` entry no https integration uses; and
-    `UnprotectedBodyError` if the pack's own judgement finds an unguarded operation.
-    `withheld_hosts` are the https backend hosts (or `*`) that must not receive the token.
+    markers), for its own endpoint configuration, and for what API Gateway's import would
+    refuse (`UnimportableSpecError`: paths, version, `$ref` operations, unmapped path
+    parameters, a body over 6 MB); `ScopeMappingError` for a mapping that names unknown
+    operations or scopes; `TokenForwardingError` for a `withheld_hosts` entry no https
+    integration uses; and `UnprotectedBodyError` if the pack's own judgement finds an
+    unguarded operation. `withheld_hosts` are the https backend hosts (or `*`) that must not
+    receive the token. `identifier` and `pool_arn` are the values the body will carry, as
+    well as they are known before deploy: the body is sized with them (its judgement does not
+    depend on them).
     """
     ambiguous = audit_document(doc)
     if ambiguous:
@@ -263,6 +297,7 @@ def plan_api(
         raise SpecError(f"{source}: " + "; ".join(ambiguous))
     refuse_endpoint_configuration(doc, source)
     prepared = prepare_document(doc)
+    check_importable(prepared.document, source)
     if not any(True for _ in iter_operations(prepared.document)):
         # API Gateway refuses to deploy a REST API without methods ("The REST API doesn't
         # contain any methods"), but only at the Deployment, after the pool, its domain and the
@@ -274,20 +309,22 @@ def plan_api(
         )
         raise SpecError(
             f"{source}: no operations left to deploy{dropped}; API Gateway cannot deploy a "
-            "REST API without methods, so add at least one GET, POST, PUT, PATCH, DELETE or "
-            "HEAD operation"
+            "REST API without methods, so add at least one GET, POST, PUT, PATCH, DELETE, HEAD "
+            "or non-preflight OPTIONS operation"
         )
     resolved = resolve_operation_scopes(
-        iter_operations(prepared.document), mapping, defined_scopes, DEFAULT_SCOPES
+        iter_operations(prepared.document),
+        mapping,
+        defined_scopes,
+        DEFAULT_SCOPES,
+        dropped=prepared.dropped_operations,
     )
     document, tokens = withhold_tokens(prepared.document, withheld_hosts, source)
-    plan = ApiPlan(document, resolved, prepared.dropped_operations, tokens)
-    check_protected(
-        protect_document(
-            plan.document,
-            plan.operation_scopes,
-            pool_arn=_PLACEHOLDER_POOL_ARN,
-            identifier=_PLACEHOLDER_IDENTIFIER,
-        )
+    body = check_protected(
+        protect_document(document, resolved, pool_arn=pool_arn, identifier=identifier)
     )
-    return plan
+    size_warning = check_body_size(
+        len(body.encode("utf-8", "surrogatepass")) + _SETTINGS_BYTES, source
+    )
+    warnings = [w for w in (resource_quota_warning(document, source), size_warning) if w]
+    return ApiPlan(document, resolved, prepared.dropped_operations, tokens, tuple(warnings))

@@ -5,21 +5,22 @@ that in a JSON body diff. This compares two `make report FORMAT=json` outputs (o
 base from a git ref) and renders only the changes: operations, consumers, policy verdicts, the
 settings a reviewer checks, and what of it widens access (`widening`).
 
+A side with no report says why (`empty_report`): a new stack (the base has no stack file), a
+removed stack (the head has none), or a base that cannot be built (its stack file or program is
+broken, or the commit has no program): that base is compared as empty, and the diff says so,
+rather than failing every pull request until the base is fixed. Two reports of different stacks
+are refused: an access diff compares one stack at two commits.
+
 Exit status, first match wins: 2 bad input (a report that is not JSON or does not match
-report/report.schema.json, a base that cannot be built), 1 a mandatory violation the base did
-not have (that is what blocks `pulumi up`), 3 with `--fail-on-widening` when the head grants
+report/report.schema.json, reports of two stacks, a bad ref), 1 a mandatory violation the base
+did not have (that is what blocks `pulumi up`), 3 with `--fail-on-widening` when the head grants
 access the base did not, else 0.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import shutil
-import subprocess
 import sys
-import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,7 @@ from typing import Any
 from apigw_guard.model.errors import InputError
 from offline_engine import StackConfigError
 
+from .diff_actions import StackView, team_actions
 from .diff_render import (
     ANYONE,
     COMMENT_MARKER,
@@ -37,15 +39,29 @@ from .diff_render import (
     render_markdown,
     render_terminal,
 )
-from .render import report_to_dict
-from .run import PROJECT_DIR, StackNotFoundError, build_report
-from .schema import MAX_REPORT_BYTES, ReportFormatError, parse_report
+from .diff_sides import (
+    BASE_NOT_BUILT,
+    NEW_STACK,
+    STACK_REMOVED,
+    DiffInputError,
+    absent,
+    absent_note,
+    check_same_stack,
+    empty_report,
+    load_report,
+    report_at_ref,
+    reports_for_ref,
+)
+from .run import PROJECT_DIR, StackNotFoundError
 
 __all__ = [
+    "BASE_NOT_BUILT",
     "COMMENT_MARKER",
     "EXIT_BAD_INPUT",
     "EXIT_NEW_MANDATORY",
     "EXIT_WIDENING",
+    "NEW_STACK",
+    "STACK_REMOVED",
     "DiffInputError",
     "compare",
     "empty_report",
@@ -71,10 +87,6 @@ SETTINGS = (
     ("dropped_preflights", "Dropped CORS preflights"),
     ("replaced_security", "Own security replaced"),
 )
-
-
-class DiffInputError(ValueError):
-    """A report that cannot be read, or a base that cannot be built; printed as one line."""
 
 
 # --- comparing ----------------------------------------------------------------------------
@@ -163,12 +175,37 @@ def _subtract(a: Sequence[str], b: Sequence[str]) -> list[str]:
     return [x for x in a if x not in b]
 
 
+def _view(report: Mapping[str, Any]) -> StackView:
+    """What `diff_actions` reads of a report: scope names, identifiers, token lifetime."""
+    identifiers = _identifiers(report)
+    consumers = {
+        c["name"]: _short(c.get("scopes") or [], identifiers) for c in report.get("consumers") or []
+    }
+    scopes: list[str] = []
+    for _, op in _keyed_operations(report):
+        scopes += _short(op.get("scopes") or [], identifiers)
+    for names in consumers.values():
+        scopes += names
+    servers = report.get("resource_servers")
+    comparable = isinstance(servers, list) and all(isinstance(x, dict) for x in servers)
+    return StackView(
+        consumers=consumers,
+        scopes=list(dict.fromkeys(scopes)),
+        identifiers=identifiers if comparable else [],
+        lifetime=(report.get("settings") or {}).get("access_token_lifetime"),
+    )
+
+
 def compare(base: Mapping[str, Any], head: Mapping[str, Any]) -> dict[str, Any]:
     """The access changes from `base` to `head`, two `report_to_dict` outputs, as plain data.
 
     Every list is in the head's order (then the base's for removals), so the same two reports
-    always give the same diff.
+    always give the same diff. Raises `DiffInputError` for reports of two stacks. `stack_change`
+    is set when a side is an `empty_report` (a new or removed stack, a base not built), with
+    `note` saying what that means; `actions` are what the change asks of the team
+    (`diff_actions`).
     """
+    check_same_stack(base, head, ("the base", "the head"))
     b_ops, h_ops = _operations(base), _operations(head)
     added_ops = [{"operation": k, **v} for k, v in h_ops.items() if k not in b_ops]
     removed_ops = [{"operation": k, **v} for k, v in b_ops.items() if k not in h_ops]
@@ -206,6 +243,7 @@ def compare(base: Mapping[str, Any], head: Mapping[str, Any]) -> dict[str, Any]:
         if lost:
             entry["lost"] = lost
         if len(entry) > 1:
+            entry["scopes_now"] = new["scopes"]
             changed_cons.append(entry)
 
     b_verdicts = {_verdict_key(v): v for v in base.get("verdicts") or []}
@@ -221,11 +259,16 @@ def compare(base: Mapping[str, Any], head: Mapping[str, Any]) -> dict[str, Any]:
         if key in b_set and key in h_set and b_set[key] != h_set[key]
     ]
     widens = widening(base, head)
+    side = absent(base) or absent(head)
+    stack = head.get("stack") or base.get("stack", "")
     changed = any(
         (added_ops, removed_ops, changed_ops, added_cons, removed_cons, changed_cons)
-    ) or any((appeared, cleared, settings, widens))
+    ) or any((appeared, cleared, settings, widens, side))
     return {
-        "stack": head.get("stack", base.get("stack", "")),
+        "stack": stack,
+        "stack_change": side["state"] if side else None,
+        "stack_change_reason": side.get("reason", "") if side else "",
+        "note": absent_note(side["state"], str(stack), side.get("reason", "")) if side else None,
         "changed": changed,
         "operations": {"added": added_ops, "removed": removed_ops, "changed": changed_ops},
         "consumers": {"added": added_cons, "removed": removed_cons, "changed": changed_cons},
@@ -235,6 +278,7 @@ def compare(base: Mapping[str, Any], head: Mapping[str, Any]) -> dict[str, Any]:
         "passed": new_mandatory == 0,
         "widening": widens,
         "widens": bool(widens),
+        "actions": team_actions(_view(base), _view(head)),
     }
 
 
@@ -344,98 +388,6 @@ def widening(base: Mapping[str, Any], head: Mapping[str, Any]) -> list[dict[str,
     return sorted(out, key=lambda item: order.index(item["kind"]))
 
 
-# --- building the base from a git ref ------------------------------------------------------
-
-
-def report_at_ref(ref: str, stack: str, repo: Path) -> dict[str, Any]:
-    """The JSON report of `stack` at git `ref`, built in a temporary worktree.
-
-    The report runs with this checkout's Python (its venv), but with the ref's own `policies/`
-    first on PYTHONPATH, so the base is judged by the base's model and pack. The worktree is
-    removed on every path. A stack file the ref does not have gives an empty report: every
-    operation and consumer of the head is then new.
-    """
-    tmp = Path(tempfile.mkdtemp(prefix="report-diff-"))
-    worktree = tmp / "base"
-    try:
-        added = subprocess.run(
-            ["git", "-C", str(repo), "worktree", "add", "--detach", str(worktree), ref],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if added.returncode != 0:
-            raise DiffInputError(f"--base-ref {ref!r}: {_last_line(added.stderr)}")
-        if not (worktree / f"Pulumi.{stack}.yaml").is_file():
-            return empty_report(stack)
-        env = dict(os.environ)
-        env["PYTHONPATH"] = os.pathsep.join(
-            [str(worktree / "policies"), str(worktree), env.get("PYTHONPATH", "")]
-        ).rstrip(os.pathsep)
-        proc = subprocess.run(
-            [sys.executable, "-m", "report", "--stack", stack, "--format", "json"],
-            cwd=worktree,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if proc.returncode not in (0, 1):  # 1 is a report with a mandatory violation
-            raise DiffInputError(f"report of {ref!r}: {_last_line(proc.stderr)}")
-        return _parse(proc.stdout, f"report of {ref!r}")
-    finally:
-        subprocess.run(
-            ["git", "-C", str(repo), "worktree", "remove", "--force", str(worktree)],
-            capture_output=True,
-            check=False,
-        )
-        shutil.rmtree(tmp, ignore_errors=True)
-        subprocess.run(
-            ["git", "-C", str(repo), "worktree", "prune"], capture_output=True, check=False
-        )
-
-
-def _last_line(text: str) -> str:
-    lines = [line for line in text.strip().splitlines() if line.strip()]
-    return lines[-1] if lines else "failed without a message"
-
-
-def _parse(text: str, source: str) -> dict[str, Any]:
-    """A report printed by a git ref's own code (`report_at_ref`): trusted, possibly older."""
-    # A report printed by an older `make report` may start with make's echo of the command.
-    start = text.find("{")
-    try:
-        data = json.loads(text[start:] if start >= 0 else text)
-    except json.JSONDecodeError as err:
-        raise DiffInputError(f"{source}: not a JSON report ({err})") from None
-    if not isinstance(data, dict) or "operations" not in data:
-        raise DiffInputError(f"{source}: not a JSON report (no 'operations')")
-    return data
-
-
-def empty_report(stack: str) -> dict[str, Any]:
-    """The base of a stack the base does not have: every operation and consumer is new."""
-    return {"stack": stack, "operations": [], "consumers": [], "verdicts": []}
-
-
-def load_report(path: Path) -> dict[str, Any]:
-    """A report file, checked as strict JSON against report/report.schema.json.
-
-    A file may come from anywhere (a pull request's own run), so it is read as data only and
-    refused, with the first faults named, unless it matches the schema this code was built with.
-    """
-    try:
-        with path.open("rb") as handle:
-            # One byte past the limit, so an oversized file is refused as such, not cut short.
-            data = handle.read(MAX_REPORT_BYTES + 1)
-    except OSError as err:
-        raise DiffInputError(f"{path}: {err.strerror or err}") from None
-    try:
-        return parse_report(data)
-    except ReportFormatError as err:
-        raise DiffInputError(f"{path}: not a report: {err}") from None
-
-
 def main(argv: Sequence[str] | None = None, prog: str = "python -m report diff") -> int:
     parser = argparse.ArgumentParser(
         prog=prog,
@@ -461,18 +413,18 @@ def main(argv: Sequence[str] | None = None, prog: str = "python -m report diff")
         if args.base_ref:
             if args.base or args.head:
                 parser.error("give either BASE.json HEAD.json or --base-ref, not both")
-            base = report_at_ref(args.base_ref, args.stack, PROJECT_DIR)
-            head = report_to_dict(build_report(args.stack))
+            base, head = reports_for_ref(args.base_ref, args.stack, PROJECT_DIR)
             labels = (args.base_ref, "this checkout")
         elif args.base and args.head:
             base, head = load_report(args.base), load_report(args.head)
             labels = (args.base.name, args.head.name)
+            check_same_stack(base, head, labels)
         else:
             parser.error("give BASE.json HEAD.json, or --base-ref REF")
+        diff = compare(base, head)
     except (DiffInputError, InputError, StackConfigError, StackNotFoundError) as err:
         print(f"error: {err}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    diff = compare(base, head)
     try:
         print(render(diff, args.fmt, *labels))
     except BrokenPipeError:  # `... | head`: the reader left, which is not an error

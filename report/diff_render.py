@@ -12,11 +12,16 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from .diff_actions import ACTION_KINDS, advice
+from .diff_sides import absent_note
 from .untrusted import md_code, md_code_lines, mermaid_label, visible
 
 FORMATS = ("terminal", "markdown", "json")
 ANYONE = "ANYONE (no token needed)"
 PENDING = "(decided at update)"
+# A setting a report has no value for (null in JSON), e.g. no user pool in the stack.
+NOT_SET = "(not set)"
+ACTIONS_TITLE = "What the team must do"
 # The comment marker the pull-request poster finds its own comment by.
 COMMENT_MARKER = "<!-- access-diff -->"
 # Widening kinds (report.diff.widening), in the order they are listed, and what their values are.
@@ -58,6 +63,22 @@ def _arrow(change: Mapping[str, Any], field: str, show: Any, current: str = "") 
 
 def _source(entry: Mapping[str, Any]) -> str:
     return str(entry.get("scope_source") or "-")
+
+
+def _setting(value: object) -> str:
+    return NOT_SET if value is None else str(value)
+
+
+def _note(diff: Mapping[str, Any], show: Any) -> list[str]:
+    """The line that says why a side is empty (a new or removed stack, a base not built)."""
+    state = diff.get("stack_change")
+    if not state:
+        return []
+    return [absent_note(state, diff["stack"], diff.get("stack_change_reason", ""), show)]
+
+
+def _action_kind(kind: str, show: Any) -> str:
+    return kind if kind in ACTION_KINDS else show(kind)
 
 
 def no_change_line(diff: Mapping[str, Any]) -> str:
@@ -104,6 +125,7 @@ def render_terminal(diff: Mapping[str, Any], base: str = "base", head: str = "he
     if not diff["changed"]:
         return no_change_line(diff)
     out = [f"Access changes for stack '{diff['stack']}' ({base} -> {head})"]
+    out += _note(diff, str)
     ops, cons = diff["operations"], diff["consumers"]
     if any(ops.values()):
         out += ["", "Operations"]
@@ -158,7 +180,13 @@ def render_terminal(diff: Mapping[str, Any], base: str = "base", head: str = "he
         out += [f"  - cleared: {_verdict_text(v)}" for v in verdicts["cleared"]]
     if diff["settings"]:
         out += ["", "Settings"]
-        out += [f"  ~ {s['setting']}: {s['base']} -> {s['head']}" for s in diff["settings"]]
+        out += [
+            f"  ~ {s['setting']}: {_setting(s['base'])} -> {_setting(s['head'])}"
+            for s in diff["settings"]
+        ]
+    if diff.get("actions"):
+        out += ["", ACTIONS_TITLE]
+        out += [f"  ! {a['kind']} {a['subject']}: {advice(a, str)}" for a in diff["actions"]]
     if diff.get("widening"):
         out += ["", "Widens access"]
         out += [f"  ! {_widening_line(w)}" for w in diff["widening"]]
@@ -189,6 +217,15 @@ def _md_callers(values: Sequence[str]) -> str:
     if list(values) == [PENDING]:
         return "*decided at update*"
     return ", ".join(_c(v) for v in values) or "*(no configured consumer)*"
+
+
+def _c_text(value: object) -> str:
+    """A value in running text (not a table cell): a code span, `|` left as it is."""
+    return md_code(value, in_table=False)
+
+
+def _md_setting(value: object) -> str:
+    return f"*{NOT_SET}*" if value is None else _c(value)
 
 
 def _md_source(value: object) -> str:
@@ -245,6 +282,8 @@ def render_markdown(
         "",
         f"{md_code(base, in_table=False)} → {md_code(head, in_table=False)}",
     ]
+    for line in _note(diff, _c_text):
+        out += ["", line]
     ops, cons = diff["operations"], diff["consumers"]
     if any(ops.values()):
         rows = [
@@ -326,8 +365,17 @@ def render_markdown(
         out += ["", "#### Settings", ""]
         out += _md_table(
             ["Setting", "Base", "Head"],
-            [[s["setting"], _c(s["base"]), _c(s["head"])] for s in diff["settings"]],
+            [
+                [s["setting"], _md_setting(s["base"]), _md_setting(s["head"])]
+                for s in diff["settings"]
+            ],
         )
+    if diff.get("actions"):
+        out += ["", f"#### {ACTIONS_TITLE}", ""]
+        out += [
+            f"- {_action_kind(a['kind'], _c_text)} {_c_text(a['subject'])}: {advice(a, _c_text)}"
+            for a in diff["actions"]
+        ]
     if diff.get("widening"):
         out += ["", "#### Widens access", ""]
         rows = [_md_widening_row(w) for w in diff["widening"]]
@@ -450,17 +498,21 @@ def mermaid(diff: Mapping[str, Any]) -> str:
                 g.edge(g.node("s", scope), g.node("o", o["operation"]), "added")
             for scope in _subtract(old, new):
                 g.edge(g.node("s", scope), g.node("o", o["operation"]), "removed")
-    # Context: connect a changed consumer to the operations it gained or lost through scopes
-    # whose own edges did not change.
-    op_scopes = {o["operation"]: o["scopes_now"] for o in ops["changed"]}
+    # Context: connect a changed consumer to each operation it gained or lost, through the
+    # scopes it holds (or held) that the operation accepts (accepted): edges already drawn as
+    # added or removed keep that look, the others are drawn plain.
+    now_scopes = {o["operation"]: o["scopes_now"] for o in ops["changed"]}
+    now_scopes.update({o["operation"]: o["scopes"] for o in ops["added"]})
+    then_scopes = {**now_scopes, **{o["operation"]: o["scopes"] for o in ops["removed"]}}
     for c in cons["changed"]:
-        if "scopes" not in c:
-            continue
-        old, new = c["scopes"]["base"], c["scopes"]["head"]
-        for key, via in (("gained", _subtract(new, old)), ("lost", _subtract(old, new))):
+        node = g.node("c", c["consumer"], "changed")
+        held = c.get("scopes_now", [])
+        had = c["scopes"]["base"] if "scopes" in c else held
+        for key, scopes_of, holds in (("gained", now_scopes, held), ("lost", then_scopes, had)):
             for op in c.get(key, []):
-                for scope in op_scopes.get(op, []):
-                    if scope in via:
+                for scope in scopes_of.get(op, []):
+                    if scope in holds:
+                        g.edge(node, g.node("s", scope), "kept")
                         g.edge(g.node("s", scope), g.node("o", op), "kept")
     if not g.nodes:
         return ""

@@ -9,10 +9,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from apigw_guard.model.document import iter_operations, load_spec_file
+from apigw_guard.model.document import iter_operations
 from apigw_guard.model.errors import InputError
-from apigw_guard.model.scopes import normalize_operation_key
+from components.openapi_body import is_cors_preflight
+from components.operation_scopes import normalize_operation_key
+from components.spec_reader import load_spec_file
 from offline_engine import CapturedStack, inputs_of
+from offline_engine.program import SECRET_PLACEHOLDER
 
 from .matrix import CLIENT_TYPE, RESOURCE_SERVER_TYPE, Finding, Matrix
 
@@ -26,6 +29,9 @@ ASSIGNED_IDS = {
 }
 # Minutes per Cognito `token_validity_units` value.
 _UNIT_MINUTES = {"seconds": 1 / 60, "minutes": 1, "hours": 60, "days": 1440}
+# What a value from a `secure:` stack-config entry shows as. The offline run cannot decrypt the
+# stack's secrets, so the program ran with a placeholder; showing it would read as the value.
+SECRET_SHOWN = "[secret]"
 
 
 @dataclass(frozen=True)
@@ -134,12 +140,14 @@ def stack_facts(captured: CapturedStack, project_dir: Path) -> StackFacts:
     pools = by_type.get(USER_POOL_TYPE, [])
     protection = sorted({str(p.get("deletionProtection", "INACTIVE")) for p in pools})
     dropped, replaced = _spec_notes(captured, project_dir)
+    region = captured.config.get("aws:region")
     return StackFacts(
-        region=captured.config.get("aws:region"),
-        token_endpoint_url=token_url.value
+        region=_unsecret(region) if region is not None else None,
+        token_endpoint_url=_unsecret(token_url.value)
         if token_url and isinstance(token_url.value, str)
         else None,
-        access_token_lifetime=_lifetime(by_type.get(CLIENT_TYPE, [])),
+        access_token_lifetime=_lifetime(by_type.get(CLIENT_TYPE, []))
+        or _configured_lifetime(captured),
         deletion_protection=", ".join(protection) or None,
         identifiers=tuple(
             _identifier(str(s["identifier"]), assigned)
@@ -152,8 +160,13 @@ def stack_facts(captured: CapturedStack, project_dir: Path) -> StackFacts:
     )
 
 
+def _unsecret(value: str) -> str:
+    """`value` with the offline run's stand-in for a secret config value shown as `[secret]`."""
+    return value.replace(SECRET_PLACEHOLDER, SECRET_SHOWN)
+
+
 def _identifier(value: str, assigned: Mapping[str, str]) -> Identifier:
-    shown, names = value, []
+    shown, names = _unsecret(value), []
     for actual_id, placeholder in assigned.items():
         if actual_id in shown:
             shown = shown.replace(actual_id, placeholder)
@@ -175,6 +188,22 @@ def _lifetime(clients: Sequence[Mapping[str, Any]]) -> str | None:
     return ", ".join(f"{m:g} minutes" for m in sorted(minutes))
 
 
+def _configured_lifetime(captured: CapturedStack) -> str | None:
+    """The configured access-token lifetime, for a stack with no app client to read it from.
+
+    Cognito sets it per app client, so with no consumer there is none to read; the stack's
+    `accessTokenValidityMinutes` (Pulumi.yaml's default included) is what the first client
+    will get. None for a project without that setting.
+    """
+    value = captured.config.get(f"{captured.project}:accessTokenValidityMinutes")
+    if value is None or value == SECRET_PLACEHOLDER:
+        return None if value is None else SECRET_SHOWN
+    try:
+        return f"{int(value):g} minutes"
+    except ValueError:
+        return None
+
+
 def _spec_notes(
     captured: CapturedStack, project_dir: Path
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -187,6 +216,9 @@ def _spec_notes(
     except InputError:  # the program accepted it, so this happens only if it changed since
         return (), ()
     ops = list(iter_operations(spec))
-    dropped = tuple(op.key for op in ops if op.method == "OPTIONS")
-    replaced = tuple(op.key for op in ops if op.method != "OPTIONS" and "security" in op.definition)
+    preflights = {op.key for op in ops if is_cors_preflight(op.method, op.definition)}
+    dropped = tuple(op.key for op in ops if op.key in preflights)
+    replaced = tuple(
+        op.key for op in ops if op.key not in preflights and "security" in op.definition
+    )
     return dropped, replaced

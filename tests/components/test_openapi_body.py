@@ -11,7 +11,6 @@ from hypothesis import strategies as st
 
 from apigw_guard.model.document import OPERATION_KEYS, SpecError, iter_operations, method_name
 from apigw_guard.model.operations import judge_document
-from apigw_guard.model.scopes import ScopeMappingError
 from components.openapi_body import (
     COGNITO_SCHEME_NAME,
     UnprotectedBodyError,
@@ -21,6 +20,7 @@ from components.openapi_body import (
     protect_document,
     serialize_body,
 )
+from components.operation_scopes import ScopeMappingError
 
 ARN = "arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_abc"
 IDENTIFIER = "https://api.example.com/v1"
@@ -38,9 +38,15 @@ def _doc(version: str = "3") -> dict[str, Any]:
                 "post": {"responses": {}, "security": [{"api_key": []}]},
                 "options": {"x-amazon-apigateway-integration": {"type": "mock"}},
             },
-            "/cors-only": {"options": {"responses": {}}},
+            "/cors-only": {"options": {"x-amazon-apigateway-integration": {"type": "MOCK"}}},
         },
     }
+
+
+PROXY_OPTIONS = {
+    "responses": {},
+    "x-amazon-apigateway-integration": {"type": "http_proxy", "uri": "https://k8s.example/x"},
+}
 
 
 def test_prepare_drops_preflights_and_root_security_without_touching_the_input() -> None:
@@ -51,6 +57,21 @@ def test_prepare_drops_preflights_and_root_security_without_touching_the_input()
     assert "/cors-only" not in prepared.document["paths"]
     assert [op.key for op in iter_operations(prepared.document)] == ["GET /pets", "POST /pets"]
     assert "options" in doc["paths"]["/pets"], "input was mutated"
+
+
+def test_an_options_operation_that_is_no_preflight_stays_and_is_protected() -> None:
+    # Kubernetes' proxy OPTIONS reaches a backend: dropping it would be wrong, and leaving it
+    # open worse. Only a MOCK integration (API Gateway answering itself) is a preflight.
+    doc = _doc()
+    doc["paths"]["/proxy/{path}"] = {"options": PROXY_OPTIONS, "get": {"responses": {}}}
+    doc["paths"]["/no-integration"] = {"options": {"responses": {}}}
+    plan = plan_api(doc, {"OPTIONS /proxy/{path}": ["write"]}, ["read", "write"])
+    assert plan.dropped_operations == ("OPTIONS /pets", "OPTIONS /cors-only")
+    assert plan.operation_scopes["OPTIONS /proxy/{path}"] == ["write"]
+    assert plan.operation_scopes["OPTIONS /no-integration"] == ["read"]  # the default rule
+    body = json.loads(plan.render(pool_arn=ARN, identifier=IDENTIFIER))
+    protected = {v.operation.key for v in judge_document(body) if v.protected}
+    assert {"OPTIONS /proxy/{path}", "OPTIONS /no-integration"} <= protected
 
 
 @pytest.mark.parametrize(
@@ -121,7 +142,8 @@ def test_plan_applies_the_default_rule_and_renders_a_guarded_body() -> None:
 @pytest.mark.parametrize(
     ("mapping", "message"),
     [
-        ({"OPTIONS /pets": ["read"]}, r"'OPTIONS /pets' is not an operation of the OpenAPI"),
+        ({"OPTIONS /pets": ["read"]}, r"'OPTIONS /pets' is a CORS preflight \(an OPTIONS"),
+        ({"DELETE /pets": ["read"]}, r"'DELETE /pets' is not an operation of the OpenAPI"),
         ({"GET /pets": ["admin"]}, r"'admin' is not a scope of the resource server"),
         ({"GET /pets": []}, r"an empty list leaves the operation without any scope"),
         ({"FETCH /pets": ["read"]}, r"'FETCH /pets' is not an operation key"),
@@ -134,8 +156,8 @@ def test_plan_rejects_a_mapping_that_cannot_guard_the_spec(
         plan_api(_doc(), mapping, ["read", "write"])
 
 
-_METHOD_KEYS = [k for k in OPERATION_KEYS if k != "options"]
 _SCOPES = ["read", "write", "admin"]
+_PREFLIGHT = {"x-amazon-apigateway-integration": {"type": "mock"}}
 
 
 @st.composite
@@ -143,10 +165,12 @@ def _spec_and_mapping(draw: st.DrawFn) -> tuple[dict[str, Any], dict[str, list[s
     version = draw(st.sampled_from(["2.0", "3"]))
     paths: dict[str, Any] = {}
     for index in range(draw(st.integers(1, 6))):
-        keys = draw(st.lists(st.sampled_from([*_METHOD_KEYS, "options"]), min_size=1, unique=True))
+        keys = draw(st.lists(st.sampled_from(OPERATION_KEYS), min_size=1, unique=True))
         item: dict[str, Any] = {}
         for key in keys:
             op: dict[str, Any] = {"responses": {}}
+            if key == "options" and draw(st.booleans()):
+                op.update(_PREFLIGHT)
             if draw(st.booleans()):
                 op["security"] = draw(st.sampled_from([[], [{}], [{"other": []}]]))
             item[key] = op
@@ -155,7 +179,12 @@ def _spec_and_mapping(draw: st.DrawFn) -> tuple[dict[str, Any], dict[str, list[s
     doc["paths"] = paths
     if draw(st.booleans()):
         doc["security"] = [{"other": []}]
-    keys = [f"{method_name(k)} {p}" for p, item in paths.items() for k in item if k != "options"]
+    keys = [
+        f"{method_name(k)} {p}"
+        for p, item in paths.items()
+        for k, op in item.items()
+        if not (k == "options" and op.get("x-amazon-apigateway-integration"))
+    ]
     chosen = draw(st.lists(st.sampled_from(keys), unique=True)) if keys else []
     mapping = {k: draw(st.lists(st.sampled_from(_SCOPES), min_size=1)) for k in chosen}
     return doc, mapping
@@ -168,7 +197,13 @@ def test_any_valid_config_yields_a_body_the_pack_judges_fully_protected(
 ) -> None:
     doc, mapping = case
     # A spec of CORS preflights only is refused (test_rejects_a_spec_with_only_preflights).
-    assume(any(key != "options" for item in doc["paths"].values() for key in item))
+    assume(
+        any(
+            not op.get("x-amazon-apigateway-integration")
+            for item in doc["paths"].values()
+            for op in item.values()
+        )
+    )
     plan = plan_api(doc, mapping, _SCOPES)
     body = json.loads(plan.render(pool_arn=ARN, identifier=IDENTIFIER))
     verdicts = judge_document(body)
@@ -180,7 +215,7 @@ def test_rejects_a_spec_with_only_preflights() -> None:
     doc = {
         "openapi": "3.0.1",
         "info": {"title": "t", "version": "1"},
-        "paths": {"/a": {"options": {}}, "/b": {"options": {}}},
+        "paths": {"/a": {"options": _PREFLIGHT}, "/b": {"options": _PREFLIGHT}},
     }
     with pytest.raises(
         SpecError,

@@ -7,12 +7,13 @@ widening, and reports that are not what the schema says."""
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from report.__main__ import main
 from report.diff import compare, empty_report, exit_status, render
@@ -20,7 +21,7 @@ from report.render import report_to_dict
 from report.run import build_report
 
 ROOT = Path(__file__).resolve().parents[2]
-WriteStack = Callable[..., Path]  # the `scratch_project` fixture (conftest.py)
+DEV = yaml.safe_load((ROOT / "Pulumi.dev.yaml").read_text())["config"]
 
 
 def op(
@@ -158,6 +159,10 @@ EXPECTED_MARKDOWN = """\
 | Deletion protection | `INACTIVE` | `ACTIVE` |
 | Resource server | `https://{rest-api-id}.x/v1` | `https://pets.example.com` |
 
+#### What the team must do
+
+- scope strings changed `resource server`: the resource-server identifier changes from `https://{rest-api-id}.x/v1` to `https://pets.example.com`, and with it every full scope string: cached tokens are rejected (401) until they expire, up to `60 minutes`, and consumers that request full scope strings must request the new ones. To avoid it, keep the identifier (set resourceServerIdentifier to the current value before renaming the stage); to change it on purpose, first lower accessTokenValidityMinutes and have consumers drop a cached token on a 401.
+
 #### Widens access
 
 | Widening | Operation or consumer | Detail |
@@ -185,6 +190,7 @@ flowchart LR
   s1 ==>|added| o0
   s0 -.->|removed| o1
   s0 ==>|added| o2
+  c2 --> s0
   s1 --> o2
   classDef added fill:#dafbe1,stroke:#1a7f37
   classDef removed fill:#ffebe9,stroke:#cf222e,stroke-dasharray:4 3
@@ -206,6 +212,9 @@ def test_every_kind_of_change_in_json() -> None:
 
 EXPECTED_JSON: dict[str, Any] = {
     "stack": "dev",
+    "stack_change": None,
+    "stack_change_reason": "",
+    "note": None,
     "changed": True,
     "operations": {
         "added": [
@@ -260,6 +269,7 @@ EXPECTED_JSON: dict[str, Any] = {
                 "scopes": {"base": ["read"], "head": ["read", "write"]},
                 "gained": ["POST /pets", "DELETE /pets/{petId}"],
                 "lost": ["GET /old"],
+                "scopes_now": ["read", "write"],
             }
         ],
     },
@@ -300,6 +310,14 @@ EXPECTED_JSON: dict[str, Any] = {
         {"kind": "consumer scope added", "subject": "analytics", "values": ["write"]},
     ],
     "widens": True,
+    "actions": [
+        {
+            "kind": "scope strings changed",
+            "subject": "resource server",
+            "values": ["https://{rest-api-id}.x/v1", "https://pets.example.com"],
+            "lifetime": "60 minutes",
+        }
+    ],
 }
 
 
@@ -356,7 +374,26 @@ def test_base_report_with_full_scope_strings_compares_by_scope_name() -> None:
     assert compare(old, new)["changed"] is False
 
 
-def test_the_realistic_change_to_the_dev_stack(scratch_project: WriteStack, tmp_path: Path) -> None:
+def project(root: Path, stack: str = "dev", **overrides: Any) -> Path:
+    """A project in `root` (the code linked) with one stack file: the dev config, overridden."""
+    root.mkdir(parents=True, exist_ok=True)
+    for name in ("__main__.py", "components", "api", "policies", "Pulumi.yaml"):
+        (root / name).symlink_to(ROOT / name)
+    config = dict(DEV)
+    for key, value in overrides.items():
+        if value is None:
+            config.pop(f"secured-m2m-api:{key}", None)
+        else:
+            config[f"secured-m2m-api:{key}"] = value
+    (root / f"Pulumi.{stack}.yaml").write_text(yaml.safe_dump({"config": config}))
+    return root
+
+
+def dev_report(root: Path, **overrides: Any) -> dict[str, Any]:
+    return report_to_dict(build_report("dev", project_dir=project(root, **overrides)))
+
+
+def test_the_realistic_change_to_the_dev_stack(tmp_path: Path) -> None:
     """Issue 12's closing example: DELETE /pets/{petId}, analytics gets write, orders dropped."""
     spec = (ROOT / "api/petstore.yaml").read_text()
     anchor = "components:\n  schemas:"
@@ -365,19 +402,17 @@ def test_the_realistic_change_to_the_dev_stack(scratch_project: WriteStack, tmp_
         '        "200": {description: deleted}\n'
     )
     (tmp_path / "head.yaml").write_text(spec.replace(anchor, delete + anchor, 1))
-    project = scratch_project("base")
-    scratch_project(
-        "head",
-        specPath=str(tmp_path / "head.yaml"),
-        consumers=[{"name": "analytics", "scopes": ["read", "write"]}],
-    )
     diff = compare(
-        report_to_dict(build_report("base", project_dir=project)),
-        report_to_dict(build_report("head", project_dir=project)),
+        dev_report(tmp_path / "base"),
+        dev_report(
+            tmp_path / "head",
+            specPath=str(tmp_path / "head.yaml"),
+            consumers=[{"name": "analytics", "scopes": ["read", "write"]}],
+        ),
     )
     assert render(diff, "terminal", "base", "head") == "\n".join(
         [
-            "Access changes for stack 'head' (base -> head)",
+            "Access changes for stack 'dev' (base -> head)",
             "",
             "Operations",
             "  + DELETE /pets/{petId}: scopes write (default rule); callers: analytics",
@@ -708,3 +743,257 @@ def test_hostile_strings_on_a_terminal_and_in_json() -> None:
     assert "\\u001b[31mred\\u001b[0m" in terminal
     assert all(ord(c) < 128 for c in render(diff, "json"))
     assert json.loads(render(diff, "json")) == json.loads(json.dumps(diff))
+
+
+# --- issue 19, item 8: stacks, empty bases, what the team must do, rendering ----------------
+
+
+def test_reports_of_two_stacks_are_refused(tmp_path: Path, capsys) -> None:
+    base = _write(tmp_path, "dev.json", PLAIN)
+    head = _write(tmp_path, "staging.json", {**PLAIN, "stack": "staging"})
+    assert main(["diff", base, head]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == (
+        "error: dev.json is a report of stack 'dev' and staging.json of stack 'staging': an "
+        "access diff compares one stack at two commits (a renamed stack file is a removed "
+        "stack and a new one; diff each against its own base)\n"
+    )
+
+
+def _git(repo: Path, *args: str) -> None:
+    subprocess.run(
+        ["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@t", *args],
+        check=True,
+        capture_output=True,
+    )
+
+
+# `report/` is copied, not linked: it finds the project it reports on from its own location.
+CODE = ("__main__.py", "components", "api", "policies", "offline_engine", "m2m_client")
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A git repository of the project (code linked): commit 1 has no program, only a stack
+    file; commit 2 (HEAD) the program, a broken `dev` stack file and a `gone` stack file. The
+    working tree then fixes `dev`, deletes `gone` and adds `new`. `report diff --base-ref`
+    runs against it."""
+    root = tmp_path / "repo"
+    root.mkdir()
+    _git(root, "init", "-q")
+    shutil.copy(ROOT / "Pulumi.yaml", root / "Pulumi.yaml")
+    good = yaml.safe_dump({"config": DEV})
+    (root / "Pulumi.dev.yaml").write_text(good)
+    _git(root, "add", "-A")
+    _git(root, "commit", "-qm", "no program yet")
+    for name in CODE:
+        (root / name).symlink_to(ROOT / name)
+    shutil.copytree(ROOT / "report", root / "report", ignore=shutil.ignore_patterns("__pycache__"))
+    broken = {**DEV, "secured-m2m-api:deletionProtecton": True}
+    (root / "Pulumi.dev.yaml").write_text(yaml.safe_dump({"config": broken}))
+    (root / "Pulumi.gone.yaml").write_text(good)
+    _git(root, "add", "-A")
+    _git(root, "commit", "-qm", "program")
+    (root / "Pulumi.dev.yaml").write_text(good)
+    (root / "Pulumi.gone.yaml").unlink()
+    (root / "Pulumi.new.yaml").write_text(good)
+    monkeypatch.setattr("report.diff.PROJECT_DIR", root)
+    return root
+
+
+def test_base_ref_new_stack_removed_stack_and_a_base_that_cannot_be_built(
+    repo: Path, capsys
+) -> None:
+    assert main(["diff", "--base-ref", "HEAD", "--stack", "new"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[:2] == [
+        "Access changes for stack 'new' (HEAD -> this checkout)",
+        "New stack: the base has no Pulumi.new.yaml, so every operation and consumer reads as "
+        "added.",
+    ]
+    assert "  + GET /pets: scopes read (operationScopes); callers: analytics, orders" in out
+
+    assert main(["diff", "--base-ref", "HEAD", "--stack", "gone"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[1] == (
+        "Stack removed: the head has no Pulumi.gone.yaml. Nothing in AWS changes until someone "
+        "destroys the stack (pulumi destroy --stack gone); until then it keeps serving what "
+        "reads as removed here."
+    )
+    assert "  - GET /pets: scopes read (operationScopes); callers were: analytics, orders" in out
+    assert "Widens access" not in out
+
+    # The base's stack file is broken: the pull request that fixes it must be able to pass.
+    assert main(["diff", "--base-ref", "HEAD", "--stack", "dev", "--fail-on-widening"]) == 3
+    out = capsys.readouterr().out.splitlines()
+    assert out[1].startswith(
+        "The base could not be built ('HEAD': error: secured-m2m-api:deletionProtecton: unknown "
+        "config key; did you mean 'deletionProtection'?"
+    )
+    assert out[1].endswith(
+        "compared against an empty base, so every operation and consumer reads as added."
+    )
+    assert "PASSED: no new mandatory violation." in out
+
+    # A base commit without the program.
+    assert main(["diff", "--base-ref", "HEAD~1", "--stack", "dev"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[1] == (
+        "The base could not be built ('HEAD~1' has no program or no report): compared against "
+        "an empty base, so every operation and consumer reads as added."
+    )
+
+    assert main(["diff", "--base-ref", "HEAD", "--stack", "nowhere"]) == 2
+    assert capsys.readouterr().err.startswith(
+        "error: stack 'nowhere': Pulumi.nowhere.yaml not found"
+    )
+
+
+def test_the_note_in_markdown_and_json() -> None:
+    diff = compare(empty_report("dev", "base not built", "`x` <b>@team</b>"), PLAIN)
+    text = render(diff, "markdown", "main", "pr")
+    assert (
+        "\n\nThe base could not be built (`` `x` <b>@team</b> ``): compared against an empty "
+        "base, so every operation and consumer reads as added.\n\n#### Operations" in text
+    )
+    data = json.loads(render(diff, "json"))
+    assert data["stack_change"] == "base not built"
+    assert data["note"].startswith("The base could not be built (`x` <b>@team</b>)")
+
+
+RENAMED = report(
+    [op("GET", "/pets", R, ["orders-v2"]), op("POST", "/pets", W, ["orders-v2"])],
+    [consumer("orders-v2", R + W, ["GET /pets", "POST /pets"])],
+    [],
+)
+BEFORE_RENAME = report(
+    [op("GET", "/pets", R, ["orders"]), op("POST", "/pets", W, ["orders"])],
+    [consumer("orders", R + W, ["GET /pets", "POST /pets"])],
+    [],
+)
+
+
+def test_a_consumer_rename_says_its_credentials_are_replaced() -> None:
+    diff = compare(BEFORE_RENAME, RENAMED)
+    assert diff["actions"] == [
+        {
+            "kind": "consumer replaced",
+            "subject": "orders-v2",
+            "values": ["orders"],
+            "lifetime": "60 minutes",
+        }
+    ]
+    text = render(diff, "terminal")
+    assert (
+        "  ! consumer replaced orders-v2: orders removed and orders-v2 added: if this renames "
+        "the consumer, Cognito replaces its app client. Deliver the new client id and secret "
+        "(stack outputs client_ids and client_secrets, key orders-v2) through a secret store "
+        "before this deploys: the old client is deleted in the same update, so token requests "
+        "fail until the consumer switches; tokens it holds work up to 60 minutes. Without an "
+        "outage: add the new consumer first, remove the old one in a later change."
+    ) in text.splitlines()
+
+
+def test_a_removed_and_an_unrelated_added_consumer_are_no_rename() -> None:
+    head = report(PLAIN["operations"], [*PLAIN["consumers"][:1], consumer("zeta", W, [])], [])
+    assert compare(PLAIN, head)["actions"] == []
+
+
+def test_a_scope_rename_says_cached_tokens_fail() -> None:
+    reader = ["reader"]
+    head = report(
+        [op("GET", "/pets", reader, ["a", "b"]), op("POST", "/pets", W, ["b"])],
+        [
+            consumer("a", reader, ["GET /pets"]),
+            consumer("b", reader + W, ["GET /pets", "POST /pets"]),
+        ],
+        [],
+        lifetime="30 minutes",
+    )
+    diff = compare(PLAIN, head)
+    assert [(a["kind"], a["subject"], a["values"]) for a in diff["actions"]] == [
+        ("scope string gone", "read", ["reader"])
+    ]
+    markdown = render(diff, "markdown")
+    assert (
+        "- scope string gone `read`: no operation or consumer uses `read` any more (renamed "
+        "to `reader`?): cached tokens that rely on it are rejected (401) until they expire, up "
+        "to `60 minutes`, and a consumer that requests it by name gets invalid_scope."
+    ) in markdown
+
+
+def test_a_stage_rename_changes_every_scope_string(tmp_path: Path) -> None:
+    diff = compare(dev_report(tmp_path / "v1"), dev_report(tmp_path / "v2", stageName="v2"))
+    (action,) = diff["actions"]
+    assert action["kind"] == "scope strings changed"
+    assert action["values"] == [
+        "https://{rest-api-id}.execute-api.eu-west-1.amazonaws.com/v1",
+        "https://{rest-api-id}.execute-api.eu-west-1.amazonaws.com/v2",
+    ]
+
+
+def test_the_lifetime_is_shown_without_consumers(tmp_path: Path) -> None:
+    none = dev_report(tmp_path / "none", consumers=[])
+    assert none["settings"]["access_token_lifetime"] == "60 minutes"
+    some = dev_report(tmp_path / "some")
+    assert not [s for s in compare(none, some)["settings"] if "lifetime" in s["setting"]]
+
+
+def test_a_setting_with_no_value_reads_not_set() -> None:
+    head = report(PLAIN["operations"], PLAIN["consumers"], [])
+    head["settings"]["deletion_protection"] = None
+    diff = compare(PLAIN, head)
+    assert "  ~ Deletion protection: INACTIVE -> (not set)" in render(diff, "terminal")
+    assert "| Deletion protection | `INACTIVE` | *(not set)* |" in render(diff, "markdown")
+
+
+def test_the_diagram_connects_a_consumer_to_an_operation_it_gained() -> None:
+    # `a` keeps its scopes; a new operation that accepts `read` makes it a caller.
+    head = variant(
+        ops=[*PLAIN["operations"], op("GET", "/toys", R, ["a", "b"])],
+        consumers=[
+            consumer("a", R, ["GET /pets", "GET /toys"]),
+            consumer("b", R + W, ["GET /pets", "POST /pets", "GET /toys"]),
+        ],
+    )
+    diagram = render(compare(PLAIN, head), "markdown").split("```mermaid")[1]
+    assert 'c0["a"]:::changed' in diagram
+    assert 's0(["read"])' in diagram
+    assert 'o0["GET /toys"]:::added' in diagram
+    assert "  c0 --> s0" in diagram
+    assert "  s0 ==>|added| o0" in diagram
+
+
+def test_secret_config_values_are_shown_as_secret(tmp_path: Path) -> None:
+    secret = {"secure": "v1:AAAA"}
+    base = dev_report(tmp_path / "base")
+    head = dev_report(tmp_path / "head", resourceServerIdentifier=secret, domainPrefix=secret)
+    assert head["resource_servers"][0]["identifier"] == "[secret]"
+    assert head["settings"]["token_endpoint_url"] == (
+        "https://[secret].auth.eu-west-1.amazoncognito.com/oauth2/token"
+    )
+    text = render(compare(base, head), "terminal") + render(compare(base, head), "markdown")
+    assert "mock-secret" not in text
+
+
+def test_hostile_strings_in_what_the_team_must_do_are_code_spans() -> None:
+    base = report(
+        [op("GET", "/x", [HOSTILE[3]], [])],
+        [consumer(HOSTILE[1], [HOSTILE[2]], [])],
+        [],
+        lifetime=HOSTILE[6],
+    )
+    head = report(  # the consumer renamed (same scopes), the operation's scope renamed
+        [op("GET", "/x", [HOSTILE[7]], [])],
+        [consumer(HOSTILE[5], [HOSTILE[2]], [])],
+        [],
+    )
+    diff = compare(base, head)
+    assert {a["kind"] for a in diff["actions"]} == {"consumer replaced", "scope string gone"}
+    text = render(diff, "markdown")
+    section = text.split("#### What the team must do")[1].split("####")[0]
+    prose = strip_code_spans(section)
+    for needle in ("@", "<img", "<details", "onerror", "PASSED", "](", "\n**"):
+        assert needle not in prose, needle
+    assert all(line == "" or line.startswith("- ") for line in section.splitlines())

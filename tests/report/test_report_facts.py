@@ -29,6 +29,7 @@ paths:
       responses: {"200": {description: ok}}
     options:
       responses: {"200": {description: preflight}}
+      x-amazon-apigateway-integration: {type: mock}
 components:
   securitySchemes:
     legacy: {type: apiKey, name: x-api-key, in: header}

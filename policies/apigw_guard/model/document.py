@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Literal
 
 import yaml
@@ -57,26 +56,6 @@ def method_name(operation_key: str) -> str:
 _METHOD_OF_KEY: dict[str, str] = {key: method_name(key) for key in OPERATION_KEYS}
 
 
-def parse_spec_text(text: str, source: str = "<body>") -> dict[str, Any]:
-    """Parse JSON or YAML text into an OpenAPI 2.0 or 3.x document.
-
-    JSON is tried first because every JSON document is also YAML, but YAML's error messages for
-    broken JSON are confusing.
-    """
-    doc: Any
-    try:
-        doc = json.loads(text)
-    except ValueError:
-        try:
-            doc = yaml.safe_load(text)
-        except yaml.YAMLError as err:
-            raise SpecError(
-                f"{source}: not valid JSON or YAML ({_first_line(err)}); "
-                "expected an OpenAPI 2.0 or 3.x document"
-            ) from None
-    return validate_document(doc, source)
-
-
 class _DuplicateKeyError(ValueError):
     def __init__(self, key: Any) -> None:
         super().__init__(f"duplicate key {key!r}")
@@ -95,7 +74,14 @@ def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return obj
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
+# libyaml's parser where PyYAML was built with it (about three times faster on a 4 MB spec:
+# bench/program_build.py), else the pure-Python one. The strictness below is the constructor's
+# and the node walk's, which both parsers feed alike (tests/components/test_spec_reader.py runs
+# every strict case on both).
+_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _UniqueKeyLoader(_SafeLoader):  # type: ignore[valid-type,misc]
     """SafeLoader that refuses a mapping with the same key twice (merge keys `<<` excepted)."""
 
 
@@ -121,14 +107,15 @@ _UniqueKeyLoader.add_constructor(
 )
 
 
-def parse_body_text(text: str, source: str = "<body>") -> Any:
+def parse_body_text(text: str, source: str = "<body>", *, allow_aliases: bool = False) -> Any:
     """Parse JSON or YAML text the way a policy must: refusing what parsers may read differently.
 
-    Unlike `parse_spec_text` (the program's reader of its own spec) it returns the raw value
-    without validating it, drops a leading byte-order mark, and rejects a mapping with a
-    duplicate key: Python keeps the last value, but another parser (API Gateway's importer)
-    may keep the first, so a body could show this pack a protected operation and API Gateway
-    an open one.
+    It returns the raw value without validating it (`validate_document` does), drops a leading
+    byte-order mark, and rejects a mapping with a duplicate key: Python keeps the last value,
+    but another parser (API Gateway's importer) may keep the first, so a body could show this
+    pack a protected operation and API Gateway an open one. `allow_aliases` is for a caller
+    that never hands the YAML on (the program sends API Gateway canonical JSON, in which
+    aliases and merge keys are already expanded); a body is always read without it.
     """
     text = text.removeprefix("\ufeff")
     try:
@@ -138,7 +125,7 @@ def parse_body_text(text: str, source: str = "<body>") -> Any:
     except ValueError:
         pass
     try:
-        return _load_yaml_strictly(text, source)
+        return _load_yaml_strictly(text, source, allow_aliases=allow_aliases)
     except yaml.constructor.ConstructorError as err:
         if "duplicate key" in str(err.problem):
             raise SpecError(f"{source}: {err.problem}; {_DUPLICATE_FIX}") from None
@@ -150,7 +137,7 @@ def parse_body_text(text: str, source: str = "<body>") -> Any:
         ) from None
 
 
-def _load_yaml_strictly(text: str, source: str) -> Any:
+def _load_yaml_strictly(text: str, source: str, *, allow_aliases: bool = False) -> Any:
     """Load YAML with `_UniqueKeyLoader`, refusing aliases or merge keys that carry security.
 
     The node graph is checked before it is constructed (construction flattens merge keys and
@@ -162,7 +149,7 @@ def _load_yaml_strictly(text: str, source: str) -> Any:
         node = loader.get_single_node()
         if node is None:
             return None
-        if "&" in text or "<<" in text or "merge" in text:
+        if not allow_aliases and ("&" in text or "<<" in text or "merge" in text):
             faults = alias_faults(node)
             if faults:
                 more = f"; and {len(faults) - 5} more" if len(faults) > 5 else ""
@@ -333,21 +320,6 @@ _DUPLICATE_FIX = (
     "parsers disagree on which value wins (Python keeps the last, others the first), so the "
     "pack cannot tell which security API Gateway applies; remove the duplicate"
 )
-
-
-def load_spec_file(path: str | Path) -> dict[str, Any]:
-    """Read an OpenAPI document from disk, with errors that name the file."""
-    p = Path(path)
-    if not p.is_file():
-        raise SpecError(
-            f"{p}: OpenAPI document not found; expected a JSON or YAML file "
-            "(set specPath in the stack config, relative to the project directory)"
-        )
-    try:
-        text = p.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
-        raise SpecError(f"{p}: cannot read the OpenAPI document ({err})") from None
-    return parse_spec_text(text, str(p))
 
 
 def validate_document(doc: Any, source: str = "<body>") -> dict[str, Any]:

@@ -1,17 +1,21 @@
-"""Deciding which OAuth scopes guard which operation.
+"""`operationScopes` and the default rule: which OAuth scopes guard which operation.
 
-Scope names here are the resource server's short names (`read`); the full string a token
-carries is `<identifier>/<scope_name>`, built only by `scope_identifier`.
+Program-only (the pack judges bodies, it never decides scopes), so it lives here rather than in
+the published pack. Scope names are the resource server's short names (`read`); the full string
+a token carries is `<identifier>/<scope_name>`, built only by `scope_identifier`.
+The mapping's shape (a map of strings to lists of strings) is checked once, by
+`stack_config`; this module decides what it means against the OpenAPI document.
 """
 
 from __future__ import annotations
 
+import difflib
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from .document import OPERATION_KEYS, Operation, method_name
-from .errors import InputError
+from apigw_guard.model.document import OPERATION_KEYS, Operation, method_name
+from apigw_guard.model.errors import InputError
 
 # Methods that do not change state; by default they need the read scope, the rest need write.
 SAFE_METHODS: frozenset[str] = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -19,6 +23,8 @@ SAFE_METHODS: frozenset[str] = frozenset({"GET", "HEAD", "OPTIONS"})
 KNOWN_METHODS: frozenset[str] = frozenset(method_name(k) for k in OPERATION_KEYS)
 
 _OPERATION_KEY = re.compile(r"^\s*([A-Za-z-]+)\s+(/\S*)\s*$")
+# How many operations an error names when it cannot name the one meant.
+_SHOWN = 5
 
 
 class ScopeMappingError(InputError):
@@ -63,38 +69,62 @@ def normalize_operation_key(key: str) -> str:
     return f"{match.group(1).upper()} {match.group(2)}"
 
 
+def _unknown_operation(
+    raw_key: str, key: str, known: Sequence[str], dropped: Collection[str]
+) -> str:
+    """The message for a mapping key the document does not have: bounded, whatever its size.
+
+    Names the closest operations when some are close, else the first few; never all of them
+    (a 1,000-operation spec would make a 50 KB line).
+    """
+    if key in dropped:
+        return (
+            f"operationScopes: {raw_key!r} is a CORS preflight (an OPTIONS operation with a MOCK "
+            "integration), which the program drops from the API; remove it from operationScopes"
+        )
+    close = difflib.get_close_matches(key, known, n=3, cutoff=0.6)
+    if close:
+        hint = f"did you mean {' or '.join(repr(k) for k in close)}?"
+    elif known:
+        more = f" and {len(known) - _SHOWN} more" if len(known) > _SHOWN else ""
+        hint = f"its operations include {', '.join(known[:_SHOWN])}{more}"
+    else:
+        hint = "it has no operations"
+    return (
+        f"operationScopes: {raw_key!r} is not an operation of the OpenAPI document "
+        f"({len(known)} operation{'' if len(known) == 1 else 's'}); {hint}"
+    )
+
+
 def resolve_operation_scopes(
     operations: Iterable[Operation],
     mapping: Mapping[str, Sequence[str]],
     defined_scopes: Iterable[str],
     defaults: DefaultScopes | None = None,
+    *,
+    dropped: Collection[str] = (),
 ) -> dict[str, list[str]]:
     """Give every operation its non-empty list of scope names, or explain why that is impossible.
 
-    `mapping` (from stack config) wins; operations it does not list get `defaults` (usually
-    `DEFAULT_SCOPES`), or are an error when `defaults` is None, for stacks that want every
-    operation listed explicitly. Returns scope names in mapping order, keyed by `METHOD /path`
-    in document order.
+    `mapping` (from stack config, already checked for shape) wins; operations it does not list
+    get `defaults` (usually `DEFAULT_SCOPES`), or are an error when `defaults` is None, for
+    stacks that want every operation listed explicitly. `dropped` names the operations the
+    program took out of the document (CORS preflights), so a mapping that names one is told
+    why. Returns scope names in mapping order, keyed by `METHOD /path` in document order.
     """
     ops = list(operations)
     defined = list(dict.fromkeys(defined_scopes))
     defined_text = ", ".join(defined) or "(none)"
-    known_keys = {op.key for op in ops}
+    known = [op.key for op in ops]
+    known_keys = set(known)
 
     normalized: dict[str, list[str]] = {}
     for raw_key, scopes in mapping.items():
         key = normalize_operation_key(raw_key)
         if key not in known_keys:
-            raise ScopeMappingError(
-                f"operationScopes: {raw_key!r} is not an operation of the OpenAPI document "
-                f"(operations: {', '.join(sorted(known_keys)) or '(none)'})"
-            )
+            raise ScopeMappingError(_unknown_operation(raw_key, key, known, dropped))
         if key in normalized:
             raise ScopeMappingError(f"operationScopes: {raw_key!r} is listed twice")
-        if isinstance(scopes, str) or not isinstance(scopes, Sequence):
-            raise ScopeMappingError(
-                f"operationScopes[{raw_key!r}]: expected a list of scope names, got {scopes!r}"
-            )
         if not scopes:
             raise ScopeMappingError(
                 f"operationScopes[{raw_key!r}]: an empty list leaves the operation without any "
