@@ -291,13 +291,16 @@ def plan_api(
     well as they are known before deploy: the body is sized with them (its judgement does not
     depend on them).
     """
+    refuse_endpoint_configuration(doc, source)
+    prepared = prepare_document(doc)
+    # What the import refuses first: its message names every broken rule with counts and the
+    # fix for the program's author (e.g. "bundle the document"), where the pack's audit below
+    # names only its own first faults (it refuses `$ref` operations too).
+    check_importable(prepared.document, source)
     ambiguous = audit_document(doc)
     if ambiguous:
         # The policy pack fails such a document closed, so the program refuses it up front.
         raise SpecError(f"{source}: " + "; ".join(ambiguous))
-    refuse_endpoint_configuration(doc, source)
-    prepared = prepare_document(doc)
-    check_importable(prepared.document, source)
     if not any(True for _ in iter_operations(prepared.document)):
         # API Gateway refuses to deploy a REST API without methods ("The REST API doesn't
         # contain any methods"), but only at the Deployment, after the pool, its domain and the
