@@ -26,15 +26,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from apigw_guard.model.bodies import judge_api_body
+from apigw_guard.model.body_summary import summarize_body
 from apigw_guard.model.document import (
     OPERATION_KEYS,
     SpecError,
-    audit_document,
     iter_operations,
     method_name,
     spec_version,
 )
+from apigw_guard.model.document_audit import audit_document
 from apigw_guard.model.schemes import COGNITO_AUTHORIZER_TYPE
 from apigw_guard.model.scopes import (
     DEFAULT_SCOPES,
@@ -156,12 +156,12 @@ def check_protected(doc: Mapping[str, Any]) -> None:
     The same function the pack's mandatory body policy runs, so a body the program builds is
     never one the pack would block.
     """
-    judgement = judge_api_body(serialize_body(doc), source="the built API body")
-    faults = [f for f in (judgement.error, judgement.pending) if f]
+    summary = summarize_body(serialize_body(doc), source="the built API body")
+    faults = [f for f in (summary.error, summary.pending, *summary.unknown_parts) if f]
     faults += [
-        f"{v.operation.key}: {'; '.join(v.problems or v.pending)}"
-        for v in judgement.verdicts
-        if not v.protected
+        f"{op.key}: {'; '.join(op.problems or op.pending)}"
+        for op in summary.operations
+        if not op.protected
     ]
     if faults:
         raise UnprotectedBodyError(

@@ -79,7 +79,7 @@ def test_builtin_scope_beside_a_custom_one_is_advised_on_a_method(pack):
 def test_builtin_scope_beside_a_custom_one_is_advised_in_a_body(pack, security):
     messages = analyze(pack, body_api(security), SCOPES_POLICY)
     assert len(messages) == 1, messages
-    assert "GET /pets accepts any one of" in messages[0]
+    assert "body (GET /pets) accepts any one of" in messages[0]
 
 
 def test_custom_scopes_only_are_silent(pack):

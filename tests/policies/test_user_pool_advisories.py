@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from offline_engine import UNKNOWN, PolicyPackProcess, RecordedResource, resource
+from offline_engine import COMPUTED, PolicyPackProcess, RecordedResource, resource
 from tests.policies.stack_shapes import cognito_authorizer, method, path_resource, rest_api
 
 FLOW_POLICY = "apigateway-cognito-user-flow-reaches-api-scopes"
@@ -137,7 +137,7 @@ def test_code_flow_client_with_the_methods_scope_is_advised_and_self_sign_up_nam
     assert len(messages) == 1, messages
     assert (
         f"UserPoolClient 'web' allows the 'code' flow (a person signs in) and the custom scope "
-        f"'{SCOPE}', which GET /pets (Method 'getPets') accept" in messages[0]
+        f"'{SCOPE}', which Method 'getPets' (GET /pets) accept" in messages[0]
     ), messages
     assert "UserPool 'pool' allows self sign-up" in messages[0]
 
@@ -157,7 +157,7 @@ def test_native_client_reaching_an_http_body_operation_is_advised(pack):
     messages = findings(pack, [pool, web, http_api()], FLOW_POLICY)
     assert len(messages) == 1, messages
     assert "'code' and 'implicit' flow" in messages[0]
-    assert "POST /orders (Api 'http' body) accept" in messages[0]
+    assert "Api 'http' body (POST /orders) accept" in messages[0]
 
 
 def test_route_scopes_count(pack):
@@ -176,7 +176,7 @@ def test_route_scopes_count(pack):
     )
     messages = findings(pack, [pool, web, route], FLOW_POLICY)
     assert len(messages) == 1, messages
-    assert "GET /orders (Route 'getOrders') accept" in messages[0]
+    assert "Route 'getOrders' (GET /orders) accept" in messages[0]
 
 
 @pytest.mark.parametrize(
@@ -195,7 +195,7 @@ def test_machine_clients_and_unrelated_scopes_are_silent(pack, flows, scopes, re
 
 def test_unknown_client_scopes_defer_in_preview(pack):
     pool = user_pool()
-    web = client(pool, ["code"], UNKNOWN)
+    web = client(pool, ["code"], COMPUTED)
     deferred = deferrals(pack, [pool, web, *rest_stack([SCOPE])], FLOW_POLICY)
     assert len(deferred) == 1, deferred
     assert "the allowed OAuth scopes of UserPoolClient 'web'" in deferred[0]
@@ -277,7 +277,7 @@ def test_pool_created_in_this_run_defers_and_a_value_from_it_is_left_to_the_upda
     from_pool = resource(
         "aws:apigateway/authorizer:Authorizer",
         "cognito",
-        {"restApi": "a1", "type": "COGNITO_USER_POOLS", "providerArns": [UNKNOWN]},
+        {"restApi": "a1", "type": "COGNITO_USER_POOLS", "providerArns": [COMPUTED]},
         property_dependencies={"providerArns": [new_pool.urn]},
     )
     assert findings(pack, [new_pool, from_pool], POOL_POLICY) == []
