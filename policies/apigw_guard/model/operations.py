@@ -56,16 +56,6 @@ class Verdict:
         """Every scope that lets a token through, in order, without repeats."""
         return tuple(dict.fromkeys(s for _, scopes in self.grants for s in scopes))
 
-    @property
-    def builtin_scopes_only(self) -> bool:
-        found = False
-        for _, scopes in self.grants:
-            for scope in scopes:
-                if scope not in COGNITO_BUILTIN_SCOPES:
-                    return False
-                found = True
-        return found
-
 
 def _is_mock_options(op: Operation) -> bool:
     integration = op.definition.get("x-amazon-apigateway-integration")

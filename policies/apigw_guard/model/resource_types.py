@@ -133,6 +133,9 @@ USER_POOL_CLIENT_TYPES: tuple[str, ...] = (
 # A resource server's `identifier` is the prefix of every full scope string (for the report).
 RESOURCE_SERVER_CLASSIC = "aws:cognito/resourceServer:ResourceServer"
 
+# Components whose children the pack names in the component's terms (`component_hints`).
+AWS_APIGATEWAY_REST_API_COMPONENT = "aws-apigateway:index:RestAPI"  # pulumi-aws-apigateway
+
 # Resources of a CloudFormation template (the `Type` of an entry under `Resources`).
 # https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-method.html
 CFN_METHOD = "AWS::ApiGateway::Method"
