@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from .body_reading import Unreadable, read_api_body, unknown_parts
 from .operations import (
@@ -29,15 +29,17 @@ from .pool_refs import ImportVariables, issuer_pool_id, pool_id_of_arn
 from .schemes import Scheme, SchemeKind
 
 
-@dataclass(frozen=True, slots=True)
-class OperationSummary:
+class OperationSummary(NamedTuple):
     """One operation: `problems` (it is reachable without the required token), `pending` (parts
-    not known until the update), `scopes` (every scope that lets a token in, any one suffices)
-    and `exempt` (why the policy exempts it, when it does)."""
+    not known until the update), `scopes` (every scope that lets a token in, any one suffices),
+    `builtin_scopes` (the Cognito built-in ones among them: `openid`, ...) and `exempt` (why the
+    policy exempts it, when it does). A named tuple: a body of thousands of operations makes
+    one each, and a tuple is the cheapest record to make."""
 
     method: str
     path: str
     scopes: tuple[str, ...] = ()
+    builtin_scopes: tuple[str, ...] = ()
     problems: tuple[str, ...] = ()
     pending: tuple[str, ...] = ()
     exempt: str | None = None
@@ -50,11 +52,6 @@ class OperationSummary:
     @property
     def protected(self) -> bool:
         return not self.problems and not self.pending and self.exempt is None
-
-    @property
-    def builtin_scopes(self) -> tuple[str, ...]:
-        """The Cognito built-in scopes (`openid`, ...) among the granting scopes."""
-        return tuple(s for s in self.scopes if s in COGNITO_BUILTIN_SCOPES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,20 +127,31 @@ _summarize_text = functools.lru_cache(maxsize=4)(_summarize)
 def _operations(
     doc: dict[str, Any], schemes: Mapping[str, Scheme], options: JudgeOptions, api: ApiKind
 ) -> Iterator[OperationSummary]:
-    # Each verdict is dropped once summarized (see `iter_verdicts`); a body's scope lists
-    # repeat, so equal ones are kept once.
-    shared: dict[tuple[str, ...], tuple[str, ...]] = {}
+    # Each verdict is dropped once summarized (see `iter_verdicts`). A body's scope lists
+    # repeat: each distinct one is kept once, with its built-in scopes found once.
+    builtin_of: dict[tuple[str, ...], tuple[tuple[str, ...], tuple[str, ...]]] = {}
+    builtins = COGNITO_BUILTIN_SCOPES
     for verdict in iter_verdicts(doc, schemes, options, api):
         op = verdict.operation
         # One grant (the usual shape) needs no merging.
-        scopes = verdict.grants[0][1] if len(verdict.grants) == 1 else verdict.granting_scopes
-        scopes = shared.setdefault(scopes, scopes)
+        granting = verdict.grants[0][1] if len(verdict.grants) == 1 else verdict.granting_scopes
+        shared = builtin_of.get(granting)
+        if shared is None:
+            shared = (granting, tuple(s for s in granting if s in builtins))
+            builtin_of[granting] = shared
+        scopes, builtin = shared
         if verdict.problems or verdict.pending or verdict.exempt:
             yield OperationSummary(
-                op.method, op.path, scopes, verdict.problems, verdict.pending, verdict.exempt
+                op.method,
+                op.path,
+                scopes,
+                builtin,
+                verdict.problems,
+                verdict.pending,
+                verdict.exempt,
             )
         else:
-            yield OperationSummary(op.method, op.path, scopes)
+            yield OperationSummary(op.method, op.path, scopes, builtin)
 
 
 def _trusts(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from .document import Operation, iter_operations, scheme_section_unknown, security_schemes
 from .options import JudgeOptions
@@ -31,13 +31,12 @@ COGNITO_BUILTIN_SCOPES: frozenset[str] = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class Verdict:
+class Verdict(NamedTuple):
     """The judgement of one operation.
 
     `problems` are faults (the operation is reachable without the required token); `pending`
     lists parts that cannot be judged until unknown values are known. An operation is protected
-    only when both are empty.
+    only when both are empty. A named tuple: one is made per operation of every body judged.
     """
 
     operation: Operation
