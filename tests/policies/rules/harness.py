@@ -72,9 +72,11 @@ class Outcome:
         return self.violations[0][0]
 
 
-def sdk_props(struct: struct_pb2.Struct) -> Any:
-    """A resource's properties as the SDK hands them to a policy."""
-    return unknown_checking_proxy(deserialize_properties(json_format.MessageToDict(struct)))
+def sdk_props(struct: struct_pb2.Struct, proxy_secrets: bool = False) -> Any:
+    """A resource's properties as the SDK hands them to a policy (Remediate keeps secrets as
+    `Secret` objects, `proxy_secrets`, so that a remediation returns them still secret)."""
+    plain = json_format.MessageToDict(struct)
+    return unknown_checking_proxy(deserialize_properties(plain, proxy_secrets))
 
 
 def sdk_config(config: Mapping[str, Any] | None) -> dict[str, Any] | None:
@@ -112,6 +114,24 @@ def _run(policy: Policy, call: Any) -> Outcome:
     return outcome
 
 
+def resource_args(
+    record: RecordedResource,
+    config: Mapping[str, Any] | None = None,
+    provider: RecordedResource | None = None,
+    proxy_secrets: bool = False,
+) -> ResourceValidationArgs:
+    """One resource's inputs (and its provider's, when given) as Analyze and Remediate pass them."""
+    return ResourceValidationArgs(
+        record.type,
+        sdk_props(record.inputs, proxy_secrets),
+        record.urn,
+        record.name,
+        _options(record),
+        _provider(provider),
+        sdk_config(config),
+    )
+
+
 def analyze(
     policy: ResourceValidationPolicy,
     record: RecordedResource,
@@ -119,15 +139,7 @@ def analyze(
     provider: RecordedResource | None = None,
 ) -> Outcome:
     """Analyze: the policy on one resource's inputs (and its provider's, when given)."""
-    args = ResourceValidationArgs(
-        record.type,
-        sdk_props(record.inputs),
-        record.urn,
-        record.name,
-        _options(record),
-        _provider(provider),
-        sdk_config(config),
-    )
+    args = resource_args(record, config, provider)
     return _run(policy, lambda report: policy.validate(args, report))
 
 
@@ -137,16 +149,7 @@ def remediate(
     config: Mapping[str, Any] | None = None,
 ) -> Any:
     """Remediate: what the policy's remediation returns for one resource's inputs."""
-    args = ResourceValidationArgs(
-        record.type,
-        sdk_props(record.inputs),
-        record.urn,
-        record.name,
-        _options(record),
-        None,
-        sdk_config(config),
-    )
-    return policy.remediate(args)
+    return policy.remediate(resource_args(record, config, proxy_secrets=True))
 
 
 def policy_resources(records: Sequence[RecordedResource]) -> list[PolicyResource]:
