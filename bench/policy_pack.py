@@ -113,7 +113,6 @@ def main(sizes: list[int]) -> int:
             {
                 "restApiId": "abc",
                 "failOnWarnings": True,
-                "putRestApiMode": "overwrite",
                 "body": body_with(n, variant),
             },
         )

@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from apigw_guard.model import document  # noqa: E402
+from apigw_guard.model import body_text as document  # noqa: E402
 from components import spec_reader  # noqa: E402
 from offline_engine import run_program  # noqa: E402
 

@@ -28,15 +28,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from apigw_guard.model.bodies import judge_api_body
+from apigw_guard.model.body_summary import summarize_body
 from apigw_guard.model.document import (
     OPERATION_KEYS,
     SpecError,
-    audit_document,
     iter_operations,
     method_name,
     spec_version,
 )
+from apigw_guard.model.document_audit import audit_document
 from apigw_guard.model.schemes import COGNITO_AUTHORIZER_TYPE
 from components.backend_tokens import INTEGRATION_EXTENSION, BackendToken, withhold_tokens
 from components.import_checks import check_body_size, check_importable, resource_quota_warning
@@ -175,12 +175,12 @@ def check_protected(doc: Mapping[str, Any]) -> str:
     never one the pack would block. Returns the body text it judged.
     """
     text = serialize_body(doc)
-    judgement = judge_api_body(text, source="the built API body")
-    faults = [f for f in (judgement.error, judgement.pending) if f]
+    summary = summarize_body(text, source="the built API body")
+    faults = [f for f in (summary.error, summary.pending, *summary.unknown_parts) if f]
     faults += [
-        f"{v.operation.key}: {'; '.join(v.problems or v.pending)}"
-        for v in judgement.verdicts
-        if not v.protected
+        f"{op.key}: {'; '.join(op.problems or op.pending)}"
+        for op in summary.operations
+        if not op.protected
     ]
     if faults:
         raise UnprotectedBodyError(

@@ -1,7 +1,7 @@
 """Reading the stack's OpenAPI document strictly, once per process.
 
 The program reads its spec with the policy pack's own strict reader
-(`apigw_guard.model.document.parse_body_text`): a key written twice is refused instead of
+(`apigw_guard.model.body_text.parse_body_text`): a key written twice is refused instead of
 silently losing a path or an operation (JSON and YAML keep the last value; another reader may
 keep the first). YAML aliases and merge keys are allowed here, unlike in a body the pack
 judges: the program sends API Gateway canonical JSON, in which they are already expanded, so
@@ -22,7 +22,8 @@ from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
-from apigw_guard.model.document import SpecError, parse_body_text, validate_document
+from apigw_guard.model.body_text import parse_body_text
+from apigw_guard.model.document import SpecError, validate_document
 
 # Documents kept per process: the dev spec and a big one fit; a long test session's dozens
 # of small specs are parsed again once they fall out.

@@ -22,9 +22,9 @@ from .program import (
 )
 from .records import RecordedResource
 from .wire import (
-    UNKNOWN,
+    COMPUTED,
+    Computed,
     Secret,
-    Unknown,
     contains_secret,
     decode,
     inputs_of,
@@ -36,8 +36,9 @@ from .wire import (
 )
 
 __all__ = [
-    "UNKNOWN",
+    "COMPUTED",
     "CapturedStack",
+    "Computed",
     "Diagnostic",
     "MissingStackConfigError",
     "PackStartError",
@@ -49,7 +50,6 @@ __all__ = [
     "StackConfigTypeError",
     "StackFileError",
     "StackOutput",
-    "Unknown",
     "contains_secret",
     "decode",
     "inputs_of",

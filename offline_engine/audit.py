@@ -18,8 +18,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from .diagnostics import LEVELS
 from .policy_analyze import analyze_export
-from .policy_pack import DEFAULT_PACK_DIR, LEVELS, PolicyPackProcess
+from .policy_pack import DEFAULT_PACK_DIR, PolicyPackProcess
 from .stack_export import ExportError, read_export
 
 

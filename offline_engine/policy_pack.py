@@ -3,7 +3,8 @@
 `PolicyPackProcess` starts `python -u -m pulumi.policy <engine-address> .` with the pack folder
 as working directory, reads the gRPC port from the first stdout line, and calls
 GetAnalyzerInfo, Configure, Analyze and AnalyzeStack with the stubs in `pulumi.runtime.proto`.
-A tiny fake Engine (only `Log`) listens on 127.0.0.1 for the engine address the CLI would pass.
+A tiny fake Engine (`fake_engine`, only `Log`) listens on 127.0.0.1 for the engine address the
+CLI would pass; replies are decoded by `diagnostics`.
 
     with PolicyPackProcess() as pack:
         pack.configure()                       # every policy at its declared level
@@ -17,22 +18,14 @@ import subprocess
 import sys
 import tempfile
 import threading
-import time
 from collections.abc import Iterable, Mapping, Sequence
-from concurrent import futures
-from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 import grpc
-from google.protobuf import empty_pb2, json_format, struct_pb2
-from pulumi.runtime.proto import (
-    analyzer_pb2,
-    analyzer_pb2_grpc,
-    engine_pb2_grpc,
-    plugin_pb2,
-)
+from google.protobuf import empty_pb2, json_format
+from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc, plugin_pb2
 
 from .analyzer_requests import (
     analyze_request,
@@ -41,89 +34,16 @@ from .analyzer_requests import (
     provider_of,
     providers_by_urn,
 )
+from .diagnostics import LEVEL_NAMES, LEVELS, Diagnostic, decode_diagnostics
+from .fake_engine import FakeEngine
 from .records import RecordedResource
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_PACK_DIR = REPO_ROOT / "policies"
 
-LEVELS: dict[str, int] = {
-    "advisory": analyzer_pb2.ADVISORY,
-    "mandatory": analyzer_pb2.MANDATORY,
-    "disabled": analyzer_pb2.DISABLED,
-    "remediate": analyzer_pb2.REMEDIATE,
-}
-LEVEL_NAMES: dict[int, str] = {v: k for k, v in LEVELS.items()}
-SEVERITY_NAMES: dict[int, str] = {
-    analyzer_pb2.POLICY_SEVERITY_UNSPECIFIED: "",
-    analyzer_pb2.POLICY_SEVERITY_LOW: "low",
-    analyzer_pb2.POLICY_SEVERITY_MEDIUM: "medium",
-    analyzer_pb2.POLICY_SEVERITY_HIGH: "high",
-    analyzer_pb2.POLICY_SEVERITY_CRITICAL: "critical",
-}
-
 
 class PackStartError(RuntimeError):
     """The pack process did not print a port in time (its stderr is in the message)."""
-
-
-@dataclass(frozen=True)
-class Diagnostic:
-    """One AnalyzeDiagnostic, with the enforcement level as a lower-case name."""
-
-    policy_name: str
-    enforcement_level: str
-    message: str
-    urn: str
-    description: str
-    severity: str = ""
-
-    @property
-    def mandatory(self) -> bool:
-        return self.enforcement_level == "mandatory"
-
-
-@dataclass
-class _LogRecorder(engine_pb2_grpc.EngineServicer):
-    logs: list[tuple[int, str, str]] = field(default_factory=list)
-
-    def Log(self, request: Any, context: Any) -> empty_pb2.Empty:
-        self.logs.append((request.severity, request.message, request.urn))
-        return empty_pb2.Empty()
-
-
-class FakeEngine:
-    """An Engine gRPC server implementing only `Log`, recording what the pack logs."""
-
-    def __init__(self) -> None:
-        self.recorder = _LogRecorder()
-        self._server = grpc.server(futures.ThreadPoolExecutor(max_workers=2))
-        engine_pb2_grpc.add_EngineServicer_to_server(self.recorder, self._server)
-        port = self._server.add_insecure_port("127.0.0.1:0")
-        self.address = f"127.0.0.1:{port}"
-        self._server.start()
-
-    @property
-    def logs(self) -> list[tuple[int, str, str]]:
-        return self.recorder.logs
-
-    def stop(self) -> None:
-        self._server.stop(0)
-
-
-def _diagnostics(response: analyzer_pb2.AnalyzeResponse, urn: str = "") -> list[Diagnostic]:
-    """Decode diagnostics; `urn` is the analyzed resource's, which the engine attributes a
-    resource-level diagnostic to when the pack leaves its URN empty."""
-    return [
-        Diagnostic(
-            policy_name=d.policyName,
-            enforcement_level=LEVEL_NAMES.get(d.enforcementLevel, str(d.enforcementLevel)),
-            message=d.message,
-            urn=d.urn or urn,
-            description=d.description,
-            severity=SEVERITY_NAMES.get(d.severity, ""),
-        )
-        for d in response.diagnostics
-    ]
 
 
 class PolicyPackProcess:
@@ -336,7 +256,7 @@ class PolicyPackProcess:
         `provider` is the resource's provider, sent beside it with its inputs as the engine
         does (`AnalyzerProviderResource`).
         """
-        return _diagnostics(self.analyze_raw(res, provider), as_record(res).urn)
+        return decode_diagnostics(self.analyze_raw(res, provider), as_record(res).urn)
 
     def analyze_raw(
         self,
@@ -373,7 +293,7 @@ class PolicyPackProcess:
         request = analyzer_pb2.AnalyzeStackRequest(
             resources=[analyzer_resource(r, provider_of(r, providers)) for r in records]
         )
-        return _diagnostics(self._stub.AnalyzeStack(request, timeout=self.rpc_timeout))
+        return decode_diagnostics(self._stub.AnalyzeStack(request, timeout=self.rpc_timeout))
 
     def analyze_all(
         self, resources: Sequence[RecordedResource | Mapping[str, Any]]
@@ -398,20 +318,4 @@ def _schema_defaults(policy: analyzer_pb2.PolicyInfo) -> dict[str, Any]:
     }
 
 
-def wait_for(predicate: Any, timeout: float = 10.0) -> bool:
-    """Poll `predicate()` until true or `timeout` seconds pass (for log assertions)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return False
-
-
-__all__ = [
-    "Diagnostic",
-    "FakeEngine",
-    "PackStartError",
-    "PolicyPackProcess",
-    "struct_pb2",
-]
+__all__ = ["DEFAULT_PACK_DIR", "Diagnostic", "PackStartError", "PolicyPackProcess"]

@@ -1,9 +1,12 @@
 """The engine's wire format, both ways: plain Python <-> protobuf Structs with sentinels.
 
 The one place that knows the sentinels. Fixtures, tests and the mocks describe values as plain
-Python; `Unknown` and `Secret` markers become the exact sentinels the engine sends during
-preview (unknown values) and for secrets, and `decode` turns them back. The sentinel values are
-pulumi-policy's public constants, the ones the pack's property proxy checks for.
+Python; `Computed` and `Secret` markers become the exact sentinels the engine sends during
+preview (values not computed yet: the engine's own name for an unknown) and for secrets, and
+`decode` turns them back. The sentinel values are pulumi-policy's public constants, the ones the
+pack's property proxy checks for. `COMPUTED` is this runner's marker, on the wire side; the
+pack's model has its own `UNKNOWN` (`apigw_guard.model.unknown`), which a caller that judges
+values with the model passes to `decode`.
 """
 
 from __future__ import annotations
@@ -27,8 +30,9 @@ UNKNOWN_NUMBER = proxy.UNKNOWN_NUMBER_VALUE
 
 
 @dataclass(frozen=True)
-class Unknown:
-    """A value not known until the update; `kind` picks the sentinel (string by default)."""
+class Computed:
+    """A value the engine sends as not computed until the update; `kind` picks the sentinel
+    (string by default)."""
 
     kind: str = "string"
 
@@ -43,7 +47,7 @@ class Unknown:
         }[self.kind]
 
 
-UNKNOWN = Unknown()
+COMPUTED = Computed()
 
 
 @dataclass(frozen=True)
@@ -54,8 +58,8 @@ class Secret:
 
 
 def encode_value(value: Any) -> Any:
-    """Plain Python (with Unknown/Secret markers) -> JSON-compatible wire value."""
-    if isinstance(value, Unknown):
+    """Plain Python (with Computed/Secret markers) -> JSON-compatible wire value."""
+    if isinstance(value, Computed):
         return value.sentinel
     if isinstance(value, Secret):
         return {SIG_KEY: SECRET_SIG, "value": encode_value(value.value)}
@@ -113,7 +117,7 @@ def resource(
     )
 
 
-def decode(value: struct_pb2.Struct | struct_pb2.Value, unknown: object = UNKNOWN) -> Any:
+def decode(value: struct_pb2.Struct | struct_pb2.Value, unknown: object = COMPUTED) -> Any:
     """A wire Struct/Value as plain Python: secrets unwrapped, unknowns replaced by `unknown`.
 
     `unknown` defaults to this module's marker; a caller that judges the values with the shared
@@ -122,12 +126,12 @@ def decode(value: struct_pb2.Struct | struct_pb2.Value, unknown: object = UNKNOW
     return _plain(json_format.MessageToDict(value), unknown)
 
 
-def inputs_of(record: RecordedResource, unknown: object = UNKNOWN) -> dict[str, Any]:
+def inputs_of(record: RecordedResource, unknown: object = COMPUTED) -> dict[str, Any]:
     """A recorded resource's inputs as plain Python (see `decode`)."""
     return dict(decode(record.inputs, unknown))
 
 
-def outputs_of(record: RecordedResource, unknown: object = UNKNOWN) -> dict[str, Any]:
+def outputs_of(record: RecordedResource, unknown: object = COMPUTED) -> dict[str, Any]:
     """A recorded resource's outputs (inputs merged with the answer) as plain Python."""
     return dict(decode(record.outputs, unknown))
 

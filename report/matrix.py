@@ -2,10 +2,13 @@
 
 Built from the resources the program registers, not from its config, so that the report shows
 what would be deployed (the body API Gateway imports, the clients Cognito issues tokens to).
-Nothing here decides whether an operation is protected: bodies are judged by the shared model's
-`judge_api_body` (what the pack's body policies run), and Method resources by the pack's own
-diagnostics for them. What each body operation's backend receives of the caller's token is read
-from the same body by `components.backend_tokens`, the rules the program applies.
+Nothing here decides whether an operation is protected; the report shows what the pack decided,
+with the pack's configuration: bodies are read with the pack's `summarize_body` and the body
+policies' own reading of their config (`judge_options`), and Method resources by the pack's
+diagnostics for them, matched by URN (an Analyze finding carries the analyzed resource's URN, a
+stack-level deferral names the URNs it covers: `model.deferral`), never by message text. What
+each body operation's backend receives of the caller's token is read from the same body by
+`components.backend_tokens`, the rules the program applies.
 """
 
 from __future__ import annotations
@@ -14,11 +17,27 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from apigw_guard.model.bodies import BodyJudgement, judge_api_body, read_api_body
+from apigw_guard.method_authorization import authorization_of
+from apigw_guard.model.body_reading import Unreadable, read_api_body
+from apigw_guard.model.body_summary import BodySummary, summarize_body
+from apigw_guard.model.deferral import deferred_urns
 from apigw_guard.model.operations import ApiKind
+from apigw_guard.model.options import JudgeOptions
 from apigw_guard.model.resource_graph import GraphResource, ResourceGraph
-from apigw_guard.model.resource_types import HTTP_BODY_TYPES, METHOD_TYPES, REST_BODY_TYPES
+from apigw_guard.model.resource_types import (
+    COGNITO_USER_POOLS,
+    HTTP_BODY_TYPES,
+    METHOD_TYPES,
+    RESOURCE_SERVER_CLASSIC,
+    REST_BODY_TYPES,
+    USER_POOL_CLIENT_CLASSIC,
+)
 from apigw_guard.model.unknown import UNKNOWN
+from apigw_guard.rules import (
+    httpapi_body_route_security,
+    method_cognito_authorization,
+    restapi_body_operation_security,
+)
 from components.backend_tokens import BackendToken, backend_tokens
 from offline_engine import RecordedResource, inputs_of, outputs_of
 
@@ -28,8 +47,15 @@ BODY_KINDS: dict[str, ApiKind] = {
     **dict.fromkeys(REST_BODY_TYPES, "rest"),
     **dict.fromkeys(HTTP_BODY_TYPES, "http"),
 }
-CLIENT_TYPE = "aws:cognito/userPoolClient:UserPoolClient"
-RESOURCE_SERVER_TYPE = "aws:cognito/resourceServer:ResourceServer"
+CLIENT_TYPE = USER_POOL_CLIENT_CLASSIC
+RESOURCE_SERVER_TYPE = RESOURCE_SERVER_CLASSIC
+# Each kind of body is judged by one policy of the pack; its config decides the options.
+BODY_POLICIES = {"rest": restapi_body_operation_security, "http": httpapi_body_route_security}
+# The pack passes a Method whose own authorization is not Cognito only as an exempted preflight.
+EXEMPT_METHOD = (
+    "CORS preflight OPTIONS left open by exemptCorsPreflightMock (on "
+    f"{method_cognito_authorization.NAME}), its one integration a MOCK"
+)
 
 
 class Finding(Protocol):
@@ -131,6 +157,7 @@ def build_matrix(
     findings: Iterable[Finding] = (),
     guarantee: Collection[str] = (),
     listed_operations: Collection[str] | None = None,
+    policy_config: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> Matrix:
     """Judge every OpenAPI body among `resources` and match its scopes against the clients.
 
@@ -138,6 +165,8 @@ def build_matrix(
     its mandatory policies: a Method resource's status is what those say about it.
     `listed_operations` are the `METHOD /path` keys the stack's `operationScopes` lists (None
     when the project has no such setting): a body operation not among them got the default rule.
+    `policy_config` is the pack's configuration (policy name -> properties) the findings were
+    made under; bodies are judged with it, as the pack judges them.
     """
     # Registration order varies between runs (resources register from several threads), so
     # everything is ordered by name: the same stack always gives the same report.
@@ -152,10 +181,15 @@ def build_matrix(
     )
     graph = ResourceGraph(r.node for r in resources)
     guarantee_findings = [f for f in findings if f.policy_name in guarantee]
+    config = policy_config or {}
+    options = {
+        api: rule.judge_options(config.get(rule.NAME)) for api, rule in BODY_POLICIES.items()
+    }
     rows: list[Row] = []
     for resource in resources:
         if resource.type in BODY_KINDS and "body" in resource.inputs:
-            rows.extend(_body_rows(resource, consumers, listed_operations))
+            api = BODY_KINDS[resource.type]
+            rows.extend(_body_rows(resource, options[api], api, consumers, listed_operations))
         elif resource.type in METHOD_TYPES:
             rows.append(_method_row(resource, graph, guarantee_findings, consumers))
     return Matrix(rows=tuple(rows), consumers=consumers, identifiers=identifiers)
@@ -178,31 +212,33 @@ def _strings(value: Any) -> tuple[str, ...]:
 
 
 def _body_rows(
-    resource: Resource, consumers: Sequence[Consumer], listed: Collection[str] | None
+    resource: Resource,
+    options: JudgeOptions,
+    api: ApiKind,
+    consumers: Sequence[Consumer],
+    listed: Collection[str] | None,
 ) -> list[Row]:
     source = f"{resource.name} body"
     doc = read_api_body(resource.inputs["body"], source)
     backends: dict[str, BackendToken] = {}
-    if isinstance(doc, BodyJudgement):  # unknown at preview, or unreadable
-        judgement = doc
+    if isinstance(doc, Unreadable):  # unknown at preview, or unreadable
+        summary = BodySummary(error=doc.error, pending=doc.pending)
     else:
-        # Read once: the judgement takes the parsed document; the backends come from it too.
-        judgement = judge_api_body(doc, None, source, BODY_KINDS[resource.type])
+        # Read once: the summary takes the parsed document; the backends come from it too.
+        summary = summarize_body(doc, options, source, api)
         backends = {b.operation: b for b in backend_tokens(doc)}
-    if judgement.pending:
-        return [Row(resource.name, "*", "*", "pending", detail=judgement.pending)]
-    if judgement.error:
-        return [Row(resource.name, "*", "*", "UNPROTECTED", detail=judgement.error)]
+    if summary.pending:
+        return [Row(resource.name, "*", "*", "pending", detail=summary.pending)]
+    if summary.error:
+        return [Row(resource.name, "*", "*", "UNPROTECTED", detail=summary.error)]
     rows = []
-    for verdict in judgement.verdicts:
-        op = verdict.operation
-        scopes = verdict.granting_scopes
-        if verdict.exempt:
-            status, detail = "exempt", verdict.exempt
-        elif verdict.problems:
-            status, detail = "UNPROTECTED", "; ".join(verdict.problems)
-        elif verdict.pending:
-            status, detail = "pending", "; ".join(verdict.pending)
+    for op in summary.operations:
+        if op.exempt:
+            status, detail = "exempt", op.exempt
+        elif op.problems:
+            status, detail = "UNPROTECTED", "; ".join(op.problems)
+        elif op.pending:
+            status, detail = "pending", "; ".join(op.pending)
         else:
             status, detail = "protected", ""
         rows.append(
@@ -211,13 +247,16 @@ def _body_rows(
                 op.method,
                 op.path,
                 status,
-                scopes,
-                _holders(consumers, scopes),
+                op.scopes,
+                _holders(consumers, op.scopes),
                 detail,
                 _source(op.key, listed),
                 backends.get(op.key),
             )
         )
+    if summary.unknown_parts:
+        detail = f"{source} has parts not known during preview: {'; '.join(summary.unknown_parts)}"
+        rows.append(Row(resource.name, "*", "*", "pending", detail=detail))
     return rows
 
 
@@ -235,9 +274,11 @@ def _method_row(
 ) -> Row:
     """A method defined as its own resource, with the status the pack's diagnostics give it.
 
-    A mandatory finding about the method makes it UNPROTECTED; a deferred one (preview: "can't
-    run ... during preview"), whether reported on the method or at stack level naming it, makes
-    it pending; none, protected. The scopes shown are the ones the method lists.
+    A mandatory finding about the method makes it UNPROTECTED; any other finding on it (a
+    resource-level deferral carries its URN), or a stack-level deferral naming its URN, makes
+    it pending; none, protected, or exempt when its own authorization is not Cognito (the pack
+    passes such a method only as an exempted CORS preflight). The scopes shown are the ones
+    the method lists.
     """
     http_method = method.inputs.get("httpMethod")
     verb = http_method.upper() if isinstance(http_method, str) else "?"
@@ -245,8 +286,7 @@ def _method_row(
     path = where.path if where.path is not None else f"(unresolved: {where.why})"
     scopes = _strings(method.inputs.get("authorizationScopes"))
     own = [f for f in findings if f.urn == method.urn]
-    named = f"{method.node.type.rsplit(':', 1)[-1]} '{method.name}'"
-    deferred = [f for f in findings if not f.urn and named in f.message]
+    deferred = [f for f in findings if not f.urn and method.urn in deferred_urns(f.message)]
     blocking = [f for f in own if f.enforcement_level == "mandatory"]
     if blocking:
         detail = "; ".join(f"[{f.policy_name}] {f.message}" for f in blocking)
@@ -254,6 +294,8 @@ def _method_row(
     if own or deferred:
         detail = "; ".join(f"[{f.policy_name}] {f.message}" for f in own + deferred)
         return Row(method.name, verb, path, "pending", scopes, detail=detail)
+    if authorization_of(method.type, method.inputs) != COGNITO_USER_POOLS:
+        return Row(method.name, verb, path, "exempt", detail=EXEMPT_METHOD)
     return Row(method.name, verb, path, "protected", scopes, _holders(consumers, scopes))
 
 

@@ -41,12 +41,15 @@ def build_report(
     pack_dir: Path | None = None,
     config_overrides: Mapping[str, Any] | None = None,
     preview: bool = False,
+    policy_config: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> Report:
     """Run the program for `stack` and send every resource to this repository's policy pack.
 
     Policies are configured with their declared enforcement levels, which is what the CLI sends
-    for a pack run without a policy config file. Component resources are sent too (the engine
-    analyzes them) but are left out of the resource summary, which lists what AWS would hold.
+    for a pack run without a policy config file, and with `policy_config` (policy name ->
+    properties, as in `--policy-pack-config`); the matrix reads the pack's decisions with it.
+    Component resources are sent too (the engine analyzes them) but are left out of the
+    resource summary, which lists what AWS would hold.
 
     The pack process is spawned before the program runs, so its start-up (a second Python
     interpreter importing pulumi, grpc and the policies) overlaps the program instead of
@@ -71,7 +74,7 @@ def build_report(
         )
         pack.connect()
         declared = pack.declared_levels()
-        pack.configure(default_level=None)
+        pack.configure(default_level=None, config=policy_config)
         findings = pack.analyze_all(records)
     finally:
         pack.stop()
@@ -81,6 +84,7 @@ def build_report(
         findings,
         guarantee,
         listed_operations(content),
+        policy_config,
     )
     return Report(
         stack=stack,

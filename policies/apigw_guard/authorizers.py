@@ -7,9 +7,10 @@ from typing import Any
 
 from pulumi_policy import ReportViolation
 
+from .model.labels import describe
 from .model.resource_graph import GraphResource, ResourceGraph
 from .model.unknown import UNKNOWN
-from .reporting import describe, unknown_input
+from .reporting import unknown_input
 
 
 def check_authorizer_reference(

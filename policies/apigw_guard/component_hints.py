@@ -18,6 +18,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from .model.resource_types import AWS_APIGATEWAY_REST_API_COMPONENT
+
 
 @dataclass(frozen=True)
 class ComponentHint:
@@ -51,8 +53,10 @@ def _aws_apigateway_route_fix(operation: str) -> str:
 
 
 HINTS: dict[str, ComponentHint] = {
-    "aws-apigateway:index:RestAPI": ComponentHint(
-        "aws-apigateway:index:RestAPI", "pulumi-aws-apigateway RestAPI", _aws_apigateway_route_fix
+    AWS_APIGATEWAY_REST_API_COMPONENT: ComponentHint(
+        AWS_APIGATEWAY_REST_API_COMPONENT,
+        "pulumi-aws-apigateway RestAPI",
+        _aws_apigateway_route_fix,
     ),
 }
 

@@ -11,9 +11,13 @@ from __future__ import annotations
 
 from pulumi_policy import ReportViolation
 
-from .method_settings import FIX, method_integration, method_title
+from .method_authorization import FIX
+from .method_integration import method_integration
+from .model.labels import method_title
 from .model.resource_graph import GraphResource, ResourceGraph
-from .policy_config import EXEMPT_MOCK_OPTIONS
+from .policy_config import EXEMPT_CORS_PREFLIGHT_MOCK
+
+EXEMPT_MOCK_OPTIONS = EXEMPT_CORS_PREFLIGHT_MOCK.name
 
 
 def confirm_preflight(
@@ -23,7 +27,7 @@ def confirm_preflight(
     problems: tuple[str, ...],
 ) -> list[str]:
     """Report the handed-over method unless its one integration is MOCK; return what is unknown."""
-    title = method_title(method, graph)
+    title = method_title(method, graph.method_path(method))
     integration = method_integration(method, graph)
     if integration.state == "unknown":
         return [f"{title}: {integration.what}, which decides {EXEMPT_MOCK_OPTIONS}"]

@@ -15,7 +15,8 @@ from pulumi_policy import ReportViolation
 
 from .authorizers import check_authorizer_reference
 from .cors_exemption import confirm_preflight
-from .method_settings import method_title, problems_of
+from .method_authorization import problems_of
+from .model.labels import method_title
 from .model.resource_graph import GraphResource, ResourceGraph
 from .model.resource_types import REST_AUTHORIZER_TYPES
 
@@ -43,7 +44,7 @@ def check_method(
     return check_authorizer_reference(
         report,
         method,
-        lambda: method_title(method, graph),
+        lambda: method_title(method, graph.method_path(method)),
         REST_AUTHORIZER_TYPES,
         graph,
         _judged_at_creation,

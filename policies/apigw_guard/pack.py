@@ -56,10 +56,6 @@ POLICIES: list[Policy] = [
     authorizer_pool_not_in_stack.policy,
 ]
 
-GUARANTEE: frozenset[str] = frozenset(
-    p.name for p in POLICIES if p.enforcement_level is EnforcementLevel.MANDATORY
-)
-
 
 def serve() -> None:
     """Start the pack's Analyzer server and block; what the CLI runs in this folder."""

@@ -77,36 +77,3 @@ def props_of(props: Any) -> dict[str, Any]:
     """A resource's properties as a plain dict (empty if they are not a mapping)."""
     value = plain(props)
     return value if isinstance(value, dict) else {}
-
-
-def blank_entries(value: list[Any]) -> list[Any]:
-    """The known entries of a list that are not non-blank strings."""
-    return [s for s in value if s is not UNKNOWN and not (isinstance(s, str) and s.strip())]
-
-
-def authorizer_and_scopes(
-    props: Mapping[str, Any],
-    problems: list[str],
-    pending: list[str],
-    *,
-    authorizer: str,
-    who_gets_in: str,
-) -> tuple[list[str], list[str]]:
-    """Add the faults and unknowns of `authorizerId` and `authorizationScopes`, which a Method
-    and a Route share word for word but for who the authorizer is and whose tokens it takes."""
-    authorizer_id = props.get("authorizerId")
-    if authorizer_id is UNKNOWN:
-        pending.append("authorizerId")
-    elif not isinstance(authorizer_id, str) or not authorizer_id.strip():
-        problems.append(f"authorizerId is missing; it must name {authorizer}")
-    scopes = props.get("authorizationScopes")
-    if scopes is UNKNOWN or (isinstance(scopes, list) and UNKNOWN in scopes):
-        pending.append("authorizationScopes")
-    elif not isinstance(scopes, list) or not scopes:
-        problems.append(
-            "authorizationScopes is empty, so no scope is required: ID tokens and access tokens "
-            f"of {who_gets_in} get in"
-        )
-    elif blank_entries(scopes):
-        problems.append(f"authorizationScopes has blank entries: {scopes!r}")
-    return problems, pending

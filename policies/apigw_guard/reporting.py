@@ -1,13 +1,16 @@
-"""Reporting helpers every policy shares: labels, violations, and deferral until the update."""
+"""Reporting helpers every policy shares: violations, and deferral until the update."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from pulumi_policy import ReportViolation
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError
 
+from .model.deferral import deferred_resources_line
+from .model.labels import describe
 from .model.resource_graph import GraphResource, ResourceGraph
 
 
@@ -15,33 +18,43 @@ class PendingUntilUpdate(UnknownValueError):
     """Raised after every known fault is reported, when some values are unknown (preview).
 
     The SDK turns an UnknownValueError into an advisory diagnostic ("can't run policy ... during
-    preview: <message>") of the same policy; the message says what will be checked at update.
+    preview: <message>") of the same policy; the message says what will be checked at update,
+    and, at stack level, ends with the resources it covers (`model.deferral`).
     """
 
-    def __init__(self, what: Iterable[str]) -> None:
+    def __init__(self, what: Iterable[str], urns: Iterable[str] = ()) -> None:
         super().__init__(UNKNOWN_STRING_VALUE, [])
         items = list(dict.fromkeys(what))
+        covered = list(urns)
         self.message = (
             "not judged yet because values are unknown until the update: "
             + "; ".join(items)
             + ". It will be checked (and enforced) at update, when the values are known"
+            + (f"\n{deferred_resources_line(covered)}" if covered else "")
         )
 
 
+@dataclass(frozen=True)
+class Deferred:
+    """What a stack policy cannot judge until the update, and the resource it is about."""
+
+    urn: str
+    what: str
+
+
 def defer(pending: list[str]) -> None:
-    """Raise PendingUntilUpdate if anything is pending; call it after reporting the faults."""
+    """Raise PendingUntilUpdate if anything is pending; call it after reporting the faults.
+
+    For resource policies: the deferral is the analyzed resource's."""
     if pending:
         raise PendingUntilUpdate(pending)
 
 
-def describe(resource_type: str, name: str) -> str:
-    """`Method 'getPets'`: how a message names a resource."""
-    return f"{short_type(resource_type)} '{name}'"
-
-
-def short_type(resource_type: str) -> str:
-    """`aws:apigateway/method:Method` -> `Method`; `aws-native:apigateway:RestApi` -> `RestApi`."""
-    return resource_type.rsplit(":", 1)[-1]
+def defer_stack(pending: Iterable[Deferred]) -> None:
+    """`defer` for a stack policy: the message names every resource it covers."""
+    items = list(pending)
+    if items:
+        raise PendingUntilUpdate((d.what for d in items), (d.urn for d in items))
 
 
 def unknown_input(graph: ResourceGraph, resource: GraphResource, prop: str) -> str:

@@ -14,10 +14,11 @@ from typing import Any
 from pulumi_policy import ReportViolation
 
 from .authorizers import check_authorizer_reference
+from .model.labels import override_label, route_label
 from .model.resource_graph import GraphResource, ResourceGraph
-from .model.resource_types import HTTP_AUTHORIZER_TYPES, ROUTE_TYPES
+from .model.resource_types import HTTP_AUTHORIZER_TYPES, JWT, ROUTE_TYPES
 from .model.unknown import UNKNOWN
-from .route_settings import override_label, override_route, problems_of, route_label
+from .route_authorization import override_route, problems_of
 from .websocket_routes import decide_route
 
 FIX = (
@@ -31,9 +32,9 @@ def _link(authorizer: dict[str, Any]) -> tuple[list[str], list[str]]:
     which is not judged when created: WebSocket APIs the admin allows need it). A JWT
     authorizer's issuer was judged when it was created."""
     kind = authorizer.get("authorizerType")
-    if kind is UNKNOWN or kind == "JWT":
+    if kind is UNKNOWN or kind == JWT:
         return [], []
-    return [f"its authorizer has authorizerType {kind!r}, not 'JWT'"], []
+    return [f"its authorizer has authorizerType {kind!r}, not {JWT!r}"], []
 
 
 def check_route(
@@ -47,7 +48,7 @@ def check_route(
         label = route_label(resource.type, resource.name, dict(resource.props))
     else:
         # The quick-created route's override, judged exactly like a Route.
-        route, label = override_route(resource), override_label(resource.name)
+        route, label = override_route(resource), override_label(resource.type, resource.name)
     if route is None:
         return []
     problems, unknown = problems_of(dict(route.props))

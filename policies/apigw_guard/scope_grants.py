@@ -10,46 +10,37 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .method_settings import COGNITO, authorization_of
+from . import method_authorization, route_authorization
+from .body_reports import body_source
+from .model.body_summary import summarize_body
+from .model.labels import body_operation_label, method_title, override_label, route_label
 from .model.operations import ApiKind
+from .model.options import JudgeOptions
 from .model.resource_graph import GraphResource, ResourceGraph
 from .model.resource_types import (
+    COGNITO_USER_POOLS,
     HTTP_BODY_TYPES,
+    JWT,
     MANAGED_OVERRIDES_TYPE,
     METHOD_TYPES,
     REST_BODY_TYPES,
     ROUTE_TYPES,
 )
 from .model.unknown import UNKNOWN
-from .reporting import describe
-from .route_settings import override_label, override_route
-from .stack_bodies import body_summary
+from .reporting import Deferred
 
 
 @dataclass
 class ScopeGrants:
-    """scope -> the methods it lets in (`GET /pets (Method 'getPets')`), in stack order."""
+    """scope -> the methods it lets in (`Method 'getPets' (GET /pets)`), in stack order."""
 
     methods: dict[str, list[str]] = field(default_factory=dict)
-    pending: list[str] = field(default_factory=list)
+    pending: list[Deferred] = field(default_factory=list)
 
     def add(self, label: str, scopes: Any) -> None:
         for scope in scopes:
             if isinstance(scope, str):
                 self.methods.setdefault(scope, []).append(label)
-
-
-def _method_label(method: GraphResource, graph: ResourceGraph) -> str:
-    verb = method.props.get("httpMethod")
-    verb_text = verb.upper() if isinstance(verb, str) else "<HTTP method unknown>"
-    found = graph.method_path(method)
-    where = found.path if found.path is not None else "<path unresolved>"
-    return f"{verb_text} {where} ({describe(method.type, method.name)})"
-
-
-def _route_label(route: GraphResource, key: Any) -> str:
-    key_text = key if isinstance(key, str) else "<route key unknown>"
-    return f"{key_text} ({describe(route.type, route.name)})"
 
 
 def _scopes(value: Any) -> list[Any] | None:
@@ -59,43 +50,63 @@ def _scopes(value: Any) -> list[Any] | None:
     return value if isinstance(value, list) else []
 
 
+def _grant(grants: ScopeGrants, res: GraphResource, label: str, auth: Any, scopes: Any) -> None:
+    known = _scopes(scopes)
+    if auth is UNKNOWN or known is None:
+        grants.pending.append(Deferred(res.urn, f"the authorization of {label}"))
+    else:
+        grants.add(label, known)
+
+
+def _method(grants: ScopeGrants, res: GraphResource, graph: ResourceGraph) -> None:
+    auth = method_authorization.authorization_of(res.type, res.props)
+    if auth is not UNKNOWN and auth != COGNITO_USER_POOLS:
+        return  # scopes only count on a Cognito method
+    label = method_title(res, graph.method_path(res))
+    _grant(grants, res, label, auth, res.props.get("authorizationScopes"))
+
+
+def _route(grants: ScopeGrants, res: GraphResource) -> None:
+    route = res if res.type in ROUTE_TYPES else route_authorization.override_route(res)
+    if route is None:
+        return
+    auth = route_authorization.authorization_of(route.props)
+    if auth is not UNKNOWN and auth != JWT:
+        return
+    if res.type in ROUTE_TYPES:
+        label = route_label(res.type, res.name, res.props)
+    else:
+        label = override_label(res.type, res.name)
+    _grant(grants, res, label, auth, route.props.get("authorizationScopes"))
+
+
+def _body(grants: ScopeGrants, res: GraphResource) -> None:
+    body = res.props.get("body")
+    if body is None:
+        return
+    api: ApiKind = "rest" if res.type in REST_BODY_TYPES else "http"
+    summary = summarize_body(
+        body, JudgeOptions(import_region=res.region), body_source(res.type, res.name), api
+    )
+    source = body_source(res.type, res.name)
+    if summary.pending:
+        grants.pending.append(Deferred(res.urn, summary.pending))
+    grants.pending.extend(Deferred(res.urn, f"{source}: {p}") for p in summary.unknown_parts)
+    for op in summary.operations:
+        if op.pending:
+            grants.pending.append(Deferred(res.urn, f"{source}: {op.key}"))
+        if op.scopes:
+            grants.add(body_operation_label(res.type, res.name, op.key), op.scopes)
+
+
 def scope_grants(graph: ResourceGraph) -> ScopeGrants:
     """Every method's granting scopes; what is unknown until the update is `pending`."""
     grants = ScopeGrants()
     for res in graph.resources:
         if res.type in METHOD_TYPES:
-            auth = authorization_of(res.type, dict(res.props))
-            if auth is not UNKNOWN and auth != COGNITO:
-                continue  # scopes only count on a Cognito method
-            label = _method_label(res, graph)
-            scopes = _scopes(res.props.get("authorizationScopes"))
-            if auth is UNKNOWN or scopes is None:
-                grants.pending.append(f"the authorization of {label}")
-                continue
-            grants.add(label, scopes)
+            _method(grants, res, graph)
         elif res.type in ROUTE_TYPES or res.type == MANAGED_OVERRIDES_TYPE:
-            route = res if res.type in ROUTE_TYPES else override_route(res)
-            if route is None:
-                continue
-            auth = route.props.get("authorizationType", "NONE")
-            if auth is not UNKNOWN and auth != "JWT":
-                continue
-            if res.type in ROUTE_TYPES:
-                label = _route_label(res, route.props.get("routeKey"))
-            else:
-                label = override_label(res.name)
-            scopes = _scopes(route.props.get("authorizationScopes"))
-            if auth is UNKNOWN or scopes is None:
-                grants.pending.append(f"the authorization of {label}")
-                continue
-            grants.add(label, scopes)
+            _route(grants, res)
         elif res.type in REST_BODY_TYPES or res.type in HTTP_BODY_TYPES:
-            api: ApiKind = "rest" if res.type in REST_BODY_TYPES else "http"
-            who = describe(res.type, res.name)
-            summary = body_summary(res.props.get("body"), f"{who} body", api, res.region)
-            if summary is None:
-                continue
-            grants.pending.extend(summary.grants_pending)
-            for key, granting in summary.grants:
-                grants.add(f"{key} ({who} body)", granting)
+            _body(grants, res)
     return grants

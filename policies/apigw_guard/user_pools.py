@@ -10,20 +10,24 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .method_settings import COGNITO
+from .body_reports import body_source
+from .model.body_summary import summarize_body
+from .model.labels import describe
 from .model.operations import ApiKind
+from .model.options import JudgeOptions
 from .model.pool_refs import issuer_pool_id, pool_id_of_arn
 from .model.resource_graph import GraphResource, ResourceGraph
 from .model.resource_types import (
+    COGNITO_USER_POOLS,
     HTTP_AUTHORIZER_TYPES,
     HTTP_BODY_TYPES,
+    JWT,
     REST_AUTHORIZER_TYPES,
     REST_BODY_TYPES,
     USER_POOL_TYPES,
 )
 from .model.unknown import UNKNOWN
-from .reporting import describe
-from .stack_bodies import body_summary
+from .reporting import Deferred
 
 
 def pool_ids(pool: GraphResource) -> set[str]:
@@ -59,9 +63,11 @@ def stack_pools(graph: ResourceGraph) -> StackPools:
 
 @dataclass(frozen=True)
 class Trust:
-    """One pool an authorizer trusts: who trusts it, as what, and the pool id (None: malformed)."""
+    """One pool an authorizer trusts: who trusts it (and its URN), as what, and the pool id
+    (None: malformed)."""
 
     who: str
+    urn: str
     value: str  # a user pool ARN or a JWT issuer, as written
     field: str
     pool_id: str | None
@@ -72,7 +78,7 @@ class Trusts:
     """Every pool the stack's authorizers trust, and what is not known until the update."""
 
     found: list[Trust] = field(default_factory=list)
-    pending: list[str] = field(default_factory=list)
+    pending: list[Deferred] = field(default_factory=list)
 
 
 def _from_stack_pool(graph: ResourceGraph, resource: GraphResource, prop: str) -> bool:
@@ -104,19 +110,20 @@ def trusted_pools(graph: ResourceGraph) -> Trusts:
 
 def _rest_authorizer(graph: ResourceGraph, res: GraphResource, who: str, out: Trusts) -> None:
     kind = res.props.get("type")
-    if kind is not UNKNOWN and kind != COGNITO:
+    if kind is not UNKNOWN and kind != COGNITO_USER_POOLS:
         return
     arns: Any = res.props.get("providerArns")
     if arns is UNKNOWN or (isinstance(arns, list) and UNKNOWN in arns):
         if not _from_stack_pool(graph, res, "providerArns"):
-            out.pending.append(f"the providerArns of {who}")
+            out.pending.append(Deferred(res.urn, f"the providerArns of {who}"))
         arns = [a for a in arns if a is not UNKNOWN] if isinstance(arns, list) else []
     if kind is UNKNOWN and arns:
-        out.pending.append(f"the type of {who}")
+        out.pending.append(Deferred(res.urn, f"the type of {who}"))
         return
     for arn in arns if isinstance(arns, list) else ():
-        if isinstance(arn, str) and pool_id_of_arn(arn):
-            out.found.append(Trust(who, arn, "providerArns", pool_id_of_arn(arn)))
+        pool = pool_id_of_arn(arn) if isinstance(arn, str) else None
+        if pool:
+            out.found.append(Trust(who, res.urn, arn, "providerArns", pool))
 
 
 def _jwt_authorizer(graph: ResourceGraph, res: GraphResource, who: str, out: Trusts) -> None:
@@ -125,21 +132,26 @@ def _jwt_authorizer(graph: ResourceGraph, res: GraphResource, who: str, out: Tru
     issuer = jwt.get("issuer") if isinstance(jwt, dict) else None
     if kind is UNKNOWN or jwt is UNKNOWN or issuer is UNKNOWN:
         if not _from_stack_pool(graph, res, "jwtConfiguration"):
-            out.pending.append(f"the JWT configuration of {who}")
+            out.pending.append(Deferred(res.urn, f"the JWT configuration of {who}"))
         return
-    if kind == "JWT" and isinstance(issuer, str):
+    if kind == JWT and isinstance(issuer, str):
         pool = issuer_pool_id(issuer)
         if pool:
-            out.found.append(Trust(who, issuer, "jwtConfiguration.issuer", pool))
+            out.found.append(Trust(who, res.urn, issuer, "jwtConfiguration.issuer", pool))
 
 
 def _body(graph: ResourceGraph, res: GraphResource, who: str, out: Trusts) -> None:
-    api: ApiKind = "rest" if res.type in REST_BODY_TYPES else "http"
-    summary = body_summary(res.props.get("body"), f"{who} body", api, res.region)
-    if summary is None:
+    body = res.props.get("body")
+    if body is None:
         return
-    if summary.trusts_pending and not _from_stack_pool(graph, res, "body"):
-        out.pending.extend(summary.trusts_pending)
+    api: ApiKind = "rest" if res.type in REST_BODY_TYPES else "http"
+    # Any pool: which pools the body trusts is the question here.
+    options = JudgeOptions(import_region=res.region)
+    summary = summarize_body(body, options, body_source(res.type, res.name), api)
+    unknown = (summary.pending,) if summary.pending else summary.trusts_pending
+    if unknown and not _from_stack_pool(graph, res, "body"):
+        out.pending.extend(Deferred(res.urn, what) for what in unknown)
     field_name = "providerARNs" if api == "rest" else "jwtConfiguration.issuer"
-    for scheme, value, pool in summary.trusts:
-        out.found.append(Trust(f"{who} body: scheme {scheme!r}", value, field_name, pool))
+    for trust in summary.trusts:
+        who_trusts = f"{who} body: scheme {trust.scheme!r}"
+        out.found.append(Trust(who_trusts, res.urn, trust.value, field_name, trust.pool_id))

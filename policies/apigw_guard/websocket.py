@@ -50,7 +50,7 @@ def admin_fix(urn: str | None) -> str:
     what = f" (its Api's URN: {urn})" if urn else " (its Api's URN, or the API's id)"
     return (
         "if the API must be a WebSocket API, ask the policy admin to list it in "
-        f"{ALLOWED_WEBSOCKET_APIS} on apigateway-route-cognito-jwt-authorization{what}"
+        f"{ALLOWED_WEBSOCKET_APIS.name} on apigateway-route-cognito-jwt-authorization{what}"
     )
 
 

@@ -12,11 +12,12 @@ from __future__ import annotations
 from pulumi_policy import ReportViolation
 
 from . import websocket
+from .model.labels import describe, route_label
 from .model.resource_graph import GraphResource, ResourceGraph
 from .model.resource_types import HTTP_BODY_TYPES
 from .model.unknown import UNKNOWN
-from .reporting import describe, unknown_input
-from .route_settings import FIX, route_label
+from .reporting import unknown_input
+from .route_authorization import FIX
 
 
 def decide_route(

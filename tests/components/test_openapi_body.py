@@ -9,8 +9,8 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from apigw_guard.model.body_summary import summarize_body
 from apigw_guard.model.document import OPERATION_KEYS, SpecError, iter_operations, method_name
-from apigw_guard.model.operations import judge_document
 from components.openapi_body import (
     COGNITO_SCHEME_NAME,
     UnprotectedBodyError,
@@ -70,7 +70,7 @@ def test_an_options_operation_that_is_no_preflight_stays_and_is_protected() -> N
     assert plan.operation_scopes["OPTIONS /proxy/{path}"] == ["write"]
     assert plan.operation_scopes["OPTIONS /no-integration"] == ["read"]  # the default rule
     body = json.loads(plan.render(pool_arn=ARN, identifier=IDENTIFIER))
-    protected = {v.operation.key for v in judge_document(body) if v.protected}
+    protected = {op.key for op in summarize_body(body).operations if op.protected}
     assert {"OPTIONS /proxy/{path}", "OPTIONS /no-integration"} <= protected
 
 
@@ -95,7 +95,7 @@ def test_injects_the_cognito_scheme_where_the_version_defines_schemes(
         "x-amazon-apigateway-authtype": "cognito_user_pools",
         "x-amazon-apigateway-authorizer": {"type": "cognito_user_pools", "providerARNs": [ARN]},
     }
-    assert all(v.protected for v in judge_document(body))
+    assert all(v.protected for v in summarize_body(body).operations)
 
 
 def test_writes_full_scope_identifiers_on_every_operation_replacing_existing_security() -> None:
@@ -136,7 +136,7 @@ def test_plan_applies_the_default_rule_and_renders_a_guarded_body() -> None:
     assert plan.operation_scopes == {"GET /pets": ["read"], "POST /pets": ["write"]}
     assert plan.title == "Pets"
     body = json.loads(plan.render(pool_arn=ARN, identifier=IDENTIFIER))
-    assert all(v.protected for v in judge_document(body))
+    assert all(v.protected for v in summarize_body(body).operations)
 
 
 @pytest.mark.parametrize(
@@ -206,8 +206,8 @@ def test_any_valid_config_yields_a_body_the_pack_judges_fully_protected(
     )
     plan = plan_api(doc, mapping, _SCOPES)
     body = json.loads(plan.render(pool_arn=ARN, identifier=IDENTIFIER))
-    verdicts = judge_document(body)
-    assert sorted(v.operation.key for v in verdicts) == sorted(plan.operation_scopes)
+    verdicts = summarize_body(body).operations
+    assert sorted(v.key for v in verdicts) == sorted(plan.operation_scopes)
     assert all(v.protected for v in verdicts), [v.problems for v in verdicts]
 
 

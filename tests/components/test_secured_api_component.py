@@ -6,8 +6,8 @@ import json
 
 import pytest
 
+from apigw_guard.model.body_summary import summarize_body
 from apigw_guard.model.document import iter_operations
-from apigw_guard.model.operations import judge_document
 from components.secured_api import TYPE_TOKEN
 from offline_engine import CapturedStack, inputs_of
 from tests.components.component_projects import run_component_program
@@ -87,7 +87,7 @@ def test_body_guards_every_operation_with_the_given_pool_and_identifier(
         "GET /orders": [f"{IDENTIFIER}/read"],
         "DELETE /orders": [f"{IDENTIFIER}/admin"],
     }
-    assert all(v.protected for v in judge_document(body))
+    assert all(v.protected for v in summarize_body(body).operations)
 
 
 def test_invoke_url_is_the_stage_url_of_the_rest_api(api: CapturedStack) -> None:

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from apigw_guard.model import document
-from apigw_guard.model.document import SpecError, parse_body_text
+from apigw_guard.model import body_text as document
+from apigw_guard.model.body_text import parse_body_text
+from apigw_guard.model.document import SpecError
 from bench.program_build import pure_python_loader
 from components import spec_reader
 from components.spec_reader import load_spec_file, parse_spec_text

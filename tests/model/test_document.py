@@ -65,7 +65,7 @@ def test_security_schemes_come_from_the_versions_own_section():
 
 
 def test_parse_body_text_refuses_duplicate_keys_in_json_and_yaml():
-    from apigw_guard.model.document import parse_body_text
+    from apigw_guard.model.body_text import parse_body_text
 
     with pytest.raises(SpecError, match="duplicate key 'security'"):
         parse_body_text('{"paths": {"/a": {"get": {"security": [], "security": [{"p": []}]}}}}')
@@ -74,7 +74,7 @@ def test_parse_body_text_refuses_duplicate_keys_in_json_and_yaml():
 
 
 def test_parse_body_text_accepts_merge_keys_bom_and_returns_raw_values():
-    from apigw_guard.model.document import parse_body_text
+    from apigw_guard.model.body_text import parse_body_text
 
     text = "x: &op {security: [], a: 1}\ny:\n  <<: *op\n  security: [{p: [s]}]\n"
     assert parse_body_text(text)["y"] == {"security": [{"p": ["s"]}], "a": 1}
@@ -105,14 +105,14 @@ def test_parse_body_text_accepts_merge_keys_bom_and_returns_raw_values():
     ],
 )
 def test_audit_document_names_what_api_gateway_may_read_differently(doc, fragment):
-    from apigw_guard.model.document import audit_document
+    from apigw_guard.model.document_audit import audit_document
 
     (fault,) = audit_document(doc)
     assert fragment in fault
 
 
 def test_audit_document_passes_an_ordinary_document():
-    from apigw_guard.model.document import audit_document
+    from apigw_guard.model.document_audit import audit_document
 
     doc = {"openapi": "3.0.1", "paths": {"/a": {"get": {}, "parameters": [], "summary": "s"}}}
     assert audit_document(doc) == []

@@ -1,5 +1,5 @@
 # mypy: allow-untyped-defs, allow-untyped-calls, allow-incomplete-defs
-"""schemes.py, operations.py, bodies.py: judging operations, unknown values and whole bodies."""
+"""schemes.py, operations.py, body_summary.py: judging operations, unknown values and bodies."""
 
 from __future__ import annotations
 
@@ -8,9 +8,16 @@ from typing import Any
 
 import pytest
 
-from apigw_guard.model.bodies import judge_api_body
+from apigw_guard.model.body_summary import summarize_body
 from apigw_guard.model.document import iter_operations, security_schemes, validate_document
-from apigw_guard.model.operations import COGNITO_BUILTIN_SCOPES, judge_document, judge_operation
+from apigw_guard.model.operations import (
+    COGNITO_BUILTIN_SCOPES,
+    ApiKind,
+    Verdict,
+    document_schemes,
+    iter_verdicts,
+    judge_operation,
+)
 from apigw_guard.model.options import JudgeOptions
 from apigw_guard.model.pool_refs import check_issuer, check_pool_arns
 from apigw_guard.model.schemes import SchemeKind, classify_scheme
@@ -40,6 +47,14 @@ def doc3(paths: Any, schemes: dict[str, Any] | None = None, **extra) -> dict[str
     }
 
 
+def judge_document(
+    doc: dict[str, Any], options: JudgeOptions | None = None, api: ApiKind = "rest"
+) -> list[Verdict]:
+    """Every operation's verdict, without the strict reading `summarize_body` adds."""
+    schemes, bound = document_schemes(doc, options or JudgeOptions(), api)
+    return list(iter_verdicts(doc, schemes, bound, api))
+
+
 def verdict(op: dict[str, Any], schemes=None, options=None, **extra):
     (v,) = judge_document(validate_document(doc3({"/p": {"get": op}}, schemes, **extra)), options)
     return v
@@ -50,14 +65,16 @@ def test_protected_operation_has_grants():
     assert v.protected
     assert v.grants == (("pool", ("api/read", "api/write")),)
     assert v.granting_scopes == ("api/read", "api/write")
-    assert not v.builtin_scopes_only
 
 
 def test_builtin_only_scopes_are_flagged_but_protected():
     v = verdict({"security": [{"pool": ["openid"]}]})
     assert v.protected
-    assert v.builtin_scopes_only
-    assert "openid" in COGNITO_BUILTIN_SCOPES
+    assert set(v.granting_scopes) <= COGNITO_BUILTIN_SCOPES
+    (summary,) = summarize_body(
+        doc3({"/p": {"get": {"security": [{"pool": ["openid"]}]}}})
+    ).operations
+    assert summary.builtin_scopes == ("openid",)
 
 
 @pytest.mark.parametrize(
@@ -154,21 +171,21 @@ def test_classify_scheme_kinds():
     assert classify_scheme("k", {"type": "apiKey"}).kind is SchemeKind.API_KEY
 
 
-def test_judge_api_body_states():
+def test_summarize_body_states():
     good = doc3({"/p": {"get": {"security": [{"pool": ["a"]}]}}})
-    assert judge_api_body(json.dumps(good)).verdicts[0].protected
-    assert judge_api_body(good).verdicts[0].protected
-    assert "not known during preview" in (judge_api_body(UNKNOWN).pending or "")
-    assert judge_api_body(doc3(UNKNOWN)).pending
-    assert judge_api_body(doc3({"/p": UNKNOWN})).pending
-    assert judge_api_body(doc3({"/p": {"get": UNKNOWN}})).pending
-    assert "empty" in (judge_api_body("  ").error or "")
-    assert "not valid JSON or YAML" in (judge_api_body("{").error or "")
-    assert judge_api_body(42).error
-    assert judge_api_body("[" * 100000).error  # deep nesting fails closed, no RecursionError
+    assert summarize_body(json.dumps(good)).operations[0].protected
+    assert summarize_body(good).operations[0].protected
+    assert "not known during preview" in (summarize_body(UNKNOWN).pending or "")
+    assert summarize_body(doc3(UNKNOWN)).pending
+    assert summarize_body(doc3({"/p": UNKNOWN})).unknown_parts == ("path item '/p'",)
+    assert summarize_body(doc3({"/p": {"get": UNKNOWN}})).unknown_parts == ("GET /p",)
+    assert "empty" in (summarize_body("  ").error or "")
+    assert "not valid JSON or YAML" in (summarize_body("{").error or "")
+    assert summarize_body(42).error
+    assert summarize_body("[" * 100000).error  # deep nesting fails closed, no RecursionError
 
 
-# -- judge_api_body: the pack's strict reading, REST and HTTP APIs ----------------------------
+# -- summarize_body: the pack's strict reading, REST and HTTP APIs ----------------------------
 
 
 def jwt_scheme(issuer: Any = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_AbC123"):
@@ -181,20 +198,32 @@ def jwt_scheme(issuer: Any = "https://cognito-idp.us-east-1.amazonaws.com/us-eas
     }
 
 
-def test_judge_api_body_judges_text_as_the_document_it_parses_to():
+def test_summarize_body_judges_text_as_the_document_it_parses_to():
     doc = doc3({"/p": {"get": {"security": [{"pool": ["s"]}]}, "post": {}}})
-    judgement = judge_api_body(json.dumps(doc))
-    assert judgement.verdicts == tuple(judge_document(validate_document(doc)))
-    assert [v.operation.key for v in judgement.verdicts if v.problems] == ["POST /p"]
+    summary = summarize_body(json.dumps(doc))
+    assert [(o.key, o.scopes, o.problems, o.pending) for o in summary.operations] == [
+        (v.operation.key, v.granting_scopes, v.problems, v.pending)
+        for v in judge_document(validate_document(doc))
+    ]
+    assert [o.key for o in summary.faults] == ["POST /p"]
+    assert summary.trusts[0].scheme == "pool"
+    assert summary.trusts[0].pool_id == "us-east-1_AbC123"
 
 
-def test_judge_api_body_fails_closed_where_judge_document_would_guess():
+def test_summarize_body_fails_closed_where_judging_the_document_would_guess():
     doc = doc3({"/p": {"get": {"security": [{"pool": ["s"]}]}}}, swagger="2.0")
-    # judge_document guesses version 2.0, and so misses the 3.x section's scheme
+    # judged without the audit, it guesses version 2.0, and so misses the 3.x section's scheme
     assert "not defined" in judge_document(validate_document(doc))[0].problems[0]
-    assert "declares both swagger" in str(judge_api_body(json.dumps(doc)).error)
+    assert "declares both swagger" in str(summarize_body(json.dumps(doc)).error)
     deep = "[" * 100_000 + "]" * 100_000
-    assert "cannot be parsed (RecursionError)" in str(judge_api_body(deep).error)
+    assert "cannot be parsed (RecursionError)" in str(summarize_body(deep).error)
+
+
+def test_summarize_body_is_cached_by_text_and_options():
+    text = json.dumps(doc3({"/p": {"get": {"security": [{"pool": ["s"]}]}}}))
+    assert summarize_body(text) is summarize_body(text)
+    exempt = JudgeOptions(exempt_mock_options=True)
+    assert summarize_body(text, exempt) is not summarize_body(text)
 
 
 @pytest.mark.parametrize(
@@ -217,19 +246,19 @@ def test_judge_api_body_fails_closed_where_judge_document_would_guess():
 )
 def test_http_api_bodies_need_a_cognito_jwt_authorizer(scheme, options, fragment):
     body = doc3({"/p": {"get": {"security": [{"s": ["api/read"]}]}}}, {"s": scheme})
-    (v,) = judge_api_body(body, options, api="http").verdicts
+    (v,) = summarize_body(body, options, api="http").operations
     assert fragment in " ".join(v.problems)
 
 
 def test_http_api_body_with_cognito_jwt_and_scopes_is_protected():
     body = doc3({"/p": {"get": {"security": [{"s": ["api/read"]}]}}}, {"s": jwt_scheme()})
     allowed = JudgeOptions(allowed_pool_arns=[POOL])
-    (v,) = judge_api_body(body, allowed, api="http").verdicts
+    (v,) = summarize_body(body, allowed, api="http").operations
     assert v.protected
-    (pending,) = judge_api_body(
+    (pending,) = summarize_body(
         doc3({"/p": {"get": {"security": [{"s": ["a"]}]}}}, {"s": jwt_scheme(UNKNOWN)}),
         api="http",
-    ).verdicts
+    ).operations
     assert pending.pending
     assert not pending.problems
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from offline_engine import UNKNOWN, RecordedResource, make_urn, resource
+from offline_engine import COMPUTED, RecordedResource, make_urn, resource
 
 UNKNOWN_MARKER = "<<unknown>>"
 
@@ -32,7 +32,7 @@ class Fixture:
 
 def _markers(value: Any) -> Any:
     if value == UNKNOWN_MARKER:
-        return UNKNOWN
+        return COMPUTED
     if isinstance(value, Mapping):
         return {k: _markers(v) for k, v in value.items()}
     if isinstance(value, list):

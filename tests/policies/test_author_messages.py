@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pytest
 
-from offline_engine import UNKNOWN, Diagnostic, PolicyPackProcess, resource
+from offline_engine import COMPUTED, Diagnostic, PolicyPackProcess, resource
 from tests.policies.stack_shapes import (
     METHOD_FIX,
     POOL,
@@ -96,7 +96,7 @@ def test_preview_names_the_unknown_input_and_where_it_comes_from(declared: Polic
     items = resource(
         "aws:apigateway/resource:Resource",
         "items",
-        {"restApi": UNKNOWN, "parentId": UNKNOWN, "pathPart": "items"},
+        {"restApi": COMPUTED, "parentId": COMPUTED, "pathPart": "items"},
         property_dependencies={"restApi": [api.urn], "parentId": [api.urn]},
     )
     server = resource(
@@ -105,18 +105,18 @@ def test_preview_names_the_unknown_input_and_where_it_comes_from(declared: Polic
     auth = resource(
         "aws:apigateway/authorizer:Authorizer",
         "cognito",
-        {"restApi": UNKNOWN, "type": "COGNITO_USER_POOLS", "providerArns": [UNKNOWN]},
+        {"restApi": COMPUTED, "type": "COGNITO_USER_POOLS", "providerArns": [COMPUTED]},
     )
     get = resource(
         "aws:apigateway/method:Method",
         "getItems",
         {
-            "restApi": UNKNOWN,
-            "resourceId": UNKNOWN,
+            "restApi": COMPUTED,
+            "resourceId": COMPUTED,
             "httpMethod": "GET",
             "authorization": "COGNITO_USER_POOLS",
-            "authorizerId": UNKNOWN,
-            "authorizationScopes": UNKNOWN,
+            "authorizerId": COMPUTED,
+            "authorizationScopes": COMPUTED,
         },
         property_dependencies={
             "resourceId": [items.urn],
@@ -152,7 +152,7 @@ def test_preview_names_the_source_of_an_unknown_link(declared: PolicyPackProcess
     auth = resource(
         "aws:apigateway/authorizer:Authorizer",
         "cognito",
-        {"restApi": UNKNOWN, "type": "COGNITO_USER_POOLS", "providerArns": [POOL]},
+        {"restApi": COMPUTED, "type": "COGNITO_USER_POOLS", "providerArns": [POOL]},
     )
     get = resource(
         "aws:apigateway/method:Method",
@@ -162,7 +162,7 @@ def test_preview_names_the_source_of_an_unknown_link(declared: PolicyPackProcess
             "resourceId": "elsewhere",
             "httpMethod": "GET",
             "authorization": "COGNITO_USER_POOLS",
-            "authorizerId": UNKNOWN,
+            "authorizerId": COMPUTED,
             "authorizationScopes": ["api/read"],
         },
         property_dependencies={"authorizerId": [auth.urn]},
@@ -180,12 +180,12 @@ def test_preview_says_when_the_path_itself_is_unknown(declared: PolicyPackProces
         "aws:apigateway/method:Method",
         "getItems",
         {
-            "restApi": UNKNOWN,
-            "resourceId": UNKNOWN,
+            "restApi": COMPUTED,
+            "resourceId": COMPUTED,
             "httpMethod": "GET",
             "authorization": "COGNITO_USER_POOLS",
             "authorizerId": "x",
-            "authorizationScopes": UNKNOWN,
+            "authorizationScopes": COMPUTED,
         },
     )
     diags = [d for d in declared.analyze_all([get]) if not d.mandatory]
@@ -197,7 +197,7 @@ def test_preview_says_when_the_path_itself_is_unknown(declared: PolicyPackProces
 
 def test_unknown_body_does_not_blame_a_user_pool(declared: PolicyPackProcess):
     api = resource(
-        "aws:apigateway/restApi:RestApi", "proxy", {"body": UNKNOWN, "failOnWarnings": True}
+        "aws:apigateway/restApi:RestApi", "proxy", {"body": COMPUTED, "failOnWarnings": True}
     )
     (diag,) = declared.analyze(api)
     assert not diag.mandatory

@@ -173,8 +173,11 @@ def test_one_user_flow_advisory_per_client(pack: PolicyPackProcess):
     assert len(diags) == 1
     assert (
         "allows the 'code' flow (a person signs in) and the custom scopes "
-        "'https://api.example.com/read', which GET <path unresolved> (Method 'getPets') accept; "
-        "'https://api.example.com/write', which GET <path unresolved> (Method 'getPets') accept:"
+        "'https://api.example.com/read', which Method 'getPets' (GET on an unresolved path: "
+        "resourceId 'r1' is not an API Gateway Resource of this stack (it may belong to another "
+        "stack)) accept; 'https://api.example.com/write', which Method 'getPets' (GET on an "
+        "unresolved path: resourceId 'r1' is not an API Gateway Resource of this stack (it may "
+        "belong to another stack)) accept:"
     ) in text(diags[0])
 
 

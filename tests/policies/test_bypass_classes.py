@@ -16,7 +16,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from offline_engine import UNKNOWN, PolicyPackProcess, resource
+from offline_engine import COMPUTED, PolicyPackProcess, resource
 
 POOL = "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_AbC123"
 BODY_POLICY = "apigateway-restapi-body-operation-security"
@@ -253,8 +253,8 @@ def test_pool_arn_of_another_region_is_blocked(pack):
 @pytest.mark.parametrize(
     "paths",
     [
-        {"/open": {"post": {}}, "/later": UNKNOWN},
-        {"/open": {"post": {}, "get": UNKNOWN}},
+        {"/open": {"post": {}}, "/later": COMPUTED},
+        {"/open": {"post": {}, "get": COMPUTED}},
     ],
 )
 def test_known_open_operation_is_reported_beside_unknown_siblings(pack, paths):
@@ -269,7 +269,7 @@ def test_known_open_operation_is_reported_while_schemes_are_unknown(pack):
     body = {
         "openapi": "3.0.1",
         "paths": {"/open": {"post": {"security": []}}, "/pets": {"get": GOOD}},
-        "components": {"securitySchemes": UNKNOWN},
+        "components": {"securitySchemes": COMPUTED},
     }
     diags = pack.analyze(restapi(body))
     assert any(d.mandatory and "POST /open" in d.message for d in diags), diags
@@ -279,7 +279,7 @@ def test_known_open_operation_is_reported_while_schemes_are_unknown(pack):
 
 def test_unknown_sibling_of_protected_operations_only_defers(pack):
     pack.configure(default_level=None)
-    diags = pack.analyze(restapi(doc({"/pets": {"get": GOOD}, "/later": UNKNOWN})))
+    diags = pack.analyze(restapi(doc({"/pets": {"get": GOOD}, "/later": COMPUTED})))
     assert [d for d in diags if d.mandatory] == []
     assert any("'/later'" in d.message for d in diags), diags
 

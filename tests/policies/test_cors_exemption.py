@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import pytest
 
-from offline_engine import UNKNOWN, PolicyPackProcess, resource
+from offline_engine import COMPUTED, PolicyPackProcess, resource
 from tests.policies.stack_shapes import integration, method, path_resource, rest_api
 
 OWNER = "apigateway-method-cognito-authorization"
@@ -144,10 +144,10 @@ def test_preview_matches_the_integration_by_its_dependencies(pack: PolicyPackPro
     items = resource(
         "aws:apigateway/resource:Resource",
         "items",
-        {"restApi": UNKNOWN, "parentId": UNKNOWN, "pathPart": "items"},
+        {"restApi": COMPUTED, "parentId": COMPUTED, "pathPart": "items"},
         property_dependencies={"restApi": [api.urn], "parentId": [api.urn]},
     )
-    refs = {"restApi": UNKNOWN, "resourceId": UNKNOWN}
+    refs = {"restApi": COMPUTED, "resourceId": COMPUTED}
     deps = {"restApi": [api.urn], "resourceId": [items.urn]}
     options = resource(
         "aws:apigateway/method:Method",

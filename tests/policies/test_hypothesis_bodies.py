@@ -17,7 +17,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from apigw_guard.model.bodies import judge_api_body
+from apigw_guard.model.body_summary import summarize_body
 from offline_engine import PolicyPackProcess, resource
 
 VERBS = [
@@ -186,9 +186,9 @@ def oracle_open_operations(body: Any) -> list[str]:
 @given(bodies)
 def test_model_never_raises_and_never_passes_an_open_operation(body):
     open_ops = oracle_open_operations(body)
-    judgement = judge_api_body(body)
+    judgement = summarize_body(body)
     if open_ops:
-        blocked = judgement.error is not None or any(v.problems for v in judgement.verdicts)
+        blocked = judgement.error is not None or any(v.problems for v in judgement.operations)
         assert blocked, f"open {open_ops} passed: {judgement}"
 
 
@@ -298,5 +298,5 @@ def test_routes_without_jwt_scopes_are_always_blocked(
 @given(bodies)
 def test_http_api_reading_never_raises_and_never_protects_without_a_jwt_authorizer(body):
     # The strategy draws no jwt authorizer, so no operation of an HTTP API body may pass.
-    judgement = judge_api_body(body, api="http")
-    assert not any(v.protected for v in judgement.verdicts), judgement
+    judgement = summarize_body(body, api="http")
+    assert not any(v.protected for v in judgement.operations), judgement

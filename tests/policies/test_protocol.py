@@ -9,7 +9,15 @@ from typing import Any
 import pytest
 from pulumi.runtime.proto import analyzer_pb2
 
-from offline_engine import UNKNOWN, PolicyPackProcess, RecordedResource, Secret, make_urn, resource
+from offline_engine import (
+    COMPUTED,
+    Computed,
+    PolicyPackProcess,
+    RecordedResource,
+    Secret,
+    make_urn,
+    resource,
+)
 from offline_engine.policy_pack import DEFAULT_PACK_DIR
 from tests.policies.stack_shapes import POOL_ALLOWLISTED
 
@@ -167,7 +175,7 @@ def test_disabled_policy_reports_nothing(pack: PolicyPackProcess):
 
 
 def test_unknown_body_in_preview_is_an_advisory_not_a_crash(declared: PolicyPackProcess):
-    diags = declared.analyze(put(UNKNOWN))
+    diags = declared.analyze(put(COMPUTED))
     assert len(diags) == 1
     (diag,) = diags
     assert diag.policy_name == "apigateway-restapi-body-operation-security"
@@ -181,7 +189,7 @@ def test_unknown_body_in_preview_is_an_advisory_not_a_crash(declared: PolicyPack
 def test_unknown_pool_arn_in_object_body_defers_but_open_operation_still_blocks(
     declared: PolicyPackProcess,
 ):
-    body = doc({"/pets": {"get": protected(), "post": {}}}, arns=[UNKNOWN])
+    body = doc({"/pets": {"get": protected(), "post": {}}}, arns=[COMPUTED])
     api = resource(
         "aws-native:apigateway:RestApi",
         "native",
@@ -213,7 +221,7 @@ def test_secret_body_is_judged(declared: PolicyPackProcess):
 
 
 def test_unknown_method_authorization_defers(declared: PolicyPackProcess):
-    method = method_(authorization=UNKNOWN)
+    method = method_(authorization=COMPUTED)
     diags = declared.analyze_all([method])
     assert [(d.enforcement_level, "authorization" in d.message) for d in diags] == [
         ("advisory", True)
@@ -224,12 +232,12 @@ def test_unknown_authorizer_pools_at_stack_level_defer(declared: PolicyPackProce
     auth = resource(
         "aws:apigateway/authorizer:Authorizer",
         "auth",
-        {"restApi": "a", "type": "COGNITO_USER_POOLS", "providerArns": UNKNOWN.__class__("array")},
+        {"restApi": "a", "type": "COGNITO_USER_POOLS", "providerArns": Computed("array")},
     )
     method = resource(
         "aws:apigateway/method:Method",
         "m",
-        inputs_of_method(authorizerId=UNKNOWN),
+        inputs_of_method(authorizerId=COMPUTED),
         property_dependencies={"authorizerId": [auth.urn]},
     )
     diags = declared.analyze_stack([method, auth])
@@ -373,10 +381,12 @@ def test_builtin_only_scopes_on_method_and_route(declared: PolicyPackProcess):
 
 def test_merge_mode_is_advised_against(declared: PolicyPackProcess):
     body = json.dumps(doc({"/pets": {"get": protected()}}))
-    message = only(
-        declared.analyze(put(body, putRestApiMode="merge")),
-        "apigateway-restapi-put-mode-overwrite",
+    api = resource(
+        "aws:apigateway/restApi:RestApi",
+        "api",
+        {"body": body, "failOnWarnings": True, "putRestApiMode": "merge"},
     )
+    message = only(declared.analyze(api), "apigateway-restapi-put-mode-overwrite")
     assert "stay live" in message
 
 
@@ -495,7 +505,7 @@ def test_unknown_issuer_in_http_api_body_defers(declared: PolicyPackProcess):
                     "type": "oauth2",
                     "x-amazon-apigateway-authorizer": {
                         "type": "jwt",
-                        "jwtConfiguration": {"issuer": UNKNOWN, "audience": ["c"]},
+                        "jwtConfiguration": {"issuer": COMPUTED, "audience": ["c"]},
                     },
                 }
             }

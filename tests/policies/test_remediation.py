@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from offline_engine import UNKNOWN, PolicyPackProcess, decode, resource
+from offline_engine import COMPUTED, PolicyPackProcess, decode, resource
 
 FAIL_ON_WARNINGS = "apigateway-restapi-fail-on-warnings"
 PUT_MODE = "apigateway-restapi-put-mode-overwrite"
@@ -39,19 +39,19 @@ def test_pack_declares_both_remediations(pack: PolicyPackProcess):
 
 
 def test_fail_on_warnings_is_set_and_merge_becomes_overwrite(remediating: PolicyPackProcess):
-    put = resource(
-        "aws:apigateway/restApiPut:RestApiPut",
-        "api-body",
-        {"restApiId": UNKNOWN, "body": BODY, "putRestApiMode": "merge"},
+    api = resource(
+        "aws:apigateway/restApi:RestApi",
+        "api",
+        {"name": COMPUTED, "body": BODY, "putRestApiMode": "merge"},
     )
-    response = remediating.remediate(put)
+    response = remediating.remediate(api)
     fixed = applied(response)
     assert set(fixed) == {FAIL_ON_WARNINGS, PUT_MODE}
     final = decode(response.remediations[-1].properties)
     assert final["failOnWarnings"] is True
     assert final["putRestApiMode"] == "overwrite"
     assert final["body"] == BODY
-    assert final["restApiId"] is UNKNOWN  # an unknown value flows through unchanged
+    assert final["name"] is COMPUTED  # an unknown value flows through unchanged
 
 
 def test_aws_native_mode_is_remediated(remediating: PolicyPackProcess):
@@ -73,7 +73,7 @@ def test_sound_settings_and_bodiless_apis_are_left_alone(remediating: PolicyPack
     )
     bodiless = resource("aws:apigateway/restApi:RestApi", "api2", {"putRestApiMode": "merge"})
     pending = resource(
-        "aws:apigateway/restApi:RestApi", "api3", {"body": BODY, "failOnWarnings": UNKNOWN}
+        "aws:apigateway/restApi:RestApi", "api3", {"body": BODY, "failOnWarnings": COMPUTED}
     )
     for res in (sound, bodiless, pending):
         assert list(remediating.remediate(res).remediations) == [], res.name

@@ -6,8 +6,8 @@ import hashlib
 import json
 import re
 
+from apigw_guard.model.body_summary import summarize_body
 from apigw_guard.model.document import iter_operations
-from apigw_guard.model.operations import judge_document
 from apigw_guard.model.schemes import SchemeKind, classify_scheme
 from components.deployment_trigger import deployment_trigger
 from offline_engine import (
@@ -146,7 +146,7 @@ def test_body_guards_every_operation_with_the_pool_authorizer_and_scopes(
         (requirement,) = op.definition["security"]
         seen[op.key] = requirement["cognito-m2m"]
     assert seen == {k: [f"{identifier}/{s}" for s in v] for k, v in expected.items()}
-    assert all(v.protected for v in judge_document(body))
+    assert all(v.protected for v in summarize_body(body).operations)
 
 
 def test_deployment_trigger_hashes_the_applied_body_and_waits_for_the_put(

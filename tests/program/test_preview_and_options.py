@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from apigw_guard.model.document import iter_operations
-from offline_engine import UNKNOWN, CapturedStack, inputs_of, run_program
+from offline_engine import COMPUTED, CapturedStack, inputs_of, run_program
 
 from .conftest import EXPLICIT_IDENTIFIER, body_of
 
 
 def test_preview_completes_with_the_pool_arn_and_body_unknown(dev_preview: CapturedStack) -> None:
     assert dev_preview.preview
-    assert dev_preview.outputs["user_pool_arn"].value is UNKNOWN
-    assert inputs_of(dev_preview.one("aws:apigateway/restApiPut:RestApiPut"))["body"] is UNKNOWN
+    assert dev_preview.outputs["user_pool_arn"].value is COMPUTED
+    assert inputs_of(dev_preview.one("aws:apigateway/restApiPut:RestApiPut"))["body"] is COMPUTED
     assert [r.type for r in dev_preview.custom_resources].count(
         "aws:cognito/userPoolClient:UserPoolClient"
     ) == 2

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from apigw_guard.model.document import parse_body_text
+from apigw_guard.model.body_text import parse_body_text
 from components import spec_reader
 from report.run import build_report
 

@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from apigw_guard.model.body_summary import summarize_body
 from apigw_guard.model.document import iter_operations
-from apigw_guard.model.operations import judge_document
 from bench.program_build import generate_spec
 from offline_engine import CapturedStack, run_program
 
@@ -37,7 +37,7 @@ def test_drops_cors_preflights_and_root_security_from_a_swagger_2_spec(tmp_path:
     assert [op.key for op in iter_operations(body)] == ["GET /items"]
     assert "security" not in body
     assert "cognito-m2m" in body["securityDefinitions"]
-    assert all(v.protected for v in judge_document(body))
+    assert all(v.protected for v in summarize_body(body).operations)
 
 
 def test_a_1000_operation_spec_builds_the_same_resources(

@@ -20,11 +20,10 @@ from typing import Any
 import yaml
 
 from .pool_refs import check_pool_arns
-
-METHOD = "AWS::ApiGateway::Method"
-AUTHORIZER = "AWS::ApiGateway::Authorizer"
-USER_POOL = "AWS::Cognito::UserPool"
-COGNITO = "COGNITO_USER_POOLS"
+from .resource_types import CFN_AUTHORIZER as AUTHORIZER
+from .resource_types import CFN_METHOD as METHOD
+from .resource_types import CFN_USER_POOL as USER_POOL
+from .resource_types import COGNITO_USER_POOLS as COGNITO
 
 
 class _TemplateLoader(yaml.SafeLoader):

@@ -9,8 +9,8 @@ ID tokens). https://docs.aws.amazon.com/apigateway/latest/developerguide/apigate
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
-from typing import Any, Literal
+from dataclasses import dataclass, field
+from typing import Any, Literal, NamedTuple
 
 from .document import Operation, iter_operations, scheme_section_unknown, security_schemes
 from .options import JudgeOptions
@@ -31,13 +31,12 @@ COGNITO_BUILTIN_SCOPES: frozenset[str] = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class Verdict:
+class Verdict(NamedTuple):
     """The judgement of one operation.
 
     `problems` are faults (the operation is reachable without the required token); `pending`
     lists parts that cannot be judged until unknown values are known. An operation is protected
-    only when both are empty.
+    only when both are empty. A named tuple: one is made per operation of every body judged.
     """
 
     operation: Operation
@@ -55,16 +54,6 @@ class Verdict:
     def granting_scopes(self) -> tuple[str, ...]:
         """Every scope that lets a token through, in order, without repeats."""
         return tuple(dict.fromkeys(s for _, scopes in self.grants for s in scopes))
-
-    @property
-    def builtin_scopes_only(self) -> bool:
-        found = False
-        for _, scopes in self.grants:
-            for scope in scopes:
-                if scope not in COGNITO_BUILTIN_SCOPES:
-                    return False
-                found = True
-        return found
 
 
 def _is_mock_options(op: Operation) -> bool:
@@ -120,140 +109,194 @@ def judge_operation(
     options = options or JudgeOptions()
     if options.exempt_mock_options and _is_mock_options(op):
         return Verdict(op, exempt="CORS preflight OPTIONS with a MOCK integration (exempted)")
-
-    fix = "add operation-level security naming a Cognito authorizer scheme with at least one scope"
     security = op.definition.get("security")
     if security is UNKNOWN:
         return Verdict(op, pending=("its security is not known yet",))
+    fault = _security_list_fault(security, root_security_present)
+    if fault is not None:
+        return Verdict(op, problems=(fault,))
+    found = _Findings()
+    assert isinstance(security, list)  # what _security_list_fault leaves
+    for index, alternative in enumerate(security):
+        _judge_alternative(f"security[{index}]", alternative, schemes, wanted, found)
+    return Verdict(
+        op, problems=tuple(found.problems), pending=tuple(found.pending), grants=tuple(found.grants)
+    )
+
+
+_SECURITY_FIX = (
+    "add operation-level security naming a Cognito authorizer scheme with at least one scope"
+)
+
+
+def _security_list_fault(security: Any, root_security_present: bool) -> str | None:
+    """Why an operation's `security` protects nothing as a whole; None if it is a non-empty list."""
     if security is None:
         root = " (root-level security is ignored by API Gateway's import)"
-        return Verdict(
-            op,
-            problems=(
-                f"has no operation-level security{root if root_security_present else ''}; {fix}",
-            ),
+        return (
+            f"has no operation-level security{root if root_security_present else ''}; "
+            f"{_SECURITY_FIX}"
         )
     if not isinstance(security, list):
-        return Verdict(op, problems=(f"security must be a list, got {security!r}; {fix}",))
+        return f"security must be a list, got {security!r}; {_SECURITY_FIX}"
     if not security:
-        return Verdict(op, problems=(f"has an empty security list (anyone may call it); {fix}",))
+        return f"has an empty security list (anyone may call it); {_SECURITY_FIX}"
+    return None
 
-    problems: list[str] = []
-    pending: list[str] = []
-    grants: list[tuple[str, tuple[str, ...]]] = []
-    for index, alternative in enumerate(security):
-        where = f"security[{index}]"
-        if alternative is UNKNOWN:
-            pending.append(f"{where} is not known yet")
-            continue
-        if not isinstance(alternative, dict):
-            problems.append(f"{where} must be a mapping of scheme name to scopes")
-            continue
-        if not alternative:
-            problems.append(f"{where} is {{}}, which allows anonymous calls; remove it")
-            continue
-        cognito: list[tuple[str, tuple[str, ...]]] = []
-        cognito_named = False
-        # Schemes API Gateway enforces in another way (IAM, Lambda): (name, kind).
-        others: list[tuple[str, SchemeKind]] = []
-        # Schemes the REST import ignores (oauth2, http, openIdConnect): documentation only.
-        ignored: list[str] = []
-        # Counting (not prefix-matching `where`) tells this alternative's findings apart:
-        # "security[1]" is a prefix of "security[10]".
-        problems_before, pending_before = len(problems), len(pending)
-        for scheme_name, scopes in alternative.items():
-            scheme = schemes.get(scheme_name)
-            if scheme is None:
-                problems.append(
-                    f"{where} references {scheme_name!r}, which is not defined in the document's "
-                    "security schemes"
-                )
-                continue
-            if scheme.problem:
-                problems.append(f"{where}: {scheme.problem}")
-                continue
-            if scheme.pending:
-                pending.append(f"{where}: {scheme.pending}")
-            if scheme.kind is SchemeKind.API_KEY:
-                continue  # an API key is an extra requirement, never a substitute
-            if scheme.kind is SchemeKind.NATIVE:
-                ignored.append(scheme_name)
-                continue
-            if scheme.kind is not SchemeKind.COGNITO:
-                others.append((scheme_name, scheme.kind))
-                continue
-            cognito_named = True
-            state = _scopes_state(scopes) if isinstance(scopes, list) else None
-            if scopes is UNKNOWN or state == "unknown":
-                pending.append(f"{where}: the scopes of {scheme_name!r}")
-                continue
-            if not isinstance(scopes, list) or not scopes:
-                problems.append(
-                    f"{where} gives {scheme_name!r} no scopes, so it accepts any ID token of the "
-                    "pool; list at least one resource-server scope"
-                )
-                continue
-            if state != "ok":
-                problems.append(f"{where} gives {scheme_name!r} a blank scope: {scopes!r}")
-                continue
-            cognito.append((scheme_name, tuple(scopes)))
-        if cognito_named and others:
-            # A method has exactly one authorization type; AWS does not document which of a
-            # Cognito and an IAM or Lambda scheme in one requirement wins. Fail closed.
-            named = ", ".join(f"{name!r} (a {kind.value})" for name, kind in others)
-            problems.append(
-                f"{where} combines a Cognito scheme with {named}; a method has exactly one "
-                "authorization type and AWS does not document which one API Gateway applies, so "
-                "the Cognito scopes may not be enforced; keep only the Cognito scheme (an API key "
-                "may stay beside it)"
+
+@dataclass
+class _Findings:
+    """What the alternatives of one operation's security add up to."""
+
+    problems: list[str] = field(default_factory=list)
+    pending: list[str] = field(default_factory=list)
+    # (Cognito scheme name, its scopes): each alternative that grants access.
+    grants: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
+
+
+@dataclass
+class _Alternative:
+    """The schemes one security requirement names, sorted by what API Gateway makes of them."""
+
+    cognito: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
+    cognito_named: bool = False
+    # Schemes API Gateway enforces in another way (IAM, Lambda): (name, kind).
+    others: list[tuple[str, SchemeKind]] = field(default_factory=list)
+    # Schemes the REST import ignores (oauth2, http, openIdConnect): documentation only.
+    ignored: list[str] = field(default_factory=list)
+
+
+def _judge_alternative(
+    where: str,
+    alternative: Any,
+    schemes: Mapping[str, Scheme],
+    wanted: str,
+    found: _Findings,
+) -> None:
+    """Add one security requirement's (`security[i]`) faults, unknowns and grant to `found`."""
+    if alternative is UNKNOWN:
+        found.pending.append(f"{where} is not known yet")
+        return
+    if not isinstance(alternative, dict):
+        found.problems.append(f"{where} must be a mapping of scheme name to scopes")
+        return
+    if not alternative:
+        found.problems.append(f"{where} is {{}}, which allows anonymous calls; remove it")
+        return
+    # Counting (not prefix-matching `where`) tells this alternative's findings apart:
+    # "security[1]" is a prefix of "security[10]".
+    problems_before, pending_before = len(found.problems), len(found.pending)
+    named = _Alternative()
+    for scheme_name, scopes in alternative.items():
+        _sort_scheme(where, scheme_name, scopes, schemes, named, found)
+    if named.cognito_named and named.others:
+        # A method has exactly one authorization type; AWS does not document which of a
+        # Cognito and an IAM or Lambda scheme in one requirement wins. Fail closed.
+        others = ", ".join(f"{name!r} (a {kind.value})" for name, kind in named.others)
+        found.problems.append(
+            f"{where} combines a Cognito scheme with {others}; a method has exactly one "
+            "authorization type and AWS does not document which one API Gateway applies, so "
+            "the Cognito scopes may not be enforced; keep only the Cognito scheme (an API key "
+            "may stay beside it)"
+        )
+        return
+    for name, kind in named.others:
+        found.problems.append(f"{where} uses {name!r}, a {kind.value}; use {wanted}")
+    if not named.cognito_named and not named.others:
+        # Ignored schemes protect nothing on their own; beside Cognito they are documentation.
+        for name in named.ignored:
+            found.problems.append(
+                f"{where} uses {name!r}, a {SchemeKind.NATIVE.value}; use {wanted}"
             )
-            continue
-        for name, kind in others:
-            problems.append(f"{where} uses {name!r}, a {kind.value}; use {wanted}")
-        if not cognito_named and not others:
-            # Ignored schemes protect nothing on their own; beside Cognito they are documentation.
-            for name in ignored:
-                problems.append(f"{where} uses {name!r}, a {SchemeKind.NATIVE.value}; use {wanted}")
-        if not cognito and len(problems) == problems_before and len(pending) == pending_before:
-            problems.append(
-                f"{where} names only API-key schemes ({', '.join(map(repr, alternative))}), "
-                "which identify callers but do not authorize them; add a Cognito scheme with "
-                "scopes"
-            )
-        if len(cognito) > 1:
-            problems.append(f"{where} names more than one authorizer; a method has exactly one")
-        grants.extend(cognito)
-    return Verdict(op, problems=tuple(problems), pending=tuple(pending), grants=tuple(grants))
+    if (
+        not named.cognito
+        and len(found.problems) == problems_before
+        and len(found.pending) == pending_before
+    ):
+        found.problems.append(
+            f"{where} names only API-key schemes ({', '.join(map(repr, alternative))}), "
+            "which identify callers but do not authorize them; add a Cognito scheme with "
+            "scopes"
+        )
+    if len(named.cognito) > 1:
+        found.problems.append(f"{where} names more than one authorizer; a method has exactly one")
+    found.grants.extend(named.cognito)
 
 
-def judge_document(
-    doc: Mapping[str, Any], options: JudgeOptions | None = None, api: ApiKind = "rest"
-) -> list[Verdict]:
-    """Judge every operation of a validated document (see document.validate_document).
+def _sort_scheme(
+    where: str,
+    scheme_name: str,
+    scopes: Any,
+    schemes: Mapping[str, Scheme],
+    named: _Alternative,
+    found: _Findings,
+) -> None:
+    """File one scheme a requirement names under what it is, judging a Cognito one's scopes."""
+    scheme = schemes.get(scheme_name)
+    if scheme is None:
+        found.problems.append(
+            f"{where} references {scheme_name!r}, which is not defined in the document's "
+            "security schemes"
+        )
+        return
+    if scheme.problem:
+        found.problems.append(f"{where}: {scheme.problem}")
+        return
+    if scheme.pending:
+        found.pending.append(f"{where}: {scheme.pending}")
+    if scheme.kind is SchemeKind.API_KEY:
+        return  # an API key is an extra requirement, never a substitute
+    if scheme.kind is SchemeKind.NATIVE:
+        named.ignored.append(scheme_name)
+        return
+    if scheme.kind is not SchemeKind.COGNITO:
+        named.others.append((scheme_name, scheme.kind))
+        return
+    named.cognito_named = True
+    state = _scopes_state(scopes) if isinstance(scopes, list) else None
+    if scopes is UNKNOWN or state == "unknown":
+        found.pending.append(f"{where}: the scopes of {scheme_name!r}")
+    elif not isinstance(scopes, list) or not scopes:
+        found.problems.append(
+            f"{where} gives {scheme_name!r} no scopes, so it accepts any ID token of the "
+            "pool; list at least one resource-server scope"
+        )
+    elif state != "ok":
+        found.problems.append(f"{where} gives {scheme_name!r} a blank scope: {scopes!r}")
+    else:
+        named.cognito.append((scheme_name, tuple(scopes)))
+
+
+def document_schemes(
+    doc: Mapping[str, Any], options: JudgeOptions, api: ApiKind = "rest"
+) -> tuple[Mapping[str, Scheme], JudgeOptions]:
+    """A validated document's security schemes as API Gateway makes them, and the options
+    with `${AWS::Region}` bound once for the whole document (see `schemes.bind_import_region`).
 
     `api` is "rest" (Cognito user-pool authorizers) or "http" (HTTP API bodies: JWT authorizers
     whose issuer is a Cognito user pool).
     """
-    return list(iter_verdicts(doc, options, api))
+    if scheme_section_unknown(doc):
+        return UnknownSchemes(), options
+    classify, _ = _FLAVOURS[api]
+    section = security_schemes(doc)
+    options = bind_import_region(section, options, jwt=api == "http")
+    return {name: classify(name, scheme, options) for name, scheme in section.items()}, options
 
 
 def iter_verdicts(
-    doc: Mapping[str, Any], options: JudgeOptions | None = None, api: ApiKind = "rest"
+    doc: Mapping[str, Any],
+    schemes: Mapping[str, Scheme],
+    options: JudgeOptions,
+    api: ApiKind = "rest",
 ) -> Iterator[Verdict]:
-    """`judge_document`, one verdict at a time, for callers that keep only a summary.
+    """Judge every operation of a validated document, one verdict at a time, in order.
 
-    On a large body, holding every verdict at once makes the garbage collector walk them
-    again and again while the rest are made; a consumer that drops each verdict avoids that.
+    `schemes` and `options` are `document_schemes`'s. On a large body, holding every verdict at
+    once makes the garbage collector walk them again and again while the rest are made; a
+    consumer that keeps only a summary of each avoids that.
     """
-    options = options or JudgeOptions()
-    classify, wanted = _FLAVOURS[api]
-    schemes: Mapping[str, Scheme]
-    if scheme_section_unknown(doc):
-        schemes = _UnknownSchemes()
-    else:
-        section = security_schemes(doc)
-        options = bind_import_region(section, options, jwt=api == "http")
-        schemes = {name: classify(name, scheme, options) for name, scheme in section.items()}
+    _, wanted = _FLAVOURS[api]
     sound = {
         name
         for name, scheme in schemes.items()
@@ -288,7 +331,7 @@ def iter_verdicts(
         )
 
 
-class _UnknownSchemes(dict[str, Scheme]):
+class UnknownSchemes(dict[str, Scheme]):
     """The schemes of a document whose scheme section is not known yet (preview).
 
     Every name is pending, so an operation that names a scheme waits for the update, while one

@@ -86,9 +86,6 @@ KNOWN_REGIONS: dict[str, tuple[str, ...]] = {
     "aws-iso-f": ("us-isof-east-1", "us-isof-south-1"),
 }
 
-# Region patterns, one alternative per partition, for building larger patterns (ARNs, issuers).
-REGION_PATTERN = "|".join(f"(?:{p.region_pattern.pattern})" for p in PARTITIONS)
-
 
 def partition_of(region: str) -> Partition | None:
     """The partition whose region pattern `region` matches exactly; None if none does."""

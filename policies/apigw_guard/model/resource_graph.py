@@ -13,6 +13,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from .labels import describe
 from .resource_types import (
     HTTP_AUTHORIZER_TYPES,
     HTTP_BODY_TYPES,
@@ -62,11 +63,6 @@ class MethodPath:
     why: str | None
 
 
-def describe(resource: GraphResource) -> str:
-    """`Resource 'pets'`: the type's last part and the resource's name."""
-    return f"{resource.type.rsplit(':', 1)[-1]} {resource.name!r}"
-
-
 class ResourceGraph:
     """The stack's resources, indexed once by URN and by their own ids."""
 
@@ -74,12 +70,18 @@ class ResourceGraph:
         self.resources: tuple[GraphResource, ...] = tuple(resources)
         self.by_urn: dict[str, GraphResource] = {r.urn: r for r in self.resources}
         self._by_id: dict[str, list[GraphResource]] = {}
+        self._by_type: dict[str, list[GraphResource]] = {}
         for resource in self.resources:
+            self._by_type.setdefault(resource.type, []).append(resource)
             # Only the types something names by id (authorizers, path parents, APIs, pools):
             # indexing every Method of a large stack by its id would serve no lookup.
             if resource.type in _OWN_ID_KEYS:
                 for own_id in self.ids(resource):
                     self._by_id.setdefault(own_id, []).append(resource)
+
+    def of_types(self, types: Collection[str]) -> list[GraphResource]:
+        """The resources of `types`, in stack order within each type."""
+        return [r for t in dict.fromkeys(types) for r in self._by_type.get(t, ())]
 
     @staticmethod
     def ids(resource: GraphResource) -> tuple[str, ...]:
@@ -162,7 +164,10 @@ class ResourceGraph:
             if parent.type in REST_API_TYPES:
                 return MethodPath("/" + "/".join(reversed(parts)), None)
             if parent.urn in seen:
-                return MethodPath(None, f"{describe(parent)} is its own ancestor (parentId cycle)")
+                return MethodPath(
+                    None,
+                    f"{describe(parent.type, parent.name)} is its own ancestor (parentId cycle)",
+                )
             seen.add(parent.urn)
             own_path = parent.props.get("path")
             if isinstance(own_path, str) and own_path.startswith("/"):
@@ -170,14 +175,15 @@ class ResourceGraph:
                 return MethodPath(f"{own_path.rstrip('/')}/{below}" if below else own_path, None)
             part = parent.props.get("pathPart")
             if part is UNKNOWN:
-                return MethodPath(
-                    None, f"the path part of {describe(parent)} is unknown until the update"
-                )
+                who = describe(parent.type, parent.name)
+                return MethodPath(None, f"the path part of {who} is unknown until the update")
             if not isinstance(part, str) or not part:
-                return MethodPath(None, f"{describe(parent)} has no pathPart")
+                return MethodPath(None, f"{describe(parent.type, parent.name)} has no pathPart")
             parts.append(part)
             current, prop = parent, "parentId"
-        return MethodPath(None, f"the path of {describe(method)} is nested too deeply")
+        return MethodPath(
+            None, f"the path of {describe(method.type, method.name)} is nested too deeply"
+        )
 
     def _path_parent(self, resource: GraphResource, prop: str) -> GraphResource | str:
         """The Resource or RestApi (root) that `prop` names, or why there is none."""
@@ -195,7 +201,8 @@ class ResourceGraph:
         if deps:
             return deps[0]  # ids contradict the dependency; the dependency is the better witness
         if value is UNKNOWN:
-            return f"the {prop} of {describe(resource)} is unknown until the update"
+            who = describe(resource.type, resource.name)
+            return f"the {prop} of {who} is unknown until the update"
         return (
             f"{prop} {value!r} is not an API Gateway Resource of this stack (it may belong to "
             "another stack)"

@@ -1,7 +1,9 @@
-"""Every Pulumi resource type token the pack checks or follows, grouped by what it is.
+"""Every resource type the pack checks or follows, grouped by what it is, and the one spelling
+of the authorization types it demands.
 
-One public place for the pack's rules and for the report (which judges the same bodies and
-names Methods by path), so both always cover the same resources.
+One public place for the pack's rules and for the report (which reads the same bodies and
+names Methods by path), so both always cover the same resources. CloudFormation types (inside a
+template) are at the end.
 
 Resources of the AWS Terraform provider bridged into Pulumi (`pulumi package add
 terraform-provider hashicorp/aws`) are listed beside their classic equivalents, which they match
@@ -17,6 +19,13 @@ becomes `aws:index/apiGatewayMethod:ApiGatewayMethod`.
 
 from __future__ import annotations
 
+# The authorization types the pack demands, exactly as the APIs spell them: a REST Method's
+# `authorization` (aws-native `authorizationType`), a REST Authorizer's `type` and a template's
+# `AuthorizationType`; an HTTP API Route's `authorizationType` and Authorizer's
+# `authorizerType`. The pack does not guess how API Gateway reads other spellings.
+COGNITO_USER_POOLS = "COGNITO_USER_POOLS"
+JWT = "JWT"
+
 
 def bridged(terraform_type: str) -> str:
     """The token of an AWS Terraform resource bridged by `pulumi package add terraform-provider`.
@@ -28,11 +37,15 @@ def bridged(terraform_type: str) -> str:
 
 
 # Resources whose OpenAPI `body` API Gateway imports as a REST API's methods.
+REST_API_CLASSIC = "aws:apigateway/restApi:RestApi"
+REST_API_NATIVE = "aws-native:apigateway:RestApi"
+REST_API_BRIDGED = bridged("aws_api_gateway_rest_api")
+REST_API_PUT_CLASSIC = "aws:apigateway/restApiPut:RestApiPut"
 REST_BODY_TYPES: tuple[str, ...] = (
-    "aws:apigateway/restApi:RestApi",
-    "aws:apigateway/restApiPut:RestApiPut",
-    "aws-native:apigateway:RestApi",
-    bridged("aws_api_gateway_rest_api"),
+    REST_API_CLASSIC,
+    REST_API_PUT_CLASSIC,
+    REST_API_NATIVE,
+    REST_API_BRIDGED,
     bridged("aws_api_gateway_rest_api_put"),
 )
 # HTTP APIs, whose `body` API Gateway imports as routes (or whose `target` quick-creates one);
@@ -54,11 +67,7 @@ PATH_RESOURCE_TYPES: tuple[str, ...] = (
     "aws-native:apigateway:Resource",
     bridged("aws_api_gateway_resource"),
 )
-REST_API_TYPES: tuple[str, ...] = (
-    "aws:apigateway/restApi:RestApi",
-    "aws-native:apigateway:RestApi",
-    bridged("aws_api_gateway_rest_api"),
-)
+REST_API_TYPES: tuple[str, ...] = (REST_API_CLASSIC, REST_API_NATIVE, REST_API_BRIDGED)
 
 REST_AUTHORIZER_TYPES: tuple[str, ...] = (
     "aws:apigateway/authorizer:Authorizer",
@@ -83,10 +92,8 @@ MANAGED_OVERRIDES_TYPE = "aws-native:apigatewayv2:ApiGatewayManagedOverrides"
 # A classic Method's integration is its own resource (aws-native nests it in the Method); so is
 # the Terraform-bridged one, which can also replace the integration of a Method of another
 # provider. The classic one first (its API property is `restApi`; the bridged one's `restApiId`).
-INTEGRATION_TYPES: tuple[str, ...] = (
-    "aws:apigateway/integration:Integration",
-    bridged("aws_api_gateway_integration"),
-)
+INTEGRATION_CLASSIC = "aws:apigateway/integration:Integration"
+INTEGRATION_TYPES: tuple[str, ...] = (INTEGRATION_CLASSIC, bridged("aws_api_gateway_integration"))
 
 # Resources that deploy a CloudFormation template; aws-native's templateBody may be an object.
 CLOUDFORMATION_STACK_TYPES: tuple[str, ...] = (
@@ -110,14 +117,35 @@ SAR_APPLICATION_TYPES: tuple[str, ...] = (
 # `allowedOAuthFlows`/`allowedOAuthScopes`
 # (https://www.pulumi.com/registry/packages/aws-native/api-docs/cognito/userpoolclient/:
 # `allowed_o_auth_flows`, `allowed_o_auth_scopes`); classic and bridged ones write `Oauth`.
+USER_POOL_CLASSIC = "aws:cognito/userPool:UserPool"
 USER_POOL_TYPES: tuple[str, ...] = (
-    "aws:cognito/userPool:UserPool",
+    USER_POOL_CLASSIC,
     "aws-native:cognito:UserPool",
     bridged("aws_cognito_user_pool"),
 )
+USER_POOL_CLIENT_CLASSIC = "aws:cognito/userPoolClient:UserPoolClient"
 USER_POOL_CLIENT_NATIVE = "aws-native:cognito:UserPoolClient"
 USER_POOL_CLIENT_TYPES: tuple[str, ...] = (
-    "aws:cognito/userPoolClient:UserPoolClient",
+    USER_POOL_CLIENT_CLASSIC,
     USER_POOL_CLIENT_NATIVE,
     bridged("aws_cognito_user_pool_client"),
 )
+# A resource server's `identifier` is the prefix of every full scope string (for the report).
+RESOURCE_SERVER_CLASSIC = "aws:cognito/resourceServer:ResourceServer"
+
+# Components whose children the pack names in the component's terms (`component_hints`).
+AWS_APIGATEWAY_REST_API_COMPONENT = "aws-apigateway:index:RestAPI"  # pulumi-aws-apigateway
+
+# Resources of a CloudFormation template (the `Type` of an entry under `Resources`).
+# https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-method.html
+CFN_METHOD = "AWS::ApiGateway::Method"
+CFN_AUTHORIZER = "AWS::ApiGateway::Authorizer"
+CFN_USER_POOL = "AWS::Cognito::UserPool"
+CFN_REST_API = "AWS::ApiGateway::RestApi"
+CFN_HTTP_API = "AWS::ApiGatewayV2::Api"
+CFN_HTTP_ROUTE = "AWS::ApiGatewayV2::Route"
+CFN_NESTED_STACK = "AWS::CloudFormation::Stack"
+SAM_API = "AWS::Serverless::Api"
+SAM_HTTP_API = "AWS::Serverless::HttpApi"
+SAM_FUNCTION = "AWS::Serverless::Function"
+SAM_APPLICATION = "AWS::Serverless::Application"

@@ -17,6 +17,7 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
+from ..model.labels import describe
 from ..model.resource_types import (
     HTTP_AUTHORIZER_TYPES,
     HTTP_BODY_TYPES,
@@ -24,12 +25,21 @@ from ..model.resource_types import (
     REST_BODY_TYPES,
     USER_POOL_TYPES,
 )
-from ..policy_config import ALLOWLIST_ADVISORY_SCHEMA, configured_options
-from ..reporting import defer, short_type
+from ..policy_config import ALLOWED_USER_POOL_ARNS, read_config, schema
+from ..reporting import Deferred, defer_stack
 from ..stack import has_any, stack_graph
 from ..user_pools import Trust, stack_pools, trusted_pools
 
 NAME = "apigateway-authorizer-pool-not-in-stack"
+# A policy reads only its own config, so it takes the allowlist too: set, the advisory is
+# silent (the guarantee policies enforce it).
+CONFIG = (
+    ALLOWED_USER_POOL_ARNS.with_description(
+        "The Cognito user pool ARNs the guarantee policies allow (set the same list there). "
+        "Set: this advisory is silent. Unset: an authorizer trusting a pool the stack does not "
+        "create is advised."
+    ),
+)
 # What can trust a user pool: authorizers and the schemes of bodies.
 _TRUSTING = (*REST_AUTHORIZER_TYPES, *HTTP_AUTHORIZER_TYPES, *REST_BODY_TYPES, *HTTP_BODY_TYPES)
 ALLOWLIST_FIX = (
@@ -63,8 +73,8 @@ def _message(trust: Trust) -> str:
 
 
 def validate(args: StackValidationArgs, report: ReportViolation) -> None:
-    options = configured_options(args, report)
-    if options.allowed_pool_arns is not None:
+    allowlist = CONFIG[0].value(read_config(args, report, CONFIG))
+    if allowlist is not None:
         return  # the allowlist is set: the guarantee policies enforce it
     if not has_any(args.resources, _TRUSTING):
         return
@@ -72,17 +82,19 @@ def validate(args: StackValidationArgs, report: ReportViolation) -> None:
     graph = stack_graph(args.resources, read=(*_TRUSTING, *USER_POOL_TYPES), others=False)
     pools = stack_pools(graph)
     trusts = trusted_pools(graph)
-    pending = list(trusts.pending)
+    pending: list[Deferred] = list(trusts.pending)
     for trust in trusts.found:
         if trust.pool_id is None or trust.pool_id in pools.ids:
             continue
         if pools.unknown:
             # A pool created in this run has no id until the update; it could be this one.
-            names = ", ".join(f"{short_type(p.type)} '{p.name}'" for p in pools.unknown)
-            pending.append(f"whether {trust.value} ({trust.who}) is {names} of this stack")
+            names = ", ".join(describe(p.type, p.name) for p in pools.unknown)
+            pending.append(
+                Deferred(trust.urn, f"whether {trust.value} ({trust.who}) is {names} of this stack")
+            )
             continue
         report(_message(trust), None)
-    defer(pending)
+    defer_stack(pending)
 
 
 policy = StackValidationPolicy(
@@ -93,7 +105,7 @@ policy = StackValidationPolicy(
     ),
     validate=validate,
     enforcement_level=EnforcementLevel.ADVISORY,
-    config_schema=ALLOWLIST_ADVISORY_SCHEMA,
+    config_schema=schema(*CONFIG),
     severity=Severity.HIGH,
     remediation_steps=(
         "Set `allowedUserPoolArns` in the policy config of the guarantee policies and of this "

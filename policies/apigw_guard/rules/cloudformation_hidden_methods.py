@@ -20,10 +20,22 @@ from pulumi_policy import (
 )
 
 from ..model.cloudformation import parse_template
-from ..model.resource_types import CLOUDFORMATION_STACK_TYPES, SAR_APPLICATION_TYPES
+from ..model.labels import describe
+from ..model.resource_types import (
+    CFN_HTTP_API,
+    CFN_HTTP_ROUTE,
+    CFN_NESTED_STACK,
+    CFN_REST_API,
+    CLOUDFORMATION_STACK_TYPES,
+    SAM_API,
+    SAM_APPLICATION,
+    SAM_FUNCTION,
+    SAM_HTTP_API,
+    SAR_APPLICATION_TYPES,
+)
 from ..model.unknown import UNKNOWN
 from ..props import props_of
-from ..reporting import defer, describe
+from ..reporting import defer
 
 NAME = "apigateway-cloudformation-hidden-methods"
 # CloudFormation / SAM types that create API Gateway methods or routes.
@@ -31,24 +43,24 @@ NAME = "apigateway-cloudformation-hidden-methods"
 # judges those of a readable template.
 API_TYPES = frozenset(
     {
-        "AWS::ApiGateway::RestApi",
-        "AWS::ApiGatewayV2::Api",
-        "AWS::ApiGatewayV2::Route",
-        "AWS::Serverless::Api",
-        "AWS::Serverless::HttpApi",
-        "AWS::Serverless::Function",  # its Api/HttpApi events create methods
+        CFN_REST_API,
+        CFN_HTTP_API,
+        CFN_HTTP_ROUTE,
+        SAM_API,
+        SAM_HTTP_API,
+        SAM_FUNCTION,  # its Api/HttpApi events create methods
     }
 )
 # API types that create methods or routes themselves only through these properties (an
 # OpenAPI body, a copy of another API, quick create); without them, their methods and routes
 # are resources of their own.
 _METHODS_ONLY_FROM: dict[str, tuple[str, ...]] = {
-    "AWS::ApiGateway::RestApi": ("Body", "BodyS3Location", "CloneFrom"),
-    "AWS::ApiGatewayV2::Api": ("Body", "BodyS3Location", "Target"),
+    CFN_REST_API: ("Body", "BodyS3Location", "CloneFrom"),
+    CFN_HTTP_API: ("Body", "BodyS3Location", "Target"),
 }
 # Resources whose own template this pack cannot read: a nested stack, or a SAM application
 # (from the Serverless Application Repository or a template URL).
-NESTING_TYPES = frozenset({"AWS::CloudFormation::Stack", "AWS::Serverless::Application"})
+NESTING_TYPES = frozenset({CFN_NESTED_STACK, SAM_APPLICATION})
 # https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/create-reusable-transform-function-snippets-and-add-to-your-template-with-aws-include-transform.html
 INCLUDE_TRANSFORM = "AWS::Include"
 
@@ -67,7 +79,7 @@ def hidden_api_resources(template: dict[str, Any]) -> list[str]:
                 k in props for k in _METHODS_ONLY_FROM[rtype]
             ):
                 continue  # an API without a body: its methods are separate resources
-            if rtype == "AWS::Serverless::Function":
+            if rtype == SAM_FUNCTION:
                 events = props.get("Events")
                 if not isinstance(events, dict) or not any(
                     isinstance(e, dict) and e.get("Type") in ("Api", "HttpApi")

@@ -18,14 +18,21 @@ from pulumi_policy import (
 )
 
 from ..model.cloudformation import method_faults, parse_template
+from ..model.labels import describe
 from ..model.resource_types import CLOUDFORMATION_STACK_TYPES
 from ..model.unknown import UNKNOWN
-from ..policy_config import ALLOWED_POOL_ARNS, EXEMPT_MOCK_OPTIONS, configured_options, schema
+from ..policy_config import (
+    ALLOWED_USER_POOL_ARNS,
+    EXEMPT_CORS_PREFLIGHT_MOCK,
+    read_config,
+    schema,
+)
 from ..props import props_of
 from ..redacted import is_redacted, redacted_message
-from ..reporting import defer, describe
+from ..reporting import defer
 
 NAME = "apigateway-cloudformation-method-authorization"
+CONFIG = (EXEMPT_CORS_PREFLIGHT_MOCK, ALLOWED_USER_POOL_ARNS)
 
 FIX = (
     "give the Method AuthorizationType COGNITO_USER_POOLS, AuthorizerId !Ref (or !GetAtt "
@@ -38,7 +45,7 @@ FIX = (
 def validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
     if args.resource_type not in CLOUDFORMATION_STACK_TYPES:
         return
-    options = configured_options(args, report)
+    config = read_config(args, report, CONFIG)
     props = props_of(args.props)
     who = describe(args.resource_type, args.name)
     body = props.get("templateBody")
@@ -55,8 +62,8 @@ def validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
         return  # unreadable: apigateway-cloudformation-hidden-methods says so
     for fault in method_faults(
         template,
-        exempt_mock_options=options.exempt_mock_options,
-        allowed_pool_arns=options.allowed_pool_arns,
+        exempt_mock_options=EXEMPT_CORS_PREFLIGHT_MOCK.value(config),
+        allowed_pool_arns=ALLOWED_USER_POOL_ARNS.value(config),
     ):
         report(f"{who}: template resource {fault.method}: {fault.problem}. Fix: {FIX}.", None)
 
@@ -69,7 +76,7 @@ policy = ResourceValidationPolicy(
     ),
     validate=validate,
     enforcement_level=EnforcementLevel.MANDATORY,
-    config_schema=schema(EXEMPT_MOCK_OPTIONS, ALLOWED_POOL_ARNS),
+    config_schema=schema(*CONFIG),
     severity=Severity.CRITICAL,
     remediation_steps=(
         "In the template, give every AWS::ApiGateway::Method `AuthorizationType: "

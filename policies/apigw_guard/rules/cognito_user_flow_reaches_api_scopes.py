@@ -21,6 +21,7 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
+from ..model.labels import describe
 from ..model.operations import COGNITO_BUILTIN_SCOPES
 from ..model.resource_graph import GraphResource, ResourceGraph
 from ..model.resource_types import (
@@ -36,7 +37,7 @@ from ..model.resource_types import (
     USER_POOL_TYPES,
 )
 from ..model.unknown import UNKNOWN
-from ..reporting import defer, describe
+from ..reporting import Deferred, defer_stack
 from ..scope_grants import scope_grants
 from ..stack import has_any, stack_graph
 
@@ -80,7 +81,7 @@ class UserClient:
     scopes: tuple[str, ...]
 
 
-def _user_clients(graph: ResourceGraph, pending: list[str]) -> list[UserClient]:
+def _user_clients(graph: ResourceGraph, pending: list[Deferred]) -> list[UserClient]:
     found: list[UserClient] = []
     for client in graph.resources:
         if client.type not in USER_POOL_CLIENT_TYPES:
@@ -88,13 +89,13 @@ def _user_clients(graph: ResourceGraph, pending: list[str]) -> list[UserClient]:
         who = describe(client.type, client.name)
         flows, scopes = _oauth_settings(client)
         if flows is UNKNOWN or (isinstance(flows, list) and UNKNOWN in flows):
-            pending.append(f"the allowed OAuth flows of {who}")
+            pending.append(Deferred(client.urn, f"the allowed OAuth flows of {who}"))
             continue
         user_flows = tuple(f for f in USER_FLOWS if isinstance(flows, list) and f in flows)
         if not user_flows:
             continue  # client credentials only (or no OAuth): the legitimate holder
         if scopes is UNKNOWN or (isinstance(scopes, list) and UNKNOWN in scopes):
-            pending.append(f"the allowed OAuth scopes of {who}")
+            pending.append(Deferred(client.urn, f"the allowed OAuth scopes of {who}"))
             continue
         custom = tuple(
             s
@@ -145,7 +146,7 @@ def validate(args: StackValidationArgs, report: ReportViolation) -> None:
     if not has_any(args.resources, USER_POOL_CLIENT_TYPES):
         return
     graph = stack_graph(args.resources, read=_READ)
-    pending: list[str] = []
+    pending: list[Deferred] = []
     users = _user_clients(graph, pending)
     if users:
         grants = scope_grants(graph)
@@ -157,7 +158,7 @@ def validate(args: StackValidationArgs, report: ReportViolation) -> None:
                 report(_message(graph, user, reached), user.client.urn)
         # A method not known yet may require one of these clients' scopes.
         pending.extend(grants.pending)
-    defer(pending)
+    defer_stack(pending)
 
 
 policy = StackValidationPolicy(

@@ -3,9 +3,14 @@
 An `aws.apigatewayv2.Api` with `body` imports its routes and authorizers from the document; no
 Route resource shows them, so without this policy they would pass unchecked.
 https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-open-api.html
+HTTP APIs have no MOCK integration (API Gateway answers their preflights from the Api's
+`corsConfiguration`), so no CORS exemption applies here.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
 
 from pulumi_policy import (
     EnforcementLevel,
@@ -15,12 +20,14 @@ from pulumi_policy import (
     Severity,
 )
 
-from ..bodies import validate_body
+from ..body_reports import validate_body
+from ..model.options import JudgeOptions
 from ..model.resource_types import HTTP_BODY_TYPES
-from ..policy_config import ALLOWED_POOL_ARNS, schema
+from ..policy_config import ALLOWED_USER_POOL_ARNS, read_config, schema
 
 NAME = "apigateway-httpapi-body-route-security"
 UNREADABLE_SOURCES = ("bodyS3Location",)  # aws-native only
+CONFIG = (ALLOWED_USER_POOL_ARNS,)
 
 FIX = (
     "define a security scheme with x-amazon-apigateway-authorizer {type: jwt, "
@@ -30,9 +37,20 @@ FIX = (
 )
 
 
+def judge_options(config: Mapping[str, Any] | None, region: str | None = None) -> JudgeOptions:
+    """How this policy judges a body under its config, imported in `region` (None: any)."""
+    return JudgeOptions(
+        allowed_pool_arns=ALLOWED_USER_POOL_ARNS.value(config), import_region=region
+    )
+
+
 def validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
-    if args.resource_type in HTTP_BODY_TYPES:
-        validate_body(args, report, UNREADABLE_SOURCES, FIX, "http")
+    if args.resource_type not in HTTP_BODY_TYPES:
+        return
+    config = read_config(args, report, CONFIG)
+    validate_body(
+        args, report, UNREADABLE_SOURCES, FIX, "http", lambda region: judge_options(config, region)
+    )
 
 
 policy = ResourceValidationPolicy(
@@ -43,7 +61,7 @@ policy = ResourceValidationPolicy(
     ),
     validate=validate,
     enforcement_level=EnforcementLevel.MANDATORY,
-    config_schema=schema(ALLOWED_POOL_ARNS),
+    config_schema=schema(*CONFIG),
     severity=Severity.CRITICAL,
     remediation_steps=(
         "In the HTTP API's OpenAPI body, define a security scheme with "

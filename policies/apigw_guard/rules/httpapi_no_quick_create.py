@@ -18,10 +18,10 @@ from pulumi_policy import (
     Severity,
 )
 
+from ..model.labels import describe
 from ..model.resource_types import HTTP_BODY_TYPES
 from ..model.unknown import UNKNOWN
 from ..props import props_of
-from ..reporting import describe
 
 NAME = "apigateway-httpapi-no-quick-create"
 

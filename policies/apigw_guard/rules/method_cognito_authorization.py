@@ -23,15 +23,18 @@ from pulumi_policy import (
 )
 
 from ..handoff import REFERENCES, hand_off, withdraw
-from ..method_settings import FIX, is_options, method_label, nested_integration_type, problems_of
+from ..method_authorization import FIX, is_options, nested_integration_type, problems_of
+from ..model.labels import method_label
 from ..model.resource_types import METHOD_NATIVE, METHOD_TYPES
 from ..model.unknown import UNKNOWN
-from ..policy_config import EXEMPT_MOCK_OPTIONS, configured_options, schema
+from ..policy_config import EXEMPT_CORS_PREFLIGHT_MOCK, read_config, schema
 from ..props import props_of
 from ..redacted import is_redacted, redacted_message
 from ..reporting import defer
 
 NAME = "apigateway-method-cognito-authorization"
+CONFIG = (EXEMPT_CORS_PREFLIGHT_MOCK,)
+EXEMPT_MOCK_OPTIONS = EXEMPT_CORS_PREFLIGHT_MOCK.name
 
 PREFLIGHT_FIX = (
     "for a server-to-server API, remove the OPTIONS method and its integration (no browser, no "
@@ -56,7 +59,7 @@ def _preflight_note(resource_type: str, props: dict[str, object]) -> tuple[str, 
 def validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
     if args.resource_type not in METHOD_TYPES:
         return
-    options = configured_options(args, report)
+    exempt = EXEMPT_CORS_PREFLIGHT_MOCK.value(read_config(args, report, CONFIG))
     props = props_of(args.props)
     if not props:
         # A read resource (`Method.get`) in `pulumi policy analyze`: the stack declares nothing.
@@ -70,7 +73,7 @@ def validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
     problems, pending = problems_of(args.resource_type, props)
     note, fix = "", FIX
     if problems and is_options(props):
-        if options.exempt_mock_options:
+        if exempt:
             nested = nested_integration_type(props) if args.resource_type == METHOD_NATIVE else None
             if isinstance(nested, str) and nested != "MOCK":
                 note = (
@@ -97,7 +100,7 @@ policy = ResourceValidationPolicy(
     ),
     validate=validate,
     enforcement_level=EnforcementLevel.MANDATORY,
-    config_schema=schema(EXEMPT_MOCK_OPTIONS),
+    config_schema=schema(*CONFIG),
     severity=Severity.CRITICAL,
     remediation_steps=(
         "Set `authorization` (aws-native: `authorizationType`) to `COGNITO_USER_POOLS`, set "

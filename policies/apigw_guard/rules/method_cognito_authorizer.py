@@ -19,16 +19,17 @@ from pulumi_policy import (
     Severity,
 )
 
-from ..method_settings import COGNITO
+from ..model.labels import describe
 from ..model.pool_refs import check_pool_arns
-from ..model.resource_types import REST_AUTHORIZER_TYPES
+from ..model.resource_types import COGNITO_USER_POOLS, REST_AUTHORIZER_TYPES
 from ..model.unknown import UNKNOWN
-from ..policy_config import ALLOWED_POOL_ARNS, ALLOWLIST_FIX, configured_options, schema
+from ..policy_config import ALLOWED_USER_POOL_ARNS, ALLOWLIST_FIX, read_config, schema
 from ..props import props_of
 from ..redacted import is_redacted, redacted_message
-from ..reporting import defer, describe
+from ..reporting import defer
 
 NAME = "apigateway-method-cognito-authorizer"
+CONFIG = (ALLOWED_USER_POOL_ARNS,)
 
 FIX = "set type to COGNITO_USER_POOLS and providerArns to the ARN(s) of the user pool(s) it trusts"
 
@@ -36,7 +37,7 @@ FIX = "set type to COGNITO_USER_POOLS and providerArns to the ARN(s) of the user
 def validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
     if args.resource_type not in REST_AUTHORIZER_TYPES:
         return
-    options = configured_options(args, report)
+    allowlist = ALLOWED_USER_POOL_ARNS.value(read_config(args, report, CONFIG))
     props = props_of(args.props)
     if not props:
         return  # a read resource in `pulumi policy analyze`: the stack declares nothing
@@ -44,10 +45,10 @@ def validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
     kind = props.get("type")
     if kind is UNKNOWN:
         defer([f"{who}: type"])
-    if kind != COGNITO:
+    if kind != COGNITO_USER_POOLS:
         lam = " (a Lambda authorizer)" if kind in ("TOKEN", "REQUEST") else ""
         report(
-            f"{who}: type is {kind!r}{lam}, not 'COGNITO_USER_POOLS': every REST API method must "
+            f"{who}: type is {kind!r}{lam}, not {COGNITO_USER_POOLS!r}: every REST API method must "
             "use a Cognito user-pool authorizer with scopes, so this authorizer could only "
             f"protect methods this pack refuses. Fix: {FIX}.",
             None,
@@ -63,7 +64,7 @@ def validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
     if problem:
         report(f"{who} {problem}. Fix: {FIX}.", None)
         return
-    outside = check_pool_arns(arns, options.allowed_pool_arns, "providerArns")
+    outside = check_pool_arns(arns, allowlist, "providerArns")
     if outside:
         report(f"{who} {outside}. Fix: {ALLOWLIST_FIX}.", None)
 
@@ -76,7 +77,7 @@ policy = ResourceValidationPolicy(
     ),
     validate=validate,
     enforcement_level=EnforcementLevel.MANDATORY,
-    config_schema=schema(ALLOWED_POOL_ARNS),
+    config_schema=schema(*CONFIG),
     severity=Severity.CRITICAL,
     remediation_steps=(
         "Create the `aws.apigateway.Authorizer` with `type='COGNITO_USER_POOLS'` and "

@@ -38,7 +38,7 @@ from ..model.resource_types import (
     REST_AUTHORIZER_TYPES,
     ROUTE_TYPES,
 )
-from ..reporting import defer
+from ..reporting import Deferred, defer_stack
 from ..route_links import check_route
 from ..stack import has_any, stack_graph
 
@@ -63,13 +63,16 @@ def validate(args: StackValidationArgs, report: ReportViolation) -> None:
     if not has_any(args.resources, (*METHOD_TYPES, *_ROUTES)):
         return
     graph = stack_graph(args.resources, read=_READ)
-    pending: list[str] = []
+    pending: list[Deferred] = []
     for resource in graph.resources:
         if resource.type in METHOD_TYPES:
-            pending.extend(check_method(report, resource, graph, handed.get(resource.urn)))
+            unknown = check_method(report, resource, graph, handed.get(resource.urn))
         elif resource.type in _ROUTES:
-            pending.extend(check_route(report, resource, graph, handed.get(resource.urn)))
-    defer(pending)
+            unknown = check_route(report, resource, graph, handed.get(resource.urn))
+        else:
+            continue
+        pending.extend(Deferred(resource.urn, what) for what in unknown)
+    defer_stack(pending)
 
 
 policy = StackValidationPolicy(

@@ -13,11 +13,11 @@ from pulumi_policy import (
     Severity,
 )
 
+from ..model.labels import describe
 from ..model.resource_types import HTTP_BODY_TYPES, REST_BODY_TYPES
 from ..model.unknown import UNKNOWN
 from ..props import props_of
 from ..remediation import as_sdk_remediation, with_property
-from ..reporting import describe
 
 NAME = "apigateway-restapi-fail-on-warnings"
 # HTTP API imports drop what they cannot apply in the same way as REST imports.

@@ -13,19 +13,20 @@ from pulumi_policy import (
     Severity,
 )
 
-from ..model.resource_types import bridged
+from ..model.labels import describe
+from ..model.resource_types import REST_API_BRIDGED, REST_API_CLASSIC, REST_API_NATIVE
 from ..props import props_of
 from ..remediation import as_sdk_remediation, with_property
-from ..reporting import describe
 
 NAME = "apigateway-restapi-put-mode-overwrite"
-# aws: `putRestApiMode` on RestApi and RestApiPut; aws-native: `mode` on RestApi; the bridged
-# Terraform RestApi as classic (the Terraform RestApiPut always overwrites: it has no mode).
+# aws: `putRestApiMode` on RestApi; aws-native: `mode` on RestApi; the bridged Terraform
+# RestApi as classic. A RestApiPut (classic or bridged) has no mode: it always overwrites
+# (pulumi-aws 7.51.1 `RestApiPutArgs`: body, restApiId, failOnWarnings, parameters, region,
+# timeouts, triggers).
 MODE_FIELDS = {
-    "aws:apigateway/restApi:RestApi": "putRestApiMode",
-    "aws:apigateway/restApiPut:RestApiPut": "putRestApiMode",
-    "aws-native:apigateway:RestApi": "mode",
-    bridged("aws_api_gateway_rest_api"): "putRestApiMode",
+    REST_API_CLASSIC: "putRestApiMode",
+    REST_API_NATIVE: "mode",
+    REST_API_BRIDGED: "putRestApiMode",
 }
 
 

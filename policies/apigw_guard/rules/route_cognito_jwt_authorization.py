@@ -22,24 +22,23 @@ from pulumi_policy import (
 
 from .. import websocket
 from ..handoff import REFERENCES, hand_off, withdraw
+from ..model.labels import describe, override_label, route_label
 from ..model.resource_graph import GraphResource
 from ..model.resource_types import HTTP_BODY_TYPES, MANAGED_OVERRIDES_TYPE, ROUTE_TYPES
 from ..model.unknown import UNKNOWN
-from ..policy_config import (
-    ALLOWED_WEBSOCKET_APIS,
-    allowed_websocket_apis,
-    configured_options,
-    schema,
-)
+from ..policy_config import ALLOWED_WEBSOCKET_APIS, read_config, schema
 from ..props import props_of
 from ..redacted import is_redacted, redacted_message
-from ..reporting import defer, describe, report_problems
-from ..route_settings import FIX, override_label, override_route, problems_of, route_label
+from ..reporting import defer, report_problems
+from ..route_authorization import FIX, override_route, problems_of
 
 NAME = "apigateway-route-cognito-jwt-authorization"
+CONFIG = (ALLOWED_WEBSOCKET_APIS,)
 
 
-def _websocket_api(args: ResourceValidationArgs, report: ReportViolation) -> None:
+def _websocket_api(
+    args: ResourceValidationArgs, report: ReportViolation, allowed: frozenset[str]
+) -> None:
     props = props_of(args.props)
     protocol = props.get("protocolType")
     who = describe(args.resource_type, args.name)
@@ -47,7 +46,7 @@ def _websocket_api(args: ResourceValidationArgs, report: ReportViolation) -> Non
         defer([f"{who}: protocolType"])
     if protocol != "WEBSOCKET":
         return
-    if websocket.is_listed(allowed_websocket_apis(args.get_config()), args.urn, ()):
+    if websocket.is_listed(allowed, args.urn, ()):
         return
     report(
         f"{who}: protocolType is WEBSOCKET. {websocket.WHY}. Fix: {websocket.AUTHOR_FIX}; "
@@ -56,7 +55,7 @@ def _websocket_api(args: ResourceValidationArgs, report: ReportViolation) -> Non
     )
 
 
-def _route(args: ResourceValidationArgs, report: ReportViolation) -> None:
+def _route(args: ResourceValidationArgs, report: ReportViolation, allowed: frozenset[str]) -> None:
     props = props_of(args.props)
     label = route_label(args.resource_type, args.name, props)
     if not props:
@@ -68,7 +67,6 @@ def _route(args: ResourceValidationArgs, report: ReportViolation) -> None:
         return
     problems, pending = problems_of(props)
     kind = websocket.route_kind(props.get("routeKey"))
-    allowed = allowed_websocket_apis(args.get_config())
     if (problems or pending) and allowed and kind in ("websocket", "default", "unknown"):
         # Its API decides: a listed WebSocket API's routes cannot carry JWT.
         item = (kind, tuple(sorted(allowed)), tuple(problems), tuple(pending))
@@ -86,7 +84,7 @@ def _route(args: ResourceValidationArgs, report: ReportViolation) -> None:
     if kind == "default":
         fix += (
             " (a WebSocket API's $default route cannot use JWT: WebSocket APIs are allowed only "
-            f"when the policy admin lists them in {ALLOWED_WEBSOCKET_APIS})"
+            f"when the policy admin lists them in {ALLOWED_WEBSOCKET_APIS.name})"
         )
     report_problems(report, label, problems, pending, fix)
 
@@ -94,18 +92,19 @@ def _route(args: ResourceValidationArgs, report: ReportViolation) -> None:
 def validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
     if args.resource_type not in (*ROUTE_TYPES, MANAGED_OVERRIDES_TYPE, *HTTP_BODY_TYPES):
         return
-    configured_options(args, report)  # only to report config errors
+    allowed = ALLOWED_WEBSOCKET_APIS.value(read_config(args, report, CONFIG))
     if args.resource_type in HTTP_BODY_TYPES:
-        _websocket_api(args, report)
+        _websocket_api(args, report, allowed)
     elif args.resource_type in ROUTE_TYPES:
-        _route(args, report)
+        _route(args, report, allowed)
     else:
         props = props_of(args.props)
         route = override_route(GraphResource(args.urn, args.resource_type, args.name, props, {}))
         if route is None:
             return  # overrides no route: the quick-create policy refuses the quick create
         problems, pending = problems_of(dict(route.props))
-        report_problems(report, override_label(args.name), problems, pending, FIX)
+        label = override_label(args.resource_type, args.name)
+        report_problems(report, label, problems, pending, FIX)
 
 
 policy = ResourceValidationPolicy(
@@ -117,7 +116,7 @@ policy = ResourceValidationPolicy(
     ),
     validate=validate,
     enforcement_level=EnforcementLevel.MANDATORY,
-    config_schema=schema(ALLOWED_WEBSOCKET_APIS),
+    config_schema=schema(*CONFIG),
     severity=Severity.CRITICAL,
     remediation_steps=(
         "Set `authorization_type='JWT'`, `authorizer_id` to an `aws.apigatewayv2.Authorizer` "

@@ -18,15 +18,17 @@ from pulumi_policy import (
     Severity,
 )
 
+from ..model.labels import describe
 from ..model.pool_refs import check_issuer
-from ..model.resource_types import HTTP_AUTHORIZER_TYPES
+from ..model.resource_types import HTTP_AUTHORIZER_TYPES, JWT
 from ..model.unknown import UNKNOWN
-from ..policy_config import ALLOWED_POOL_ARNS, ALLOWLIST_FIX, configured_options, schema
+from ..policy_config import ALLOWED_USER_POOL_ARNS, ALLOWLIST_FIX, read_config, schema
 from ..props import props_of
 from ..redacted import is_redacted, redacted_message
-from ..reporting import defer, describe
+from ..reporting import defer
 
 NAME = "apigateway-route-cognito-jwt-authorizer"
+CONFIG = (ALLOWED_USER_POOL_ARNS,)
 
 FIX = (
     "set jwtConfiguration.issuer to the user pool's issuer, "
@@ -37,13 +39,13 @@ FIX = (
 def validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
     if args.resource_type not in HTTP_AUTHORIZER_TYPES:
         return
-    options = configured_options(args, report)
+    allowlist = ALLOWED_USER_POOL_ARNS.value(read_config(args, report, CONFIG))
     props = props_of(args.props)
     who = describe(args.resource_type, args.name)
     kind = props.get("authorizerType")
     if kind is UNKNOWN:
         defer([f"{who}: authorizerType"])
-    if kind != "JWT":
+    if kind != JWT:
         return
     jwt = props.get("jwtConfiguration")
     issuer = jwt.get("issuer") if isinstance(jwt, dict) else None
@@ -58,7 +60,7 @@ def validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
     if problem:
         report(f"{who} {problem}. Fix: {FIX}.", None)
         return
-    outside = check_issuer(issuer, options.allowed_pool_arns)
+    outside = check_issuer(issuer, allowlist)
     if outside:
         report(f"{who} {outside}. Fix: {ALLOWLIST_FIX}.", None)
 
@@ -71,7 +73,7 @@ policy = ResourceValidationPolicy(
     ),
     validate=validate,
     enforcement_level=EnforcementLevel.MANDATORY,
-    config_schema=schema(ALLOWED_POOL_ARNS),
+    config_schema=schema(*CONFIG),
     severity=Severity.CRITICAL,
     remediation_steps=(
         "Create the `aws.apigatewayv2.Authorizer` with `authorizer_type='JWT'` and "

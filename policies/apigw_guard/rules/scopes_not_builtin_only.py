@@ -18,14 +18,15 @@ from pulumi_policy import (
     Severity,
 )
 
-from .. import method_settings, route_settings
+from .. import method_authorization, route_authorization
 from ..aws_context import import_region
-from ..bodies import body_findings
+from ..body_reports import body_source
+from ..model.body_summary import summarize_body
+from ..model.labels import body_operation_label, method_label, route_label
 from ..model.operations import COGNITO_BUILTIN_SCOPES, ApiKind
+from ..model.options import JudgeOptions
 from ..model.resource_types import HTTP_BODY_TYPES, METHOD_TYPES, REST_BODY_TYPES, ROUTE_TYPES
-from ..policy_config import judge_options
 from ..props import props_of
-from ..reporting import describe
 
 NAME = "apigateway-scopes-not-builtin-only"
 BUILTINS = ", ".join(sorted(COGNITO_BUILTIN_SCOPES))
@@ -60,30 +61,34 @@ def validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
     rtype = args.resource_type
     props = props_of(args.props)
     if rtype in METHOD_TYPES:
-        problems, pending = method_settings.problems_of(rtype, props)
+        problems, pending = method_authorization.problems_of(rtype, props)
         scopes = _scope_list(props.get("authorizationScopes"))
         found = _builtins_in(scopes)
         if not problems and not pending and found:
-            label = method_settings.method_label(rtype, args.name, props)
+            label = method_label(rtype, args.name, props)
             report(_message(label, scopes, found), None)
     elif rtype in ROUTE_TYPES:
-        problems, pending = route_settings.problems_of(props)
+        problems, pending = route_authorization.problems_of(props)
         scopes = _scope_list(props.get("authorizationScopes"))
         found = _builtins_in(scopes)
         if not problems and not pending and found:
-            label = route_settings.route_label(rtype, args.name, props)
+            label = route_label(rtype, args.name, props)
             report(_message(label, scopes, found), None)
     elif rtype in REST_BODY_TYPES or rtype in HTTP_BODY_TYPES:
-        api: ApiKind = "rest" if rtype in REST_BODY_TYPES else "http"
-        # The guarantee policy's options (the CLI's defaults, the same region), so the body it
-        # judged in this Analyze call comes from the cache.
-        options = judge_options(None, import_region(props, args.provider))
-        findings = body_findings(rtype, args.name, props, options, api)
-        if findings is None:
+        body = props.get("body")
+        if body is None:
             return
-        for key, granting, builtin in findings.builtin_scopes:
-            label = f"{describe(rtype, args.name)}: {key}"
-            report(_message(label, list(granting), list(builtin)), None)
+        api: ApiKind = "rest" if rtype in REST_BODY_TYPES else "http"
+        # The body policies' options under their schema defaults (no exemption, any pool), in
+        # the same region: with the pack's default config, the body they summarized in this
+        # Analyze call comes from the cache.
+        options = JudgeOptions(import_region=import_region(props, args.provider))
+        summary = summarize_body(body, options, body_source(rtype, args.name), api)
+        for op in summary.operations:
+            builtin = op.builtin_scopes
+            if builtin and not op.problems and not op.pending:
+                label = body_operation_label(rtype, args.name, op.key)
+                report(_message(label, list(op.scopes), list(builtin)), None)
 
 
 policy = ResourceValidationPolicy(

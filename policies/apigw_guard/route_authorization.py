@@ -1,18 +1,19 @@
-"""An HTTP API Route's own authorization settings: what they are and what is wrong with them.
+"""An HTTP API Route's own authorization settings, and what is wrong with them.
 
-Shared by the Route policies and the built-in-scopes advisory.
+Shared by the Route policies, the built-in-scopes advisory and the scope grants of the stack;
+the `route` block of an aws-native ApiGatewayManagedOverrides is judged exactly like a Route.
 https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-jwt-authorizer.html
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
+from .authorization_fields import authorizer_and_scopes
 from .model.resource_graph import GraphResource
-from .model.resource_types import MANAGED_OVERRIDES_TYPE
+from .model.resource_types import JWT
 from .model.unknown import UNKNOWN
-from .props import authorizer_and_scopes
-from .reporting import describe
 
 FIX = (
     "set authorizationType to JWT, authorizerId to an apigatewayv2 Authorizer of type JWT whose "
@@ -21,23 +22,21 @@ FIX = (
 )
 
 
-def route_label(resource_type: str, name: str, props: dict[str, Any]) -> str:
-    """`Route 'getPets' (GET /pets)`: how a message names a route."""
-    key = props.get("routeKey")
-    key_text = "<route key unknown>" if key is UNKNOWN else str(key)
-    return f"{describe(resource_type, name)} ({key_text})"
+def authorization_of(props: Mapping[str, Any]) -> Any:
+    """A Route's authorization type; omitted means NONE for both providers."""
+    return props.get("authorizationType", "NONE")
 
 
-def problems_of(props: dict[str, Any]) -> tuple[list[str], list[str]]:
-    """(faults, unknowns) of one Route's own authorization settings (see `authorizerId`)."""
+def problems_of(props: Mapping[str, Any]) -> tuple[list[str], list[str]]:
+    """(faults, unknowns) of one Route's own authorization settings (see `authorization_fields`
+    for an `authorizerId` not known until the update)."""
     problems: list[str] = []
     pending: list[str] = []
-    # Omitted authorizationType means NONE for both providers.
-    auth = props.get("authorizationType", "NONE")
+    auth = authorization_of(props)
     if auth is UNKNOWN:
         pending.append("authorizationType")
-    elif auth != "JWT":  # exactly as the API spells it
-        problems.append(f"authorizationType is {auth!r}, not 'JWT'")
+    elif auth != JWT:
+        problems.append(f"authorizationType is {auth!r}, not {JWT!r}")
         return problems, pending
     authorizer_and_scopes(
         props,
@@ -46,14 +45,7 @@ def problems_of(props: dict[str, Any]) -> tuple[list[str], list[str]]:
         authorizer="a Cognito JWT authorizer",
         who_gets_in="any client the authorizer accepts (its audience)",
     )
-    # An authorizerId not known until the update is an output of the authorizer it names,
-    # never blank: which authorizer that is belongs to the stack half.
-    return problems, [p for p in pending if p != "authorizerId"]
-
-
-def override_label(name: str) -> str:
-    """How a message names the quick-created route an ApiGatewayManagedOverrides sets."""
-    return f"{describe(MANAGED_OVERRIDES_TYPE, name)} (route override of the quick-created route)"
+    return problems, pending
 
 
 def override_route(resource: GraphResource) -> GraphResource | None:
