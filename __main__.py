@@ -19,6 +19,7 @@ from components.engine_config import engine_config_keys
 from components.identity import M2MIdentity, M2MIdentityArgs
 from components.naming import stage_invoke_url, user_pool_arn_estimate
 from components.openapi_body import plan_api
+from components.plan_output import PLAN_OUTPUT
 from components.secured_api import SecuredRestApi, SecuredRestApiArgs
 from components.spec_reader import load_spec_file
 from components.stack_config import (
@@ -112,3 +113,5 @@ pulumi.export("resource_server_identifier", identity.resource_server_identifier)
 pulumi.export("scope_identifiers", identity.scope_identifiers)
 pulumi.export("client_ids", identity.client_ids)
 pulumi.export("client_secrets", pulumi.Output.secret(identity.client_secrets))
+# What the program decided per operation, for `make report` (components/plan_output.py).
+pulumi.export(PLAN_OUTPUT, api.api_plan)

@@ -4,8 +4,10 @@ Built from the resources the program registers, not from its config, so that the
 what would be deployed (the body API Gateway imports, the clients Cognito issues tokens to).
 Nothing here decides whether an operation is protected: bodies are judged by the shared model's
 `judge_api_body` (what the pack's body policies run), and Method resources by the pack's own
-diagnostics for them. What each body operation's backend receives of the caller's token is read
-from the same body by `components.backend_tokens`, the rules the program applies.
+diagnostics for them. Where each body operation's scopes came from and what its backend
+receives of the caller's token are the program's decisions, read from its `api_plan` output
+(`components.plan_output`); for a body the program did not plan (another project), what the
+body itself says of the token (`components.backend_tokens.backend_tokens`).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from apigw_guard.model.resource_graph import GraphResource, ResourceGraph
 from apigw_guard.model.resource_types import HTTP_BODY_TYPES, METHOD_TYPES, REST_BODY_TYPES
 from apigw_guard.model.unknown import UNKNOWN
 from components.backend_tokens import BackendToken, backend_tokens
+from components.plan_output import PlannedOperation, PlanOutput, backend_token, operation_key
 from offline_engine import RecordedResource, inputs_of, outputs_of
 
 # The resource types whose OpenAPI bodies the pack judges, from the pack's own list, so the
@@ -77,20 +80,15 @@ class Consumer:
     scopes_known: bool = True
 
 
-# Where an operation's scopes came from, so a reviewer can tell a deliberate grant from a default.
-LISTED = "operationScopes"
-DEFAULT_RULE = "default rule"
-
-
 @dataclass(frozen=True)
 class Row:
     """One operation. `status` is protected, UNPROTECTED, pending (unknown at preview) or exempt.
 
-    `scope_source` is `operationScopes` when the stack config lists the operation, `default
-    rule` when it got the read/write default, and empty when the program did not choose its
-    scopes (a Method resource, or a project that is not this program). `backend` says what
-    the operation's integration sends its backend in place of (or as) the caller's token;
-    None for a Method resource, whose integration is a resource of its own.
+    `scope_source` is the plan's: `operationScopes` when the stack config lists the operation,
+    `default rule` when it got the read/write default, and empty when the program did not
+    choose its scopes (a Method resource, or a project that is not this program). `backend`
+    says what the operation's integration sends its backend in place of (or as) the caller's
+    token; None for a Method resource, whose integration is a resource of its own.
     """
 
     api: str
@@ -130,14 +128,14 @@ def build_matrix(
     resources: Iterable[Resource],
     findings: Iterable[Finding] = (),
     guarantee: Collection[str] = (),
-    listed_operations: Collection[str] | None = None,
+    plan: PlanOutput | None = None,
 ) -> Matrix:
     """Judge every OpenAPI body among `resources` and match its scopes against the clients.
 
     `findings` are the pack's diagnostics for the same resources and `guarantee` the names of
     its mandatory policies: a Method resource's status is what those say about it.
-    `listed_operations` are the `METHOD /path` keys the stack's `operationScopes` lists (None
-    when the project has no such setting): a body operation not among them got the default rule.
+    `plan` is the program's `api_plan` output (None for a project that is not this program):
+    each body operation it names gets its scope source and backend decision from it.
     """
     # Registration order varies between runs (resources register from several threads), so
     # everything is ordered by name: the same stack always gives the same report.
@@ -152,10 +150,11 @@ def build_matrix(
     )
     graph = ResourceGraph(r.node for r in resources)
     guarantee_findings = [f for f in findings if f.policy_name in guarantee]
+    planned = {operation_key(op): op for op in plan["operations"]} if plan else {}
     rows: list[Row] = []
     for resource in resources:
         if resource.type in BODY_KINDS and "body" in resource.inputs:
-            rows.extend(_body_rows(resource, consumers, listed_operations))
+            rows.extend(_body_rows(resource, consumers, planned))
         elif resource.type in METHOD_TYPES:
             rows.append(_method_row(resource, graph, guarantee_findings, consumers))
     return Matrix(rows=tuple(rows), consumers=consumers, identifiers=identifiers)
@@ -178,7 +177,7 @@ def _strings(value: Any) -> tuple[str, ...]:
 
 
 def _body_rows(
-    resource: Resource, consumers: Sequence[Consumer], listed: Collection[str] | None
+    resource: Resource, consumers: Sequence[Consumer], planned: Mapping[str, PlannedOperation]
 ) -> list[Row]:
     source = f"{resource.name} body"
     doc = read_api_body(resource.inputs["body"], source)
@@ -186,9 +185,11 @@ def _body_rows(
     if isinstance(doc, BodyJudgement):  # unknown at preview, or unreadable
         judgement = doc
     else:
-        # Read once: the judgement takes the parsed document; the backends come from it too.
+        # Read once: the judgement takes the parsed document; without the program's plan, the
+        # backends come from it too.
         judgement = judge_api_body(doc, None, source, BODY_KINDS[resource.type])
-        backends = {b.operation: b for b in backend_tokens(doc)}
+        if not planned:
+            backends = {b.operation: b for b in backend_tokens(doc)}
     if judgement.pending:
         return [Row(resource.name, "*", "*", "pending", detail=judgement.pending)]
     if judgement.error:
@@ -205,6 +206,7 @@ def _body_rows(
             status, detail = "pending", "; ".join(verdict.pending)
         else:
             status, detail = "protected", ""
+        decided = planned.get(op.key)
         rows.append(
             Row(
                 resource.name,
@@ -214,17 +216,11 @@ def _body_rows(
                 scopes,
                 _holders(consumers, scopes),
                 detail,
-                _source(op.key, listed),
-                backends.get(op.key),
+                decided["scopeSource"] if decided else "",
+                backend_token(decided) if decided else backends.get(op.key),
             )
         )
     return rows
-
-
-def _source(key: str, listed: Collection[str] | None) -> str:
-    if listed is None:
-        return ""
-    return LISTED if key in listed else DEFAULT_RULE
 
 
 def _method_row(

@@ -9,7 +9,7 @@ from typing import Any
 from offline_engine import PolicyPackProcess, run_program
 
 from .matrix import build_matrix, from_record
-from .model import Report, count_resources, listed_operations, stack_facts
+from .model import Report, count_resources, stack_facts, stack_plan
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
@@ -76,12 +76,8 @@ def build_report(
     finally:
         pack.stop()
     guarantee = {name for name, level in declared.items() if level == "mandatory"}
-    matrix = build_matrix(
-        (from_record(r) for r in content.resources),
-        findings,
-        guarantee,
-        listed_operations(content),
-    )
+    plan = stack_plan(content)
+    matrix = build_matrix((from_record(r) for r in content.resources), findings, guarantee, plan)
     return Report(
         stack=stack,
         matrix=matrix,
@@ -89,6 +85,6 @@ def build_report(
         resource_counts=count_resources(
             [r.type for r in records if r.custom and not r.type.startswith("pulumi:providers:")]
         ),
-        facts=stack_facts(content, project_dir),
+        facts=stack_facts(content, plan),
         preview=preview,
     )
