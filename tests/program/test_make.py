@@ -116,7 +116,16 @@ def test_a_missing_stack_names_make_s_variable(project: Path) -> None:
 def test_report_diff_names_the_make_command() -> None:
     result = _make("report-diff", "FORMAT=xml")
     assert result.returncode == 2
-    assert "make report-diff: error: argument --format: invalid choice: 'xml'" in result.stderr
+    assert result.stderr.splitlines()[0] == (
+        "error: argument --format: invalid choice: 'xml' (choose from 'table', 'markdown', "
+        "'json') (see `make help`)"
+    )
+
+
+def test_report_and_report_diff_take_the_same_format_words() -> None:
+    # One word, `table`, for the plain-text form of both; make passes FORMAT as it is.
+    dry_run = _make("-n", "report-diff", "FORMAT=table")
+    assert "diff --base-ref 'main' --stack dev --format table" in dry_run.stdout, dry_run.stdout
 
 
 def test_call_passes_the_make_command() -> None:

@@ -16,7 +16,9 @@ import pytest
 import yaml
 
 from report.__main__ import main
-from report.diff import compare, empty_report, exit_status, render
+from report.diff import compare, exit_status
+from report.diff_cli import render
+from report.diff_sides import empty_report
 from report.render import report_to_dict
 from report.run import build_report
 
@@ -326,7 +328,7 @@ def test_a_report_against_itself_says_no_change_in_access(tmp_path: Path, capsys
     path = tmp_path / "dev.json"
     path.write_text(json.dumps(data))
     lines = {
-        "terminal": "No change in access for stack 'dev'.",
+        "table": "No change in access for stack 'dev'.",
         "markdown": "No change in access for stack `dev`.",
     }
     for fmt, line in lines.items():
@@ -358,8 +360,9 @@ def test_unreadable_report_is_one_line_and_exit_2(tmp_path: Path, capsys) -> Non
     assert len(err.strip().splitlines()) == 1
 
 
-def test_base_report_with_full_scope_strings_compares_by_scope_name() -> None:
-    """A base from before reports used short scope names is not reported as changed."""
+def test_an_older_base_report_is_not_comparable_and_says_so(tmp_path: Path, capsys) -> None:
+    """A base from before `schemaVersion` (full scope strings, no scope source) is not read by
+    guess: the diff says the base is not comparable and shows the head as added."""
     full = "https://abc.execute-api.eu-west-1.amazonaws.com/v1"
     old = {
         "stack": "dev",
@@ -371,7 +374,75 @@ def test_base_report_with_full_scope_strings_compares_by_scope_name() -> None:
     new = report(
         [op("GET", "/pets", ["read"], ["a"])], [consumer("a", ["read"], ["GET /pets"])], []
     )
-    assert compare(old, new)["changed"] is False
+    base, head = _write(tmp_path, "old.json", old), _write(tmp_path, "new.json", new)
+    assert main(["diff", base, head, "--fail-on-widening"]) == 3
+    out = capsys.readouterr().out.splitlines()
+    assert out[:4] == [
+        "Access changes for stack 'dev' (old.json -> new.json)",
+        "",
+        "Base not comparable",
+        "  The base report is not comparable (old.json: its schemaVersion is none; this code "
+        "reads 1): what its fields mean is not guessed, so it is compared as an empty base and "
+        "every operation and consumer reads as added. Review access in the head report itself.",
+    ]
+    assert "  + GET /pets: scopes read (operationScopes); callers: a" in out
+    assert main(["diff", base, head, "--format", "markdown"]) == 0
+    markdown = capsys.readouterr().out
+    assert "\n#### Base not comparable\n\nThe base report is not comparable (`old.json: its " in (
+        markdown
+    )
+    assert main(["diff", base, head, "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["stack_change"] == "base not comparable"
+    assert [w["kind"] for w in data["widening"]] == ["new operation", "new consumer"]
+
+
+@pytest.mark.parametrize("version", [0, 2, "1", 1.0, None])
+def test_a_base_of_any_other_version_is_not_comparable(
+    tmp_path: Path, capsys, version: object
+) -> None:
+    other = {**PLAIN, "schemaVersion": version}
+    base = _write(tmp_path, "base.json", other)
+    head = _write(tmp_path, "head.json", PLAIN)
+    assert main(["diff", base, head, "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["stack_change"] == "base not comparable"
+    assert data["stack_change_reason"] == (
+        f"base.json: its schemaVersion is {'none' if version is None else repr(version)}; "
+        "this code reads 1"
+    )
+    # The head is this code's to read: another version there is bad input.
+    assert main(["diff", head, base]) == 2
+    assert "does not match the report schema (schemaVersion" in capsys.readouterr().err
+
+
+def test_a_base_of_this_version_that_is_off_schema_stays_bad_input(tmp_path: Path, capsys) -> None:
+    base = _write(tmp_path, "base.json", {**PLAIN, "operations": [{"method": "GET"}]})
+    head = _write(tmp_path, "head.json", PLAIN)
+    assert main(["diff", base, head]) == 2
+    assert capsys.readouterr().err.startswith(f"error: {base}: not a report: does not match")
+
+
+def test_the_format_word_is_table_and_terminal_is_deprecated(tmp_path: Path, capsys) -> None:
+    path = _write(tmp_path, "same.json", PLAIN)
+    assert main(["diff", path, path]) == 0
+    default = capsys.readouterr()
+    assert main(["diff", path, path, "--format", "table"]) == 0
+    assert capsys.readouterr() == default
+    assert main(["diff", path, path, "--format", "terminal"]) == 0
+    deprecated = capsys.readouterr()
+    assert deprecated.out == default.out
+    assert deprecated.err == (
+        "warning: --format terminal is deprecated and will be refused from the next release; "
+        "use --format table (the same output; FORMAT=table for make)\n"
+    )
+    with pytest.raises(SystemExit) as exited:
+        main(["diff", path, path, "--format", "xml"])
+    assert exited.value.code == 2
+    assert capsys.readouterr().err == (
+        "error: argument --format: invalid choice: 'xml' (choose from 'table', 'markdown', 'json') "
+        "(see `python -m report diff --help`)\n"
+    )
 
 
 def project(root: Path, stack: str = "dev", **overrides: Any) -> Path:
@@ -410,7 +481,7 @@ def test_the_realistic_change_to_the_dev_stack(tmp_path: Path) -> None:
             consumers=[{"name": "analytics", "scopes": ["read", "write"]}],
         ),
     )
-    assert render(diff, "terminal", "base", "head") == "\n".join(
+    assert render(diff, "table", "base", "head") == "\n".join(
         [
             "Access changes for stack 'dev' (base -> head)",
             "",
@@ -738,7 +809,7 @@ def test_the_summary_is_the_only_verdict_in_the_comment() -> None:
 def test_hostile_strings_on_a_terminal_and_in_json() -> None:
     base, head = hostile_reports()
     diff = compare(base, head)
-    terminal = render(diff, "terminal")
+    terminal = render(diff, "table")
     assert not [c for c in terminal if c != "\n" and (ord(c) < 32 or c in "\x7f\u202e\u200b")]
     assert "\\u001b[31mred\\u001b[0m" in terminal
     assert all(ord(c) < 128 for c in render(diff, "json"))
@@ -770,7 +841,7 @@ def _git(repo: Path, *args: str) -> None:
 
 
 # `report/` is copied, not linked: it finds the project it reports on from its own location.
-CODE = ("__main__.py", "components", "api", "policies", "offline_engine", "m2m_client")
+CODE = ("__main__.py", "components", "api", "policies", "offline_engine", "cli_support")
 
 
 @pytest.fixture
@@ -798,7 +869,7 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (root / "Pulumi.dev.yaml").write_text(good)
     (root / "Pulumi.gone.yaml").unlink()
     (root / "Pulumi.new.yaml").write_text(good)
-    monkeypatch.setattr("report.diff.PROJECT_DIR", root)
+    monkeypatch.setattr("report.diff_cli.PROJECT_DIR", root)
     return root
 
 
@@ -884,7 +955,7 @@ def test_a_consumer_rename_says_its_credentials_are_replaced() -> None:
             "lifetime": "60 minutes",
         }
     ]
-    text = render(diff, "terminal")
+    text = render(diff, "table")
     assert (
         "  ! consumer replaced orders-v2: orders removed and orders-v2 added: if this renames "
         "the consumer, Cognito replaces its app client. Deliver the new client id and secret "
@@ -944,7 +1015,7 @@ def test_a_setting_with_no_value_reads_not_set() -> None:
     head = report(PLAIN["operations"], PLAIN["consumers"], [])
     head["settings"]["deletion_protection"] = None
     diff = compare(PLAIN, head)
-    assert "  ~ Deletion protection: INACTIVE -> (not set)" in render(diff, "terminal")
+    assert "  ~ Deletion protection: INACTIVE -> (not set)" in render(diff, "table")
     assert "| Deletion protection | `INACTIVE` | *(not set)* |" in render(diff, "markdown")
 
 
@@ -973,7 +1044,7 @@ def test_secret_config_values_are_shown_as_secret(tmp_path: Path) -> None:
     assert head["settings"]["token_endpoint_url"] == (
         "https://[secret].auth.eu-west-1.amazoncognito.com/oauth2/token"
     )
-    text = render(compare(base, head), "terminal") + render(compare(base, head), "markdown")
+    text = render(compare(base, head), "table") + render(compare(base, head), "markdown")
     assert "mock-secret" not in text
 
 
@@ -997,3 +1068,35 @@ def test_hostile_strings_in_what_the_team_must_do_are_code_spans() -> None:
     for needle in ("@", "<img", "<details", "onerror", "PASSED", "](", "\n**"):
         assert needle not in prose, needle
     assert all(line == "" or line.startswith("- ") for line in section.splitlines())
+
+
+def test_a_base_ref_whose_code_writes_an_older_report_is_not_comparable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    """The ref's own code built its report (trusted, but of its time): an older format is said,
+    not guessed at."""
+    root = tmp_path / "repo"
+    root.mkdir()
+    _git(root, "init", "-q")
+    shutil.copy(ROOT / "Pulumi.yaml", root / "Pulumi.yaml")
+    (root / "Pulumi.dev.yaml").write_text(yaml.safe_dump({"config": DEV}))
+    (root / "__main__.py").write_text("# the base's program\n")
+    (root / "report").mkdir()
+    old = {"stack": "dev", "operations": [], "consumers": [], "verdicts": []}
+    (root / "report" / "__main__.py").write_text(f"print({json.dumps(json.dumps(old))})\n")
+    _git(root, "add", "-A")
+    _git(root, "commit", "-qm", "an old report")
+    (root / "__main__.py").unlink()
+    for name in CODE:
+        if not (root / name).exists():
+            (root / name).symlink_to(ROOT / name)
+    monkeypatch.setattr("report.diff_cli.PROJECT_DIR", root)
+    assert main(["diff", "--base-ref", "HEAD", "--stack", "dev", "--fail-on-widening"]) == 3
+    out = capsys.readouterr().out.splitlines()
+    assert out[2:4] == [
+        "Base not comparable",
+        "  The base report is not comparable (the report of 'HEAD': its schemaVersion is none; "
+        "this code reads 1): what its fields mean is not guessed, so it is compared as an empty "
+        "base and every operation and consumer reads as added. Review access in the head report "
+        "itself.",
+    ]
