@@ -14,6 +14,7 @@ import pulumi
 
 from components.account_logging import ApiGatewayCloudWatchRole
 from components.backend_tokens import WITHHELD
+from components.config_keys import PROJECT, check_config_keys, resolve_region
 from components.deferred import deferred_output_block
 from components.engine_config import engine_config_keys
 from components.identity import M2MIdentity, M2MIdentityArgs
@@ -22,14 +23,7 @@ from components.openapi_body import plan_api
 from components.plan_output import PLAN_OUTPUT
 from components.secured_api import SecuredRestApi, SecuredRestApiArgs
 from components.spec_reader import load_spec_file
-from components.stack_config import (
-    PROJECT,
-    REST_API_ID_LENGTH,
-    check_config_keys,
-    parse_config,
-    read_raw_config,
-    resolve_region,
-)
+from components.stack_config import REST_API_ID_LENGTH, parse_config, read_raw_config
 from components.stack_config import spec_file as resolve_spec_file
 
 PROJECT_DIR = Path(__file__).resolve().parent

@@ -4,7 +4,7 @@ Program-only (the pack judges bodies, it never decides scopes), so it lives here
 the published pack. Scope names are the resource server's short names (`read`); the full string
 a token carries is `<identifier>/<scope_name>`, built only by `scope_identifier`.
 The mapping's shape (a map of strings to lists of strings) is checked once, by
-`stack_config`; this module decides what it means against the OpenAPI document.
+`config_values`; this module decides what it means against the OpenAPI document.
 """
 
 from __future__ import annotations

@@ -10,19 +10,15 @@ import pulumi_aws.config
 import pytest
 
 from components.aws_provider import AWS_CONFIG_KEYS, AWS_REGIONS, PULUMI_AWS_VERSION
-from components.stack_config import (
-    ConfigError,
-    Consumer,
-    StackConfig,
+from components.config_keys import (
     check_aws_keys,
     check_config_keys,
     check_namespaces,
     edit_distance,
-    parse_config,
-    read_raw_config,
     resolve_region,
-    spec_file,
 )
+from components.config_values import ConfigError, Consumer
+from components.stack_config import StackConfig, parse_config, read_raw_config, spec_file
 
 VALID: dict[str, Any] = {
     "domainPrefix": "petstore-m2m",
