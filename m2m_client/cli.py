@@ -29,7 +29,8 @@ from cli_support import EXIT_USAGE, OneLineErrorParser, split_wrapper, typed_com
 from m2m_client.auth import BearerAuth, ClientConfigError, require_secure_url
 from m2m_client.redact import Redactor
 from m2m_client.stack import StackConfigError, StackOutputs, load_outputs
-from m2m_client.token import AUTH_METHODS, TokenClient, TokenError
+from m2m_client.token import AUTH_METHODS, TokenClient
+from m2m_client.token_response import TokenError
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
 

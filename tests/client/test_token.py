@@ -12,18 +12,17 @@ import pytest
 import requests
 
 from m2m_client.auth import ClientConfigError, basic_credentials, is_loopback_host
-from m2m_client.token import (
+from m2m_client.retry import RetryPolicy
+from m2m_client.token import TokenClient, wait_for_token_endpoint
+from m2m_client.token_response import (
     NO_EXPIRES_IN_CACHE_SECONDS,
     InvalidClientError,
     InvalidScopeError,
     OAuthError,
-    RetryPolicy,
-    TokenClient,
     TokenEndpointUnavailableError,
     TokenError,
     TokenResponseError,
     UnauthorizedClientError,
-    wait_for_token_endpoint,
 )
 
 from .fakes import READ, WRITE, FakeClock, FakeCognito, Scripted, SleepRecorder
