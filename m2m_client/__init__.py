@@ -1,6 +1,6 @@
 """Client for the secured M2M API: client-credentials tokens and stack-output loading.
 
-See the README ("Calling the API with the client") for usage.
+See docs/client.md ("Calling the API with the client") for usage.
 """
 
 from m2m_client.auth import BearerAuth, ClientConfigError, require_secure_url

@@ -82,7 +82,7 @@ def _parser(prog: str, wrapper: str | None) -> OneLineErrorParser:
         action="store_true",
         help="exit 3 when the head grants access the base did not: a new operation, consumer "
         "or (consumer, operation) pair, a scope added to an operation or a consumer, an "
-        "operation less protected (README: Widening)",
+        "operation less protected (docs/ci.md: Widening)",
     )
     return parser
 

@@ -413,7 +413,7 @@ def test_a_stack_that_does_not_exist_is_refused(project: Path) -> None:
     assert result.stderr.splitlines()[0] == (
         f"error: stack 'stagign' does not exist in the backend file://{state} (its stacks: dev, "
         "staging); check the name, or create it with `make up STACK=stagign CREATE=1` after "
-        "writing Pulumi.stagign.yaml (copy Pulumi.dev.yaml; README: Deploying a stack)"
+        "writing Pulumi.stagign.yaml (copy Pulumi.dev.yaml; docs/operations.md: Deploying a stack)"
     )
     assert calls == ["stack ls --json"]
 
