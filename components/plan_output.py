@@ -8,10 +8,10 @@ endpoint, and never opens the spec or parses scope config again.
 
 TypedDicts, not dataclasses: a component's inferred schema can carry them (a Pulumi
 component output may be a TypedDict), and the keys are written as the schema spells them
-(`scopeSource`), so the stack output, the schema and this code use one spelling.
+(`scopeSource`), so the stack output, the schema and this code use one spelling. No
+`from __future__ import annotations` here: the SDK's schema inference reads these annotations
+as types, and cannot resolve them as strings (`list[PlannedOperation]`).
 """
-
-from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any, TypedDict, get_type_hints

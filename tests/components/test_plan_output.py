@@ -117,3 +117,21 @@ def _broken(change: str) -> Any:
 def test_a_plan_of_another_shape_is_refused_with_its_first_fault(change: str, match: str) -> None:
     with pytest.raises(PlanOutputError, match=match):
         read_plan(_broken(change))
+
+
+def test_a_component_schema_can_carry_the_plan() -> None:
+    # Issue 21 exposes the plan as a component output: the SDK infers its schema types from
+    # these TypedDicts, with the property names the stack output already uses.
+    from pulumi.provider.experimental.analyzer import Analyzer
+
+    from tests.components.plan_holder import PlanHolder
+
+    result = Analyzer("secured-m2m-api").analyze([PlanHolder])
+    types = result["type_definitions"]
+    assert {name: sorted(t.properties) for name, t in types.items()} == {
+        "PlanOutput": ["droppedPreflights", "operations", "replacedSecurity"],
+        "PlannedOperation": ["backend", "method", "path", "scopeSource", "scopes"],
+        "BackendPlan": ["callerToken", "integration", "reason", "uri"],
+    }
+    (output,) = result["component_definitions"]["PlanHolder"].outputs.values()
+    assert output.ref == "#/types/secured-m2m-api:index:PlanOutput"
