@@ -1,4 +1,5 @@
-"""Three views of one Report: a terminal table, a pull-request comment, and JSON for machines."""
+"""Three views of one Report: `table` (plain text), `markdown` (a pull-request comment), and
+`json` for machines (the shape report.schema.json describes)."""
 
 from __future__ import annotations
 

@@ -3,9 +3,9 @@
 
 This runs in a checkout of the pull request's base commit, with the base's code: it builds
 each stack's base report itself and takes from the pull request's run only the head reports
-(JSON), which are data. Each head report is read with `report.diff.load_report` (strict JSON,
-checked against the base's report/report.schema.json) and rendered by the base's
-`report.diff_render`, which escapes every value. The stacks the head has come from GitHub's list
+(JSON), which are data. Each head report is read with `report.diff_sides.load_report` (strict
+JSON, checked against the base's report/report.schema.json) and rendered by the base's
+`report.diff_markdown`, which escapes every value. The stacks the head has come from GitHub's list
 of the pull request's files, not from the run: a run cannot hide a stack by not reporting it.
 
 A head report of another `schemaVersion` than the base's code reads is not compared by guess:
