@@ -1,10 +1,10 @@
 """The docs stay true: every layout table names exactly the modules there are, and every link
 between the docs lands on a file and a heading that exist.
 
-Layout tables: README.md's (one row per folder; a row lists its folder's modules as `name.py`,
-or links to the layout that does) and policies/README.md's (a bullet per folder of
-`apigw_guard/`). `rules/` is described as a whole ("one policy per module"): its policies are
-listed by name in policies/README.md's policy table, which the pack's own tests hold to the pack.
+README.md's layout has one row per folder; a row lists its folder's modules as `name.py`, or
+links to the layout that does: the pack's folders link to policies/README.md's layout table,
+which the pack's own test holds to the pack (tests/policies/test_layout_table.py), so each table
+has one test. docs/ has no layout table.
 """
 
 from __future__ import annotations
@@ -80,41 +80,6 @@ def test_a_readme_layout_row_names_exactly_its_folders_modules(folder: Path, tex
     actual = _modules(folder)
     assert sorted(named - actual) == [], f"{folder.relative_to(ROOT)}/: named but not there"
     assert sorted(actual - named) == [], f"{folder.relative_to(ROOT)}/: there but not named"
-
-
-def _pack_blocks() -> dict[Path, set[str]]:
-    """policies/README.md's layout: the modules each bullet names, by the folder it describes."""
-    pack = ROOT / "policies" / "apigw_guard"
-    section = _section((ROOT / "policies" / "README.md").read_text(encoding="utf-8"), "## Layout")
-    blocks: dict[Path, set[str]] = {pack: set()}
-    current = pack
-    for line in section.splitlines():
-        bullet = re.match(r"^- `([a-z_]+)/`", line)
-        if bullet:
-            current = pack / bullet.group(1)
-        elif line.startswith("- ") or not line.startswith(" "):
-            current = pack
-        blocks.setdefault(current, set()).update(MODULE.findall(line))
-    return blocks
-
-
-def test_the_pack_layout_names_exactly_the_packs_modules() -> None:
-    pack = ROOT / "policies" / "apigw_guard"
-    blocks = _pack_blocks()
-    # The CLI's entry point sits beside the package; the layout's first line names it.
-    named_top = blocks[pack] - {"__main__.py"}
-    assert "__main__.py" in blocks[pack]
-    for folder, named in [(pack, named_top), *((f, n) for f, n in blocks.items() if f != pack)]:
-        where = folder.relative_to(ROOT)
-        assert folder.is_dir(), f"policies/README.md's layout names {where}/, which is gone"
-        if folder.name == "rules":
-            assert not named, "rules/ is described as a whole: one policy per module"
-            continue
-        actual = _modules(folder)
-        assert sorted(named - actual) == [], f"{where}/: named but not there"
-        assert sorted(actual - named) == [], f"{where}/: there but not named"
-    subfolders = {p for p in pack.iterdir() if p.is_dir() and _modules(p)}
-    assert subfolders <= set(blocks), f"no bullet for {sorted(subfolders - set(blocks))}"
 
 
 def _anchors(path: Path) -> set[str]:
