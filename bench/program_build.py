@@ -5,7 +5,7 @@ A script, not a test: prints wall time per run (min and median of several) and t
 AWS resources, which must not grow with the number of operations (operations live in the body,
 not in separate Method/Integration resources). Target: under 2 s at 1,000 operations.
 
-The large case (`generate_large_spec`, made here rather than downloaded: 4.3 MB of YAML, 500
+The large case (`bench.specs.generate_large_spec`, made rather than downloaded: 4.3 MB of YAML, 500
 operations, 250 schemas with described properties: the size of Stripe's public spec, not its
 content) shows what
 the spec's format costs: one strict parse (libyaml where PyYAML has it, as the program reads
@@ -25,7 +25,6 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
 
 import yaml
 
@@ -34,153 +33,13 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from apigw_guard.model import body_text as document  # noqa: E402
+from bench.report_timing import end_to_end  # noqa: E402
+from bench.specs import generate_large_spec, generate_spec  # noqa: E402
 from components import spec_reader  # noqa: E402
 from offline_engine import run_program  # noqa: E402
 
 SIZES = (4, 100, 1000)
 TARGET_SECONDS = 2.0
-METHODS = ("get", "post", "put", "delete")
-
-
-def generate_spec(operations: int) -> dict[str, Any]:
-    """An OpenAPI 3.0 document with exactly `operations` operations, 4 methods per path."""
-    paths: dict[str, Any] = {}
-    for index in range(operations):
-        path = f"/resources{index // len(METHODS)}/{{id}}"
-        method = METHODS[index % len(METHODS)]
-        paths.setdefault(path, {})[method] = {
-            "operationId": f"op{index}",
-            "parameters": [{"name": "id", "in": "path", "required": True}],
-            "responses": {"200": {"description": "ok"}},
-            "x-amazon-apigateway-integration": {
-                "type": "http_proxy",
-                "httpMethod": method.upper(),
-                "uri": f"http://backend.example.com/resources{index}/{{id}}",
-                "requestParameters": {"integration.request.path.id": "method.request.path.id"},
-            },
-        }
-    return {
-        "openapi": "3.0.1",
-        "info": {"title": f"bench-{operations}", "version": "1"},
-        "paths": paths,
-    }
-
-
-LARGE_OPERATIONS = 500
-LARGE_SCHEMAS = 250
-_WORDS = [
-    *("the", "object", "amount", "currency", "customer", "status", "created", "metadata"),
-    *("description", "identifier", "payment", "balance", "invoice", "subscription"),
-    *("refund", "charge", "account", "returned", "when", "expanded"),
-]
-
-
-def _text(seed: int, words: int) -> str:
-    """Deterministic prose, as long as a real description."""
-    return " ".join(_WORDS[(seed * 7 + i * 3) % len(_WORDS)] for i in range(words)).capitalize()
-
-
-def _schema(index: int, size: int = 24) -> dict[str, Any]:
-    properties: dict[str, Any] = {}
-    for p in range(size):
-        name = f"{_WORDS[(index + p) % len(_WORDS)]}_{p}"
-        kind = p % 4
-        if kind == 0:
-            prop: dict[str, Any] = {"type": "string", "maxLength": 5000}
-        elif kind == 1:
-            prop = {"type": "integer", "nullable": True}
-        elif kind == 2:
-            prop = {
-                "anyOf": [
-                    {"maxLength": 5000, "type": "string"},
-                    {"$ref": f"#/components/schemas/s{(index + 1) % LARGE_SCHEMAS}"},
-                ]
-            }
-        else:
-            prop = {"type": "array", "items": {"type": "string", "enum": ["a", "b", "c"]}}
-        prop["description"] = _text(index + p, 18)
-        properties[name] = prop
-    return {
-        "type": "object",
-        "title": f"s{index}",
-        "description": _text(index, 40),
-        "properties": properties,
-        "required": list(properties)[:6],
-        "x-expandableFields": list(properties)[:3],
-    }
-
-
-def _operation(index: int, method: str, path: str, has_id: bool) -> dict[str, Any]:
-    params = [
-        {
-            "name": f"{_WORDS[(index + q) % len(_WORDS)]}_{q}",
-            "in": "query",
-            "required": False,
-            "description": _text(index + q, 20),
-            "schema": {"type": "string", "maxLength": 5000},
-        }
-        for q in range(4)
-    ]
-    mapping = {}
-    if has_id:
-        params.append({"name": "id", "in": "path", "required": True, "schema": {"type": "string"}})
-        mapping["integration.request.path.id"] = "method.request.path.id"
-    operation: dict[str, Any] = {
-        "operationId": f"op{index}",
-        "summary": _text(index, 8),
-        "description": _text(index, 60),
-        "parameters": params,
-        "responses": {
-            "200": {
-                "description": "Successful response.",
-                "content": {
-                    "application/json": {
-                        "schema": {"$ref": f"#/components/schemas/s{index % LARGE_SCHEMAS}"}
-                    }
-                },
-            },
-            "default": {
-                "description": "Error response.",
-                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/s0"}}},
-            },
-        },
-        "x-amazon-apigateway-integration": {
-            "type": "http_proxy",
-            "httpMethod": method.upper(),
-            "uri": f"https://backend.example.com{path}",
-            "requestParameters": mapping,
-            "passthroughBehavior": "when_no_match",
-        },
-    }
-    if method == "post":
-        body = _schema(index + 1000, 8)
-        operation["requestBody"] = {
-            "content": {"application/x-www-form-urlencoded": {"schema": body}}
-        }
-    return operation
-
-
-def generate_large_spec(operations: int = LARGE_OPERATIONS) -> dict[str, Any]:
-    """A Stripe-sized OpenAPI 3.0 document API Gateway can import (one `{id}` per parent).
-
-    Collections of four operations each (list, create, retrieve, update), `/v1/<name>` and
-    `/v1/<name>/{id}`, every operation with an HTTP proxy integration, long descriptions and
-    references into ~250 component schemas.
-    """
-    paths: dict[str, Any] = {}
-    for index in range(operations):
-        collection = f"/v1/{_WORDS[index // 4 % len(_WORDS)]}_{index // 4}"
-        method, with_id = [("get", False), ("post", False), ("get", True), ("post", True)][
-            index % 4
-        ]
-        path = f"{collection}/{{id}}" if with_id else collection
-        paths.setdefault(path, {})[method] = _operation(index, method, path, with_id)
-    return {
-        "openapi": "3.0.0",
-        "info": {"title": "bench-large", "version": "2024-01-01", "description": _text(1, 200)},
-        "paths": paths,
-        "components": {"schemas": {f"s{i}": _schema(i) for i in range(LARGE_SCHEMAS)}},
-    }
 
 
 def measure(spec_path: Path, runs: int) -> tuple[list[float], int]:
@@ -227,8 +86,6 @@ def pure_python_loader() -> type[yaml.SafeLoader]:
 
 def _report_seconds(spec_path: Path, project: Path) -> float:
     """`python -m report` end to end (interpreter and pack start included) on `spec_path`."""
-    from bench.report_timing import end_to_end  # it imports this module: import when run
-
     dev = (ROOT / "Pulumi.dev.yaml").read_text(encoding="utf-8")
     dev = dev.split("  secured-m2m-api:operationScopes:")[0]  # the default scope rule
     dev += f"  secured-m2m-api:specPath: {json.dumps(str(spec_path))}\n"

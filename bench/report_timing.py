@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.program_build import generate_spec  # noqa: E402
+from bench.specs import generate_spec  # noqa: E402
 from offline_engine import (  # noqa: E402
     PolicyPackProcess,
     run_program,

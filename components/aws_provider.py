@@ -3,7 +3,7 @@
 The SDK is generated from the provider's schema, so the pinned version is the authority: its
 `config` module has one property per provider config key (`aws:region`, `aws:profile`, ...)
 and its `Region` enum lists the regions it knows. Reading them here keeps the checks in
-`stack_config` in step with `requirements.txt` without a copied list.
+`config_keys` in step with `requirements.txt` without a copied list.
 """
 
 from __future__ import annotations

@@ -25,7 +25,7 @@ from __future__ import annotations
 import copy
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from apigw_guard.model.body_summary import summarize_body
@@ -45,6 +45,7 @@ from components.operation_scopes import (
     resolve_operation_scopes,
     scope_identifier,
 )
+from components.plan_output import PlannedOperation, PlanOutput, backend_plan
 from components.rest_api_settings import ENDPOINT_CONFIGURATION_EXTENSION, RestApiSettings
 
 COGNITO_SCHEME_NAME = "cognito-m2m"
@@ -206,10 +207,12 @@ class ApiPlan:
     """A document ready to be rendered into a guarded body, checked before any resource exists.
 
     `operation_scopes` maps every remaining operation (`METHOD /path`, document order) to its
-    scope names; `backend_tokens` says, per operation, what its backend receives of the
-    caller's token (the document already carries the overrides); `warnings` are what the
-    program logs as warnings (a resource count past the default quota, a body close to the
-    import's size limit).
+    scope names and `scope_sources` to where they came from (`operationScopes` or the default
+    rule); `backend_tokens` says, per operation, what its backend receives of the caller's
+    token (the document already carries the overrides); `replaced_security` names the
+    operations whose own `security` the body replaces; `warnings` are what the program logs as
+    warnings (a resource count past the default quota, a body close to the import's size
+    limit). `output()` is what of it the program exports for the report.
     """
 
     document: dict[str, Any]
@@ -217,6 +220,28 @@ class ApiPlan:
     dropped_operations: tuple[str, ...]
     backend_tokens: tuple[BackendToken, ...] = ()
     warnings: tuple[str, ...] = ()
+    scope_sources: dict[str, str] = field(default_factory=dict)
+    replaced_security: tuple[str, ...] = ()
+
+    def output(self) -> PlanOutput:
+        """The `api_plan` stack output (`components.plan_output`): plain data, known at preview."""
+        backends = {b.operation: b for b in self.backend_tokens}
+        operations: list[PlannedOperation] = []
+        for op in iter_operations(self.document):
+            operations.append(
+                {
+                    "method": op.method,
+                    "path": op.path,
+                    "scopes": list(self.operation_scopes[op.key]),
+                    "scopeSource": self.scope_sources[op.key],
+                    "backend": backend_plan(backends[op.key]),
+                }
+            )
+        return {
+            "operations": operations,
+            "droppedPreflights": list(self.dropped_operations),
+            "replacedSecurity": list(self.replaced_security),
+        }
 
     @property
     def title(self) -> str | None:
@@ -322,12 +347,24 @@ def plan_api(
         DEFAULT_SCOPES,
         dropped=prepared.dropped_operations,
     )
+    # `protect_document` overwrites these operations' own security: the plan names them.
+    replaced = tuple(
+        op.key for op in iter_operations(prepared.document) if "security" in op.definition
+    )
     document, tokens = withhold_tokens(prepared.document, withheld_hosts, source)
     body = check_protected(
-        protect_document(document, resolved, pool_arn=pool_arn, identifier=identifier)
+        protect_document(document, resolved.scopes, pool_arn=pool_arn, identifier=identifier)
     )
     size_warning = check_body_size(
         len(body.encode("utf-8", "surrogatepass")) + _SETTINGS_BYTES, source
     )
     warnings = [w for w in (resource_quota_warning(document, source), size_warning) if w]
-    return ApiPlan(document, resolved, prepared.dropped_operations, tokens, tuple(warnings))
+    return ApiPlan(
+        document,
+        resolved.scopes,
+        prepared.dropped_operations,
+        tokens,
+        tuple(warnings),
+        resolved.sources,
+        replaced,
+    )

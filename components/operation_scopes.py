@@ -4,7 +4,7 @@ Program-only (the pack judges bodies, it never decides scopes), so it lives here
 the published pack. Scope names are the resource server's short names (`read`); the full string
 a token carries is `<identifier>/<scope_name>`, built only by `scope_identifier`.
 The mapping's shape (a map of strings to lists of strings) is checked once, by
-`stack_config`; this module decides what it means against the OpenAPI document.
+`config_values`; this module decides what it means against the OpenAPI document.
 """
 
 from __future__ import annotations
@@ -47,6 +47,23 @@ class DefaultScopes:
 
 
 DEFAULT_SCOPES = DefaultScopes()
+
+# Where an operation's scopes came from (`ResolvedScopes.sources`), as the plan and the report
+# name it: a deliberate grant in the stack config, or the read/write default.
+LISTED = "operationScopes"
+DEFAULT_RULE = "default rule"
+
+
+@dataclass(frozen=True)
+class ResolvedScopes:
+    """Every operation's scope names (`METHOD /path` to names, document order) and their source.
+
+    `sources` maps the same keys to `LISTED` (the stack's `operationScopes` names the
+    operation) or `DEFAULT_RULE`.
+    """
+
+    scopes: dict[str, list[str]]
+    sources: dict[str, str]
 
 
 def scope_identifier(identifier: str, scope_name: str) -> str:
@@ -103,14 +120,15 @@ def resolve_operation_scopes(
     defaults: DefaultScopes | None = None,
     *,
     dropped: Collection[str] = (),
-) -> dict[str, list[str]]:
+) -> ResolvedScopes:
     """Give every operation its non-empty list of scope names, or explain why that is impossible.
 
     `mapping` (from stack config, already checked for shape) wins; operations it does not list
     get `defaults` (usually `DEFAULT_SCOPES`), or are an error when `defaults` is None, for
     stacks that want every operation listed explicitly. `dropped` names the operations the
     program took out of the document (CORS preflights), so a mapping that names one is told
-    why. Returns scope names in mapping order, keyed by `METHOD /path` in document order.
+    why. Returns scope names in mapping order, keyed by `METHOD /path` in document order, with
+    where each operation's came from.
     """
     ops = list(operations)
     defined = list(dict.fromkeys(defined_scopes))
@@ -139,9 +157,11 @@ def resolve_operation_scopes(
         normalized[key] = list(dict.fromkeys(scopes))
 
     resolved: dict[str, list[str]] = {}
+    sources: dict[str, str] = {}
     for op in ops:
         if op.key in normalized:
             resolved[op.key] = normalized[op.key]
+            sources[op.key] = LISTED
             continue
         if defaults is None:
             raise ScopeMappingError(
@@ -156,4 +176,5 @@ def resolve_operation_scopes(
                 "operation in operationScopes or define the scope"
             )
         resolved[op.key] = [default]
-    return resolved
+        sources[op.key] = DEFAULT_RULE
+    return ResolvedScopes(resolved, sources)

@@ -20,6 +20,7 @@ from components.deployment_trigger import deployment_trigger
 from components.execution_logs import check_import_name, execution_log_group_name
 from components.naming import child_name, stage_invoke_url
 from components.openapi_body import ApiPlan
+from components.plan_output import PlanOutput
 from components.rest_api_settings import RestApiSettings
 
 TYPE_TOKEN = "secured-m2m-api:api:SecuredRestApi"
@@ -81,7 +82,8 @@ class SecuredRestApi(pulumi.ComponentResource):
 
     Outputs: `rest_api_id`, `invoke_url` (stage invoke URL, no trailing slash; known before the
     stage exists, so it can serve as resource-server identifier), `body` (the exact body
-    applied), `deployment_trigger`, `stage_name`, `execution_log_group_name`.
+    applied), `deployment_trigger`, `stage_name`, `execution_log_group_name`, and `api_plan`
+    (what the program decided per operation, `components.plan_output`; known at preview).
     """
 
     rest_api_id: pulumi.Output[str]
@@ -90,6 +92,7 @@ class SecuredRestApi(pulumi.ComponentResource):
     deployment_trigger: pulumi.Output[str]
     stage_name: pulumi.Output[str]
     execution_log_group_name: pulumi.Output[str]
+    api_plan: pulumi.Output[PlanOutput]
 
     def __init__(
         self, name: str, args: SecuredRestApiArgs, opts: pulumi.ResourceOptions | None = None
@@ -201,6 +204,9 @@ class SecuredRestApi(pulumi.ComponentResource):
         self.rest_api_id = self.rest_api.id
         self.stage_name = self.stage.stage_name
         self.execution_log_group_name = self.execution_log_group.name
+        # One Output holding the plain plan: `Output.from_input` on the dict itself would make
+        # an Output of every nested value (12,000 at 1,000 operations, 0.8 s of the build).
+        self.api_plan = pulumi.Output.from_input(None).apply(lambda _: plan.output())
         self.register_outputs(
             {
                 "rest_api_id": self.rest_api_id,
@@ -208,5 +214,6 @@ class SecuredRestApi(pulumi.ComponentResource):
                 "deployment_trigger": self.deployment_trigger,
                 "stage_name": self.stage_name,
                 "execution_log_group_name": self.execution_log_group_name,
+                "api_plan": self.api_plan,
             }
         )

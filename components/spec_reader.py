@@ -9,8 +9,9 @@ nobody reads them differently. The document is then checked for the shape every 
 needs (`validate_document`); what API Gateway's import refuses is `import_checks`' job.
 
 The reader parses with libyaml where PyYAML has it (see `document._UniqueKeyLoader`), and a
-process parses one text once: `make report` runs the program (twice in preview) and reads the
-spec again for its notes, and a 4 MB YAML spec costs seconds per parse. The cache is keyed by
+process parses one text once: `make report` runs the program twice in preview (the report itself
+never reads the spec: it reads the program's `api_plan` output), and a 4 MB YAML spec costs
+seconds per parse. The cache is keyed by
 the text's SHA-256, holds the last few documents, and hands out the same object each time:
 callers must not change it (`openapi_body.prepare_document` works on a copy).
 """

@@ -1,9 +1,10 @@
 """Client for the secured M2M API: client-credentials tokens and stack-output loading.
 
-See the README ("Calling the API with the client") for usage.
+See docs/client.md ("Calling the API with the client") for usage.
 """
 
 from m2m_client.auth import BearerAuth, ClientConfigError, require_secure_url
+from m2m_client.retry import RetryPolicy
 from m2m_client.stack import (
     Consumer,
     StackConfigError,
@@ -13,18 +14,16 @@ from m2m_client.stack import (
     load_outputs,
     parse_outputs,
 )
-from m2m_client.token import (
+from m2m_client.token import TokenClient, wait_for_token_endpoint
+from m2m_client.token_response import (
     AccessToken,
     InvalidClientError,
     InvalidScopeError,
     OAuthError,
-    RetryPolicy,
-    TokenClient,
     TokenEndpointUnavailableError,
     TokenError,
     TokenResponseError,
     UnauthorizedClientError,
-    wait_for_token_endpoint,
 )
 
 __all__ = [

@@ -19,24 +19,23 @@ from __future__ import annotations
 
 import argparse
 import json
-import shlex
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, NoReturn
 
 import requests
 
+from cli_support import EXIT_USAGE, OneLineErrorParser, split_wrapper, typed_command, wrapper_help
 from m2m_client.auth import BearerAuth, ClientConfigError, require_secure_url
 from m2m_client.redact import Redactor
 from m2m_client.stack import StackConfigError, StackOutputs, load_outputs
-from m2m_client.token import AUTH_METHODS, TokenClient, TokenError
+from m2m_client.token import AUTH_METHODS, TokenClient
+from m2m_client.token_response import TokenError
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
 
 EXIT_OK = 0
 EXIT_HTTP_ERROR = 1
-EXIT_USAGE = 2
 EXIT_TOKEN = 3
 
 
@@ -57,43 +56,6 @@ class ApiRequestError(Exception):
     Carries one redacted line and nothing else: the ``requests`` exception behind it holds the
     prepared request, bearer token included, so it is neither chained nor kept.
     """
-
-
-class OneLineErrorParser(argparse.ArgumentParser):
-    """An argument parser whose usage errors are one line on stderr, exit 2.
-
-    argparse prints its usage block before the error; this prints the error and where the
-    arguments are explained, like every other error of this command: `<prog> --help`, or
-    `help_command` (a wrapper's, e.g. `make help`). `python -m report` uses it too.
-    """
-
-    def __init__(self, *args: Any, help_command: str | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.help_command = help_command
-
-    def error(self, message: str) -> NoReturn:
-        hint = self.help_command or f"{self.prog} --help"
-        self.exit(EXIT_USAGE, f"error: {message} (see `{hint}`)\n")
-
-
-def wrapper_help(wrapper: str) -> str:
-    """Where a wrapper's user reads about its variables: `make report` -> `make help`.
-
-    The Makefile is the one wrapper; it passes `--prog '<make command> <target>'`, and
-    `<make command> --help` would be make's own help, not this command's.
-    """
-    return f"{wrapper.rsplit(' ', 1)[0]} help"
-
-
-def typed_command(default: str = DEFAULT_PROG) -> str:
-    """The command as the user typed it, e.g. `.venv/bin/python -m m2m_client`.
-
-    The interpreter's own command line (`sys.orig_argv`) minus the arguments the module got;
-    `default` when nothing is left (an embedded interpreter).
-    """
-    given = len(sys.argv) - 1
-    typed = sys.orig_argv[: len(sys.orig_argv) - given] if given else list(sys.orig_argv)
-    return shlex.join(typed) if typed else default
 
 
 def timeout_seconds(value: str) -> float:
@@ -264,11 +226,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     prog = DEFAULT_PROG
     if argv is None:
-        argv, prog = sys.argv[1:], typed_command()
-    argv = list(argv)
-    call_prog = None
-    if argv[:1] == ["--prog"] and len(argv) > 1:
-        call_prog, argv = argv[1], argv[2:]
+        argv, prog = sys.argv[1:], typed_command(DEFAULT_PROG)
+    call_prog, argv = split_wrapper(argv)
     args = build_parser(call_prog or prog, call_prog).parse_args(argv)
     try:
         method = parse_method(args.method)

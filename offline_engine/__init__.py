@@ -1,26 +1,24 @@
 """The Pulumi engine's part, played offline: run the program under mocks, then the policy pack.
 
 `make report` and the tests use exactly this path, so what the report shows is what the tests
-prove. `program.run_program` records every resource in the engine's wire format;
+prove. `program.run_program` records every resource in the engine's wire format, with the
+config `stack_files` assembles from the project and stack files as the CLI does;
 `policy_pack.PolicyPackProcess` starts the pack as the CLI does and calls its Analyzer service;
 `wire` is the one place values are encoded and decoded (unknowns, secrets).
 """
 
 from .mocks import RecordingMonitor
 from .policy_pack import Diagnostic, PackStartError, PolicyPackProcess
-from .program import (
-    CapturedStack,
+from .program import CapturedStack, StackOutput, new_monitor, run_program
+from .records import RecordedResource
+from .stack_files import (
     MissingStackConfigError,
     StackConfigError,
     StackConfigTypeError,
     StackFileError,
-    StackOutput,
     load_stack_config,
-    new_monitor,
     read_settings_file,
-    run_program,
 )
-from .records import RecordedResource
 from .wire import (
     COMPUTED,
     Computed,

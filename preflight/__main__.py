@@ -88,7 +88,10 @@ def _missing_stack(stack: str, backend: str, names: list[str], path: Path, prog:
         f"{', '.join(names) or 'none'}); check the name, or create it with `{create}`"
     )
     if not path.is_file():
-        message += f" after writing {path.name} (copy Pulumi.dev.yaml; README: Deploying a stack)"
+        message += (
+            f" after writing {path.name} "
+            "(copy Pulumi.dev.yaml; docs/operations.md: Deploying a stack)"
+        )
     return message
 
 

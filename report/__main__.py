@@ -16,10 +16,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from apigw_guard.model.errors import InputError
-from m2m_client.cli import OneLineErrorParser, typed_command, wrapper_help
+from cli_support import OneLineErrorParser, split_wrapper, typed_command, wrapper_help
 from offline_engine import StackConfigError
 
-from . import diff
+from . import diff_cli
 from .render import FORMATS, render
 from .run import PROJECT_DIR, StackNotFoundError, build_report
 
@@ -35,12 +35,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     prog = DEFAULT_PROG
     if argv is None:
         argv, prog = sys.argv[1:], typed_command(DEFAULT_PROG)
-    argv = list(argv)
-    wrapper = None  # the Makefile's own command, e.g. `make report`
-    if argv[:1] == ["--prog"] and len(argv) > 1:
-        wrapper, argv = argv[1], argv[2:]
-    if argv[:1] == ["diff"]:  # the access diff of two reports (report/diff.py)
-        return diff.main(argv[1:], prog=wrapper or f"{prog} diff")
+    wrapper, argv = split_wrapper(argv)  # the Makefile's own command, e.g. `make report`
+    if argv[:1] == ["diff"]:  # the access diff of two reports (report/diff_cli.py)
+        return diff_cli.main(argv[1:], prog=wrapper or f"{prog} diff", wrapper=wrapper)
     parser = OneLineErrorParser(
         prog=wrapper or prog,
         help_command=wrapper_help(wrapper) if wrapper else None,

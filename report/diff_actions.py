@@ -1,7 +1,7 @@
 """What a change asks of the team, beyond reviewing access: credentials and scope strings.
 
 Some config changes look ordinary in an access diff and break callers on deploy
-(/work/shared/AWS-FACTS.md, "Deployments"; README "Renaming without an outage"):
+(docs/operations.md, "Renaming without an outage"):
 
 - renaming a consumer replaces its Cognito app client: a new client id and secret, the old
   client deleted in the same update, so the consumer is locked out until it has the new pair;

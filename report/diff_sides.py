@@ -1,16 +1,21 @@
 """The two sides of an access diff: a report file, a git ref's report, or an empty side and why.
 
 An empty side says why it is empty (`empty_report`): a new stack (the base has no stack file),
-a removed stack (the head has none), or a base that cannot be built (a broken stack file or
-spec, or a commit without the program). A base that cannot be built is compared as empty, with
-the reason, instead of failing every pull request until the base is fixed: the pull request
-that fixes it must be able to pass. Reports of two stacks are refused (`check_same_stack`).
+a removed stack (the head has none), a base that cannot be built (a broken stack file or
+spec, or a commit without the program), or a base whose report is of another `schemaVersion`
+than this code reads (`base not comparable`: older, newer or none). A base that cannot be built
+or compared is compared as empty, with the reason, instead of failing every pull request until
+the base is fixed, and instead of guessing what an older report's fields meant: the pull
+request that fixes or changes it must be able to pass, and every operation of the head reads
+as added, so `--fail-on-widening` asks a reviewer. The head must be a report of this code's
+version. Reports of two stacks are refused (`check_same_stack`).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -21,13 +26,16 @@ from typing import Any
 
 from .render import report_to_dict
 from .run import StackNotFoundError, build_report
-from .schema import MAX_REPORT_BYTES, ReportFormatError, parse_report
+from .schema import MAX_REPORT_BYTES, SCHEMA_VERSION, ReportFormatError, parse_report, validate
 
 # Why one side of a diff has no report (`empty_report`), as the diff's `stack_change` says it.
 NEW_STACK = "new stack"
 STACK_REMOVED = "stack removed"
 BASE_NOT_BUILT = "base not built"
+BASE_NOT_COMPARABLE = "base not comparable"
 _ABSENT = "absent"  # the key an empty report carries its reason under (never in a report file)
+# A Pulumi stack name; another `stack` of a report not read by the schema is not shown.
+_STACK_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 
 
 class DiffInputError(ValueError):
@@ -71,10 +79,29 @@ def absent_note(
             f"changes until someone destroys the stack ({show(f'pulumi destroy --stack {stack}')}"
             "); until then it keeps serving what reads as removed here."
         )
+    if state == BASE_NOT_COMPARABLE:
+        return (
+            f"The base report is not comparable ({show(reason or 'another schemaVersion')}): "
+            "what its fields mean is not guessed, so it is compared as an empty base and every "
+            "operation and consumer reads as added. Review access in the head report itself."
+        )
     return (
         f"The base could not be built ({show(reason or 'no reason given')}): compared against "
         "an empty base, so every operation and consumer reads as added."
     )
+
+
+def version_of(data: object) -> object:
+    """A report's `schemaVersion` as written (None when it has none)."""
+    return data.get("schemaVersion") if isinstance(data, dict) else None
+
+
+def not_comparable(version: object) -> str | None:
+    """Why a report of `version` cannot be compared with this code's; None when it can."""
+    if version == SCHEMA_VERSION and type(version) is int:
+        return None
+    written = "none" if version is None else repr(version)[:40]
+    return f"its schemaVersion is {written}; this code reads {SCHEMA_VERSION}"
 
 
 def report_at_ref(ref: str, stack: str, repo: Path) -> dict[str, Any]:
@@ -117,9 +144,18 @@ def report_at_ref(ref: str, stack: str, repo: Path) -> dict[str, Any]:
         if proc.returncode not in (0, 1):  # 1 is a report with a mandatory violation
             return empty_report(stack, BASE_NOT_BUILT, f"{ref!r}: {_last_line(proc.stderr)}")
         try:
-            return _parse(proc.stdout, f"report of {ref!r}")
+            data = _parse(proc.stdout, f"report of {ref!r}")
         except DiffInputError as err:
             return empty_report(stack, BASE_NOT_BUILT, str(err))
+        why = not_comparable(version_of(data))
+        if why:
+            return empty_report(stack, BASE_NOT_COMPARABLE, f"the report of {ref!r}: {why}")
+        faults = validate(data)
+        if faults:
+            return empty_report(
+                stack, BASE_NOT_BUILT, f"the report of {ref!r}: off-schema: {'; '.join(faults)}"
+            )
+        return data
     finally:
         subprocess.run(
             ["git", "-C", str(repo), "worktree", "remove", "--force", str(worktree)],
@@ -163,11 +199,13 @@ def empty_report(stack: str, state: str | None = None, reason: str = "") -> dict
     return report
 
 
-def load_report(path: Path) -> dict[str, Any]:
+def load_report(path: Path, side: str = "head") -> dict[str, Any]:
     """A report file, checked as strict JSON against report/report.schema.json.
 
     A file may come from anywhere (a pull request's own run), so it is read as data only and
     refused, with the first faults named, unless it matches the schema this code was built with.
+    As the `base` side, a report of another `schemaVersion` is no error: it becomes an empty
+    base marked `base not comparable`, named by its stack when that is a plain stack name.
     """
     try:
         with path.open("rb") as handle:
@@ -178,7 +216,27 @@ def load_report(path: Path) -> dict[str, Any]:
     try:
         return parse_report(data)
     except ReportFormatError as err:
+        if side == "base":
+            other = _other_version(data)
+            if other is not None:
+                stack, why = other
+                return empty_report(stack, BASE_NOT_COMPARABLE, f"{path.name}: {why}")
         raise DiffInputError(f"{path}: not a report: {err}") from None
+
+
+def _other_version(data: bytes) -> tuple[str, str] | None:
+    """(stack, why) for JSON whose `schemaVersion` is not this code's; None for anything else
+    (not JSON, or this version but off-schema: that is a broken report, not an older one)."""
+    try:
+        value = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return None
+    why = not_comparable(version_of(value))
+    if why is None or not isinstance(value, dict):
+        return None
+    stack = value.get("stack")
+    name = stack if isinstance(stack, str) and _STACK_NAME.fullmatch(stack) else ""
+    return name, why
 
 
 def reports_for_ref(ref: str, stack: str, project_dir: Path) -> tuple[dict[str, Any], Any]:

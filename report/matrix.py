@@ -6,9 +6,11 @@ Nothing here decides whether an operation is protected; the report shows what th
 with the pack's configuration: bodies are read with the pack's `summarize_body` and the body
 policies' own reading of their config (`judge_options`), and Method resources by the pack's
 diagnostics for them, matched by URN (an Analyze finding carries the analyzed resource's URN, a
-stack-level deferral names the URNs it covers: `model.deferral`), never by message text. What
-each body operation's backend receives of the caller's token is read from the same body by
-`components.backend_tokens`, the rules the program applies.
+stack-level deferral names the URNs it covers: `model.deferral`), never by message text. Where
+each body operation's scopes came from and what its backend receives of the caller's token are
+the program's decisions, read from its `api_plan` output (`components.plan_output`); for a body
+the program did not plan (another project), what the body itself says of the token
+(`components.backend_tokens.backend_tokens`).
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from apigw_guard.rules import (
     restapi_body_operation_security,
 )
 from components.backend_tokens import BackendToken, backend_tokens
+from components.plan_output import PlannedOperation, PlanOutput, backend_token, operation_key
 from offline_engine import RecordedResource, inputs_of, outputs_of
 
 # The resource types whose OpenAPI bodies the pack judges, from the pack's own list, so the
@@ -103,20 +106,15 @@ class Consumer:
     scopes_known: bool = True
 
 
-# Where an operation's scopes came from, so a reviewer can tell a deliberate grant from a default.
-LISTED = "operationScopes"
-DEFAULT_RULE = "default rule"
-
-
 @dataclass(frozen=True)
 class Row:
     """One operation. `status` is protected, UNPROTECTED, pending (unknown at preview) or exempt.
 
-    `scope_source` is `operationScopes` when the stack config lists the operation, `default
-    rule` when it got the read/write default, and empty when the program did not choose its
-    scopes (a Method resource, or a project that is not this program). `backend` says what
-    the operation's integration sends its backend in place of (or as) the caller's token;
-    None for a Method resource, whose integration is a resource of its own.
+    `scope_source` is the plan's: `operationScopes` when the stack config lists the operation,
+    `default rule` when it got the read/write default, and empty when the program did not
+    choose its scopes (a Method resource, or a project that is not this program). `backend`
+    says what the operation's integration sends its backend in place of (or as) the caller's
+    token; None for a Method resource, whose integration is a resource of its own.
     """
 
     api: str
@@ -156,15 +154,15 @@ def build_matrix(
     resources: Iterable[Resource],
     findings: Iterable[Finding] = (),
     guarantee: Collection[str] = (),
-    listed_operations: Collection[str] | None = None,
+    plan: PlanOutput | None = None,
     policy_config: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> Matrix:
     """Judge every OpenAPI body among `resources` and match its scopes against the clients.
 
     `findings` are the pack's diagnostics for the same resources and `guarantee` the names of
     its mandatory policies: a Method resource's status is what those say about it.
-    `listed_operations` are the `METHOD /path` keys the stack's `operationScopes` lists (None
-    when the project has no such setting): a body operation not among them got the default rule.
+    `plan` is the program's `api_plan` output (None for a project that is not this program):
+    each body operation it names gets its scope source and backend decision from it.
     `policy_config` is the pack's configuration (policy name -> properties) the findings were
     made under; bodies are judged with it, as the pack judges them.
     """
@@ -185,11 +183,12 @@ def build_matrix(
     options = {
         api: rule.judge_options(config.get(rule.NAME)) for api, rule in BODY_POLICIES.items()
     }
+    planned = {operation_key(op): op for op in plan["operations"]} if plan else {}
     rows: list[Row] = []
     for resource in resources:
         if resource.type in BODY_KINDS and "body" in resource.inputs:
             api = BODY_KINDS[resource.type]
-            rows.extend(_body_rows(resource, options[api], api, consumers, listed_operations))
+            rows.extend(_body_rows(resource, options[api], api, consumers, planned))
         elif resource.type in METHOD_TYPES:
             rows.append(_method_row(resource, graph, guarantee_findings, consumers))
     return Matrix(rows=tuple(rows), consumers=consumers, identifiers=identifiers)
@@ -216,7 +215,7 @@ def _body_rows(
     options: JudgeOptions,
     api: ApiKind,
     consumers: Sequence[Consumer],
-    listed: Collection[str] | None,
+    planned: Mapping[str, PlannedOperation],
 ) -> list[Row]:
     source = f"{resource.name} body"
     doc = read_api_body(resource.inputs["body"], source)
@@ -224,9 +223,11 @@ def _body_rows(
     if isinstance(doc, Unreadable):  # unknown at preview, or unreadable
         summary = BodySummary(error=doc.error, pending=doc.pending)
     else:
-        # Read once: the summary takes the parsed document; the backends come from it too.
+        # Read once: the summary takes the parsed document; without the program's plan, the
+        # backends come from it too.
         summary = summarize_body(doc, options, source, api)
-        backends = {b.operation: b for b in backend_tokens(doc)}
+        if not planned:
+            backends = {b.operation: b for b in backend_tokens(doc)}
     if summary.pending:
         return [Row(resource.name, "*", "*", "pending", detail=summary.pending)]
     if summary.error:
@@ -241,6 +242,7 @@ def _body_rows(
             status, detail = "pending", "; ".join(op.pending)
         else:
             status, detail = "protected", ""
+        decided = planned.get(op.key)
         rows.append(
             Row(
                 resource.name,
@@ -250,20 +252,14 @@ def _body_rows(
                 op.scopes,
                 _holders(consumers, op.scopes),
                 detail,
-                _source(op.key, listed),
-                backends.get(op.key),
+                decided["scopeSource"] if decided else "",
+                backend_token(decided) if decided else backends.get(op.key),
             )
         )
     if summary.unknown_parts:
         detail = f"{source} has parts not known during preview: {'; '.join(summary.unknown_parts)}"
         rows.append(Row(resource.name, "*", "*", "pending", detail=detail))
     return rows
-
-
-def _source(key: str, listed: Collection[str] | None) -> str:
-    if listed is None:
-        return ""
-    return LISTED if key in listed else DEFAULT_RULE
 
 
 def _method_row(

@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from apigw_guard.model.document import iter_operations
-from apigw_guard.model.errors import InputError
-from components.openapi_body import is_cors_preflight
-from components.operation_scopes import normalize_operation_key
-from components.spec_reader import load_spec_file
+from components.plan_output import PLAN_OUTPUT, PlanOutput, read_plan
 from offline_engine import CapturedStack, inputs_of
-from offline_engine.program import SECRET_PLACEHOLDER
+from offline_engine.stack_files import SECRET_PLACEHOLDER
 
 from .matrix import CLIENT_TYPE, RESOURCE_SERVER_TYPE, Finding, Matrix
 
@@ -56,10 +50,10 @@ class StackFacts:
     """What a reviewer needs besides the matrix, read from what the program registers/exports.
 
     Values are None when the project does not have them (a project other than this program).
-    `dropped_preflights` and `replaced_security` come from the spec the config names, judged
-    with the shared model: the program drops every `OPTIONS` operation and overwrites each
-    operation's own `security`, so those are the operations whose spec text does not say what
-    is deployed.
+    `dropped_preflights` and `replaced_security` are the program's plan (`api_plan`): the
+    operations whose spec text does not say what is deployed, as the CORS preflights it drops
+    and the operations whose own `security` it replaces; None when the project exports no
+    plan, so not known rather than empty.
     """
 
     region: str | None = None
@@ -67,11 +61,8 @@ class StackFacts:
     access_token_lifetime: str | None = None
     deletion_protection: str | None = None
     identifiers: tuple[Identifier, ...] = ()
-    # The spec the config names; None when the project has no `specPath`, and then the two
-    # lists below are not known rather than empty.
-    spec_path: str | None = None
-    dropped_preflights: tuple[str, ...] = ()
-    replaced_security: tuple[str, ...] = ()
+    dropped_preflights: tuple[str, ...] | None = None
+    replaced_security: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -108,20 +99,15 @@ def count_resources(types: list[str]) -> tuple[tuple[str, int], ...]:
     return tuple(sorted(counts.items()))
 
 
-def listed_operations(captured: CapturedStack) -> frozenset[str] | None:
-    """The operation keys the stack's `operationScopes` lists, normalized as the program does.
-
-    None when the project has no `operationScopes` setting, so no scope source is claimed.
-    """
-    raw = captured.config.get(f"{captured.project}:operationScopes")
-    if raw is None:
-        return None
-    mapping = json.loads(raw)
-    return frozenset(normalize_operation_key(k) for k in mapping) if mapping else frozenset()
+def stack_plan(captured: CapturedStack) -> PlanOutput | None:
+    """The program's `api_plan` output, checked; None for a project that exports none."""
+    output = captured.outputs.get(PLAN_OUTPUT)
+    return None if output is None else read_plan(output.value)
 
 
-def stack_facts(captured: CapturedStack, project_dir: Path) -> StackFacts:
-    """Region, token endpoint, token lifetime, deletion protection, identifiers and spec notes.
+def stack_facts(captured: CapturedStack, plan: PlanOutput | None) -> StackFacts:
+    """Region, token endpoint, token lifetime, deletion protection, identifiers and the plan's
+    dropped preflights and replaced security.
 
     `captured` should be an update-mode run (every value known under mocks); values AWS assigns
     are then replaced by placeholders rather than shown as if real.
@@ -139,7 +125,6 @@ def stack_facts(captured: CapturedStack, project_dir: Path) -> StackFacts:
     token_url = captured.outputs.get("token_endpoint_url")
     pools = by_type.get(USER_POOL_TYPE, [])
     protection = sorted({str(p.get("deletionProtection", "INACTIVE")) for p in pools})
-    dropped, replaced = _spec_notes(captured, project_dir)
     region = captured.config.get("aws:region")
     return StackFacts(
         region=_unsecret(region) if region is not None else None,
@@ -154,9 +139,8 @@ def stack_facts(captured: CapturedStack, project_dir: Path) -> StackFacts:
             for s in by_type.get(RESOURCE_SERVER_TYPE, [])
             if isinstance(s.get("identifier"), str)
         ),
-        spec_path=captured.config.get(f"{captured.project}:specPath"),
-        dropped_preflights=dropped,
-        replaced_security=replaced,
+        dropped_preflights=tuple(plan["droppedPreflights"]) if plan else None,
+        replaced_security=tuple(plan["replacedSecurity"]) if plan else None,
     )
 
 
@@ -202,23 +186,3 @@ def _configured_lifetime(captured: CapturedStack) -> str | None:
         return f"{int(value):g} minutes"
     except ValueError:
         return None
-
-
-def _spec_notes(
-    captured: CapturedStack, project_dir: Path
-) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    spec_path = captured.config.get(f"{captured.project}:specPath")
-    if not spec_path:
-        return (), ()
-    path = Path(spec_path)
-    try:
-        spec = load_spec_file(path if path.is_absolute() else project_dir / path)
-    except InputError:  # the program accepted it, so this happens only if it changed since
-        return (), ()
-    ops = list(iter_operations(spec))
-    preflights = {op.key for op in ops if is_cors_preflight(op.method, op.definition)}
-    dropped = tuple(op.key for op in ops if op.key in preflights)
-    replaced = tuple(
-        op.key for op in ops if op.key not in preflights and "security" in op.definition
-    )
-    return dropped, replaced

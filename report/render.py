@@ -1,4 +1,5 @@
-"""Three views of one Report: a terminal table, a pull-request comment, and JSON for machines."""
+"""Three views of one Report: `table` (plain text), `markdown` (a pull-request comment), and
+`json` for machines (the shape report.schema.json describes)."""
 
 from __future__ import annotations
 
@@ -143,8 +144,10 @@ def _settings(facts: StackFacts, code: str = "") -> list[tuple[str, str]]:
         ("Resource server", _identifier_text(facts, code)),
     ]
     out = [(k, v) for k, v in rows if v]
-    if facts.spec_path is not None:  # say explicitly when nothing was dropped or replaced
+    # Said explicitly when nothing was dropped or replaced; left out when not known (no plan).
+    if facts.dropped_preflights is not None:
         out.append(("Dropped CORS preflights", listed(facts.dropped_preflights)))
+    if facts.replaced_security is not None:
         out.append(("Own security replaced", listed(facts.replaced_security)))
     return out
 
@@ -280,8 +283,8 @@ def report_to_dict(report: Report) -> dict[str, Any]:
             "deletion_protection": f.deletion_protection,
         },
         "resource_servers": servers,
-        "dropped_preflights": list(f.dropped_preflights),
-        "replaced_security": list(f.replaced_security),
+        "dropped_preflights": list(f.dropped_preflights or ()),
+        "replaced_security": list(f.replaced_security or ()),
         "operations": [
             {
                 "api": r.api,

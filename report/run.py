@@ -9,7 +9,7 @@ from typing import Any
 from offline_engine import PolicyPackProcess, run_program
 
 from .matrix import build_matrix, from_record
-from .model import Report, count_resources, listed_operations, stack_facts
+from .model import Report, count_resources, stack_facts, stack_plan
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
@@ -79,12 +79,9 @@ def build_report(
     finally:
         pack.stop()
     guarantee = {name for name, level in declared.items() if level == "mandatory"}
+    plan = stack_plan(content)
     matrix = build_matrix(
-        (from_record(r) for r in content.resources),
-        findings,
-        guarantee,
-        listed_operations(content),
-        policy_config,
+        (from_record(r) for r in content.resources), findings, guarantee, plan, policy_config
     )
     return Report(
         stack=stack,
@@ -93,6 +90,6 @@ def build_report(
         resource_counts=count_resources(
             [r.type for r in records if r.custom and not r.type.startswith("pulumi:providers:")]
         ),
-        facts=stack_facts(content, project_dir),
+        facts=stack_facts(content, plan),
         preview=preview,
     )

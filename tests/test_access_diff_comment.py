@@ -127,13 +127,42 @@ def test_a_new_mandatory_violation_fails_before_widening(base, tmp_path, dev) ->
 
 
 def test_a_report_off_the_schema_is_an_error_that_names_the_fault(base, tmp_path, dev) -> None:
-    head = {**dev, "schemaVersion": 2, "extra": "[x](https://evil.example)"}
+    head = {**dev, "extra": "[x](https://evil.example)"}
     comment, result, _ = run(base, tmp_path, {"dev": head})
     assert result == "error"
     assert "**ERROR:** the head report cannot be used: `" in comment
-    assert "schemaVersion 2, expected 1" in comment
-    assert "If this pull request changes the report schema" in comment
+    assert "(schemaVersion 1): $: property 'extra' is not in the schema" in comment
     assert "](https://evil" not in comment.replace("`", "").split("cannot be used")[0]
+
+
+def test_a_head_report_of_a_newer_version_asks_a_reviewer(base, tmp_path, dev) -> None:
+    # The pull request changes the report's format: the base's code cannot read it, and does
+    # not guess; a reviewer approves what the pull request's own report shows.
+    head = {**dev, "schemaVersion": 2, "extra": "[x](https://evil.example)"}
+    comment, result, _ = run(base, tmp_path, {"dev": head})
+    assert result == "widening"
+    assert (
+        "### Stack `dev`\n\n#### Not comparable\n\n`the pull request's report: its "
+        "schemaVersion is 2; this code reads 1`: this pull request changes the report's format"
+    ) in comment
+    assert "approves it as a widening" in comment
+    assert "evil" not in comment
+
+
+@pytest.mark.parametrize("version", [0, None, "1"])
+def test_a_head_report_of_an_older_version_is_an_error_with_the_fix(
+    base, tmp_path, dev, version
+) -> None:
+    head = {k: v for k, v in dev.items() if k != "schemaVersion"}
+    if version is not None:
+        head["schemaVersion"] = version
+    comment, result, _ = run(base, tmp_path, {"dev": head})
+    assert result == "error"
+    shown = "none" if version is None else repr(version)
+    assert f"`the pull request's report: its schemaVersion is {shown}; this code reads 1`" in (
+        comment
+    )
+    assert "Update the pull request from its base branch (merge or rebase)" in comment
 
 
 def test_a_stack_the_run_did_not_report_is_an_error(base, tmp_path) -> None:

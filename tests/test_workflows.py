@@ -623,7 +623,7 @@ def test_the_jobs_that_write_check_nothing_out_and_run_nothing_of_the_pull_reque
     script = "\n".join(s.get("run", "") for s in post)
     assert '-F "body=@$body"' in script
     assert "-f context=access-diff" in script
-    from report.diff import COMMENT_MARKER
+    from report.diff_markdown import COMMENT_MARKER
 
     assert f'startswith("{COMMENT_MARKER}")' in script
     states = re.findall(r"state=(\w+)", script)

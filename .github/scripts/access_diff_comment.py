@@ -3,14 +3,21 @@
 
 This runs in a checkout of the pull request's base commit, with the base's code: it builds
 each stack's base report itself and takes from the pull request's run only the head reports
-(JSON), which are data. Each head report is read with `report.diff.load_report` (strict JSON,
-checked against the base's report/report.schema.json) and rendered by the base's
-`report.diff_render`, which escapes every value. The stacks the head has come from GitHub's list
+(JSON), which are data. Each head report is read with `report.diff_sides.load_report` (strict
+JSON, checked against the base's report/report.schema.json) and rendered by the base's
+`report.diff_markdown`, which escapes every value. The stacks the head has come from GitHub's list
 of the pull request's files, not from the run: a run cannot hide a stack by not reporting it.
 
-Writes OUT/comment.md and OUT/result, one word: `error` (a head report missing, unreadable or
-off-schema), else `failed` (a new mandatory violation), else `widening` (access the base did
-not grant), else `passed`. Prints each stack's diff (terminal form) for the log.
+A head report of another `schemaVersion` than the base's code reads is not compared by guess:
+its section says so. A newer one (the pull request changes the report's format) cannot be read
+until it has merged, so a reviewer checks access in the pull request's own report and approves
+it as a widening; an older one (the pull request was built on an older base) is an error that
+says to update the pull request from its base.
+
+Writes OUT/comment.md and OUT/result, one word: `error` (a head report missing, unreadable,
+off-schema or of an older version), else `failed` (a new mandatory violation), else `widening`
+(access the base did not grant, or a head report of a newer version), else `passed`. Prints
+each stack's diff (table form) for the log.
 Usage: access_diff_comment.py --head-dir DIR --pr-files FILE --pr N --base-sha SHA
        --head-sha SHA --run-url URL [--event-base-sha SHA] --out DIR
 """
@@ -31,20 +38,19 @@ sys.path.insert(0, str(ROOT))
 
 from apigw_guard.model.errors import InputError  # noqa: E402
 from offline_engine import StackConfigError  # noqa: E402
-from report.diff import (  # noqa: E402
-    COMMENT_MARKER,
-    EXIT_NEW_MANDATORY,
-    EXIT_WIDENING,
+from report.diff import EXIT_NEW_MANDATORY, EXIT_WIDENING, compare, exit_status  # noqa: E402
+from report.diff_markdown import COMMENT_MARKER, render_markdown  # noqa: E402
+from report.diff_sides import (  # noqa: E402
     DiffInputError,
-    compare,
     empty_report,
-    exit_status,
     load_report,
-    render_markdown,
-    render_terminal,
+    not_comparable,
+    version_of,
 )
+from report.diff_table import render_table  # noqa: E402
 from report.render import report_to_dict  # noqa: E402
 from report.run import StackNotFoundError, build_report  # noqa: E402
+from report.schema import MAX_REPORT_BYTES, SCHEMA_VERSION  # noqa: E402
 from report.untrusted import md_code  # noqa: E402
 
 # Pulumi stack names: letters, digits, `-`, `_` and `.`; anything else is not looked up.
@@ -100,6 +106,53 @@ def head_stacks(base: set[str], files: Iterable[Mapping[str, Any]]) -> set[str]:
     return head
 
 
+class NotComparableError(DiffInputError):
+    """A head report of another `schemaVersion` than this (the base's) code reads."""
+
+    def __init__(self, why: str, newer: bool) -> None:
+        super().__init__(why)
+        self.newer = newer
+
+
+def _other_version(path: Path) -> NotComparableError | None:
+    """Why the head report's `schemaVersion` is not this code's; None when it is, or when the
+    file is no JSON object at all (then the schema check names the fault)."""
+    try:
+        with path.open("rb") as handle:
+            value = json.loads(handle.read(MAX_REPORT_BYTES + 1).decode("utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError):
+        return None
+    version = version_of(value)
+    why = not_comparable(version)
+    if why is None or not isinstance(value, dict):
+        return None
+    newer = type(version) is int and version > SCHEMA_VERSION
+    return NotComparableError(why, newer)
+
+
+def _not_comparable(title: str, stack: str, err: NotComparableError) -> Section:
+    """The section of a head report the base's code cannot compare, and what to do."""
+    why = md_code(f"the pull request's report: {err}", in_table=False)
+    if err.newer:
+        text = (
+            f"#### Not comparable\n\n{why}: this pull request changes the report's format, "
+            "which the base's code cannot read, and nothing is guessed. A reviewer checks "
+            "access in the pull request's own report (the run's `access-diff` artifact) and "
+            "approves it as a widening; the diff is shown again once this has merged."
+        )
+        result = "widening"
+    else:
+        text = (
+            f"#### Not comparable\n\n{why}: the pull request's run used an older report "
+            "format than its base. Update the pull request from its base branch (merge or "
+            "rebase) to rebuild its report."
+        )
+        result = "error"
+    markdown = f"{title}\n\n{text}"
+    summary = f"Stack {md_code(stack, in_table=False)}: not comparable ({err})."
+    return Section(stack, result, markdown, summary, f"not comparable: {err}")
+
+
 def _load_head(head_dir: Path, stack: str) -> dict[str, Any]:
     reports = head_dir / "reports"
     path = reports / f"{stack}.json"
@@ -112,6 +165,9 @@ def _load_head(head_dir: Path, stack: str) -> dict[str, Any]:
             "the pull request's run built no report for this stack (its `access-diff` check "
             "says why)"
         )
+    other = _other_version(path)
+    if other is not None:
+        raise other
     report = load_report(path)
     if report["stack"] != stack:
         raise DiffInputError(f"the head report is of stack {report['stack']!r}, not {stack!r}")
@@ -145,15 +201,11 @@ def section(
     notes: list[str] = []
     try:
         head_report = _load_head(head_dir, stack)
+    except NotComparableError as err:
+        return _not_comparable(title, stack, err)
     except DiffInputError as err:
         text = md_code(str(err), in_table=False)
-        hint = (
-            " If this pull request changes the report schema (report/report.schema.json), the "
-            "diff is shown once it has merged."
-            if "report schema" in str(err)
-            else ""
-        )
-        markdown = f"{title}\n\n**ERROR:** the head report cannot be used: {text}.{hint}"
+        markdown = f"{title}\n\n**ERROR:** the head report cannot be used: {text}."
         return Section(stack, "error", markdown, markdown.replace(f"{title}\n\n", ""), str(err))
     if stack in base:
         base_report = _base_report(root, stack, notes)
@@ -174,7 +226,7 @@ def section(
         f"{diff['new_mandatory_violations']} new mandatory violation(s)"
     )
     summary = f"Stack {md_code(stack, in_table=False)}: {counts}."
-    return Section(stack, result, markdown, summary, render_terminal(diff, *labels), notes)
+    return Section(stack, result, markdown, summary, render_table(diff, *labels), notes)
 
 
 def overall(results: Iterable[str]) -> str:

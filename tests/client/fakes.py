@@ -18,6 +18,8 @@ import urllib.parse
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from m2m_client.token import TokenClient
+
 IDENTIFIER = "https://api.example.test"
 READ = f"{IDENTIFIER}/read"
 WRITE = f"{IDENTIFIER}/write"
@@ -215,3 +217,24 @@ def start_server(state: FakeCognito) -> tuple[ThreadingHTTPServer, threading.Thr
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
     thread.start()
     return server, thread
+
+
+def make_client(
+    cognito: FakeCognito,
+    clock: FakeClock,
+    sleep: SleepRecorder,
+    *,
+    client_id: str = "orders",
+    secret: str | None = None,
+    **kw: object,
+) -> TokenClient:
+    if secret is None:
+        secret = cognito.add_client(client_id, (READ, WRITE))
+    return TokenClient(
+        cognito.token_url,
+        client_id,
+        secret,
+        clock=clock,
+        sleep=sleep,
+        **kw,  # type: ignore[arg-type]
+    )

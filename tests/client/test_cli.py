@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from cli_support import EXIT_USAGE
 from m2m_client.cli import (
     EXIT_HTTP_ERROR,
     EXIT_OK,
     EXIT_TOKEN,
-    EXIT_USAGE,
     main,
     timeout_seconds,
 )

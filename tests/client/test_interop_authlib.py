@@ -12,8 +12,10 @@ from pathlib import Path
 import pytest
 
 from m2m_client.cli import call_api
+from m2m_client.retry import RetryPolicy
 from m2m_client.stack import parse_outputs
-from m2m_client.token import InvalidClientError, InvalidScopeError, RetryPolicy, TokenClient
+from m2m_client.token import TokenClient
+from m2m_client.token_response import InvalidClientError, InvalidScopeError
 
 from .authlib_server import READ, WRITE, State, start
 

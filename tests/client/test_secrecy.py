@@ -26,7 +26,11 @@ from m2m_client.auth import ClientConfigError, basic_credentials
 from m2m_client.cli import ApiRequestError, call_api
 from m2m_client.redact import MAX_SHOWN, REDACTED, Redactor
 from m2m_client.stack import StackConfigError, StackOutputs, load_from_pulumi, load_outputs_file
-from m2m_client.token import MAX_ERROR_CODE, TokenEndpointUnavailableError, TokenResponseError
+from m2m_client.token_response import (
+    MAX_ERROR_CODE,
+    TokenEndpointUnavailableError,
+    TokenResponseError,
+)
 
 from .fakes import READ, FakeCognito
 from .reflecting import ISSUED_TOKEN, Reflection, reflecting_server

@@ -20,7 +20,7 @@ from tests.components.component_projects import run_component_program
 PROGRAM = """
 import pulumi
 from components.identity import M2MIdentity, M2MIdentityArgs
-from components.stack_config import Consumer, ScopeDef
+from components.config_values import Consumer, ScopeDef
 
 identity = M2MIdentity(
     "idp",

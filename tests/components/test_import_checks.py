@@ -112,7 +112,7 @@ def test_the_body_size_limit_at_both_ends() -> None:
 
 
 def test_the_benchs_stripe_sized_spec_is_importable() -> None:
-    from bench.program_build import generate_large_spec
+    from bench.specs import generate_large_spec
 
     spec = generate_large_spec()
     check_importable(spec, "bench")

@@ -46,7 +46,12 @@ def test_resolve_uses_mapping_then_defaults():
     resolved = resolve_operation_scopes(
         OPS, {"post /pets": ["admin", "admin"]}, ["read", "write", "admin"], DEFAULT_SCOPES
     )
-    assert resolved == {"GET /pets": ["read"], "POST /pets": ["admin"], "HEAD /x": ["read"]}
+    assert resolved.scopes == {"GET /pets": ["read"], "POST /pets": ["admin"], "HEAD /x": ["read"]}
+    assert resolved.sources == {
+        "GET /pets": "default rule",
+        "POST /pets": "operationScopes",
+        "HEAD /x": "default rule",
+    }
 
 
 @pytest.mark.parametrize(
@@ -98,4 +103,4 @@ def test_options_is_an_operation_like_the_rest():
     resolved = resolve_operation_scopes(
         ops, {"OPTIONS /proxy": ["write"]}, ["read", "write"], DEFAULT_SCOPES
     )
-    assert resolved["OPTIONS /proxy"] == ["write"]
+    assert resolved.scopes["OPTIONS /proxy"] == ["write"]

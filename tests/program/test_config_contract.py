@@ -13,7 +13,8 @@ from typing import Any
 import pytest
 import yaml
 
-from components.stack_config import KNOWN_KEYS, PROJECT, StackConfig, parse_config
+from components.config_keys import KNOWN_KEYS, PROJECT
+from components.stack_config import StackConfig, parse_config
 from offline_engine import (
     MissingStackConfigError,
     StackConfigTypeError,

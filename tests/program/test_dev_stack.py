@@ -12,6 +12,7 @@ from apigw_guard.model.schemes import SchemeKind, classify_scheme
 from components.deployment_trigger import deployment_trigger
 from offline_engine import (
     CapturedStack,
+    StackOutput,
     contains_secret,
     inputs_of,
     outputs_of,
@@ -42,6 +43,7 @@ EXPECTED_OUTPUTS = {
     "scope_identifiers",
     "client_ids",
     "client_secrets",
+    "api_plan",
 }
 
 
@@ -205,6 +207,48 @@ def test_exports_the_agreed_outputs(dev: CapturedStack) -> None:
         "write": f"{identifier}/write",
     }
     assert set(dev.outputs["client_ids"].value) == {"analytics", "orders"}
+
+
+def test_exports_the_plan_the_report_reads(dev: CapturedStack) -> None:
+    withheld = {
+        "callerToken": "withheld",
+        "integration": "http_proxy",
+        "reason": "Authorization overridden with a static value",
+    }
+    demo = "https://petstore-demo-endpoint.execute-api.com/petstore"
+
+    def op(method: str, path: str, scope: str, backend: dict[str, str]) -> dict[str, object]:
+        return {
+            "method": method,
+            "path": path,
+            "scopes": [scope],
+            "scopeSource": "operationScopes",
+            "backend": backend,
+        }
+
+    assert dev.outputs["api_plan"] == StackOutput(
+        {
+            "operations": [
+                op(
+                    "GET",
+                    "/",
+                    "read",
+                    {
+                        "callerToken": "not sent",
+                        "integration": "mock",
+                        "reason": "mock: answered by API Gateway",
+                        "uri": "",
+                    },
+                ),
+                op("GET", "/pets", "read", {**withheld, "uri": f"{demo}/pets"}),
+                op("POST", "/pets", "write", {**withheld, "uri": f"{demo}/pets"}),
+                op("GET", "/pets/{petId}", "read", {**withheld, "uri": f"{demo}/pets/{{petId}}"}),
+            ],
+            "droppedPreflights": [],
+            "replacedSecurity": [],
+        },
+        secret=False,
+    )
 
 
 def test_client_secrets_are_exported_only_as_secrets(dev: CapturedStack) -> None:

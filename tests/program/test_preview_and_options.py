@@ -18,6 +18,13 @@ def test_preview_completes_with_the_pool_arn_and_body_unknown(dev_preview: Captu
     assert dev_preview.outputs["client_secrets"].secret
 
 
+def test_the_plan_is_known_at_preview_and_the_same_as_at_up(
+    dev: CapturedStack, dev_preview: CapturedStack
+) -> None:
+    # What the program decided depends on the spec and the config alone, never on AWS's ids.
+    assert dev_preview.outputs["api_plan"] == dev.outputs["api_plan"]
+
+
 def test_preview_registers_the_same_resources_as_up(
     dev: CapturedStack, dev_preview: CapturedStack
 ) -> None:

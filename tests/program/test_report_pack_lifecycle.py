@@ -9,7 +9,7 @@ import pytest
 
 import offline_engine
 import report.run
-from components.stack_config import ConfigError
+from components.config_values import ConfigError
 from offline_engine import PolicyPackProcess
 
 

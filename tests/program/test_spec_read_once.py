@@ -1,5 +1,5 @@
-"""`make report` parses the spec once, though it runs the program twice in preview and reads the
-spec again for its notes: a 4 MB YAML spec costs seconds per parse (`make bench-program`)."""
+"""`make report` parses the spec once, though it runs the program twice in preview: a 4 MB YAML
+spec costs seconds per parse (`make bench-program`)."""
 
 from __future__ import annotations
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from apigw_guard.model.body_summary import summarize_body
 from apigw_guard.model.document import iter_operations
-from bench.program_build import generate_spec
+from bench.specs import generate_spec
 from offline_engine import CapturedStack, run_program
 
 from .conftest import body_of

@@ -1,19 +1,24 @@
 """What a reviewer needs besides the matrix (issue 10, items 9 to 11): settings, the identifier
 labelled as a placeholder, where each operation's scopes come from, the spec's dropped preflights
-and replaced security, and the Mermaid diagram."""
+and replaced security, and the Mermaid diagram; the program's decisions read from its plan
+(`api_plan`, issue 18), never re-derived from the spec or the scope config."""
 
 from __future__ import annotations
 
+import ast
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from components import spec_reader
 from report.model import Report
 from report.render import render
 from report.run import build_report
 
+ROOT = Path(__file__).resolve().parents[2]
 # The `scratch_project` fixture (conftest.py): write_stack(name, **overrides) -> project dir.
 WriteStack = Callable[..., Path]
 
@@ -162,3 +167,57 @@ def test_diagram_shows_an_open_method_reachable_by_anyone() -> None:
     markdown = render(build_report("test", project_dir=project), "markdown")
     assert '  anyone(("ANYONE, no token"))' in markdown
     assert "  anyone --> o1" in markdown
+
+
+def test_the_backend_column_gives_the_programs_reason(scratch_project: WriteStack) -> None:
+    # Only the program knows a backend is withheld because the stack lists its host; the body
+    # alone says no more than "overridden".
+    host = "petstore-demo-endpoint.execute-api.com"
+    project = scratch_project("withheld", withholdTokenFromHosts=[host])
+    report = build_report("withheld", project_dir=project)
+    reasons = {r.key: r.backend.reason for r in report.matrix.rows if r.backend is not None}
+    assert reasons == {
+        "GET /": "mock: answered by API Gateway",
+        "GET /pets": f"withholdTokenFromHosts: {host}",
+        "POST /pets": f"withholdTokenFromHosts: {host}",
+        "GET /pets/{petId}": f"withholdTokenFromHosts: {host}",
+    }
+
+
+@pytest.mark.parametrize("preview", [False, True])
+def test_the_report_opens_the_spec_only_through_the_program(
+    monkeypatch: pytest.MonkeyPatch, preview: bool
+) -> None:
+    opened: list[str] = []
+    load = spec_reader.load_spec_file
+
+    def counting(path: str | Path) -> dict[str, Any]:
+        opened.append(str(path))
+        return load(path)
+
+    monkeypatch.setattr(spec_reader, "load_spec_file", counting)
+    report = build_report("dev", preview=preview)
+    # One program run, two in preview (its verdicts, then the content): nothing else reads it.
+    assert len(opened) == (2 if preview else 1)
+    assert report.facts.dropped_preflights == ()
+
+
+def test_no_report_module_reads_the_spec_or_the_scope_config() -> None:
+    # The plan (`api_plan`) carries what the program decided; re-deciding it here is how the
+    # report and the program drifted apart before.
+    forbidden = {
+        "components.spec_reader",
+        "components.operation_scopes",
+        "components.stack_config",
+        "components.openapi_body",
+        "apigw_guard.model.document",
+    }
+    for module in sorted((ROOT / "report").glob("*.py")):
+        tree = ast.parse(module.read_text(encoding="utf-8"))
+        imported: set[str] = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                imported.add(node.module)
+            elif isinstance(node, ast.Import):
+                imported.update(alias.name for alias in node.names)
+        assert not imported & forbidden, f"{module.name} imports {sorted(imported & forbidden)}"

@@ -124,6 +124,13 @@ def test_a_file_larger_than_a_report_is_refused_before_parsing() -> None:
         parse_report(b" " * (MAX_REPORT_BYTES + 1))
 
 
+def test_a_report_of_exactly_the_limit_is_read(dev) -> None:
+    text = json.dumps(dev).encode()
+    padded = text + b" " * (MAX_REPORT_BYTES - len(text))
+    assert len(padded) == MAX_REPORT_BYTES
+    assert parse_report(padded) == dev
+
+
 def test_at_most_five_faults_are_named(dev) -> None:
     data = copy.deepcopy(dev)
     data["operations"] = [{"bad": i} for i in range(20)]
