@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from components.plan_output import PLAN_OUTPUT, PlanOutput, read_plan
+from secured_m2m_api.plan_output import PLAN_OUTPUT, PlanOutput, read_plan
 from offline_engine import CapturedStack, inputs_of
 from offline_engine.stack_files import SECRET_PLACEHOLDER
 

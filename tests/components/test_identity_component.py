@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from components.identity import TYPE_TOKEN, scope_identifier_map
+from secured_m2m_api.identity import TYPE_TOKEN, scope_identifier_map
 from offline_engine import (
     CapturedStack,
     contains_secret,
@@ -19,8 +19,8 @@ from tests.components.component_projects import run_component_program
 
 PROGRAM = """
 import pulumi
-from components.identity import M2MIdentity, M2MIdentityArgs
-from components.config_values import Consumer, ScopeDef
+from secured_m2m_api.identity import M2MIdentity, M2MIdentityArgs
+from secured_m2m_api.config_values import Consumer, ScopeDef
 
 identity = M2MIdentity(
     "idp",

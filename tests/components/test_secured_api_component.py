@@ -8,7 +8,7 @@ import pytest
 
 from apigw_guard.model.body_summary import summarize_body
 from apigw_guard.model.document import iter_operations
-from components.secured_api import TYPE_TOKEN
+from secured_m2m_api.secured_api import TYPE_TOKEN
 from offline_engine import CapturedStack, inputs_of
 from tests.components.component_projects import run_component_program
 
@@ -30,8 +30,8 @@ SPEC = {
 PROGRAM = """
 import json
 import pulumi
-from components.openapi_body import plan_api
-from components.secured_api import SecuredRestApi, SecuredRestApiArgs
+from secured_m2m_api.openapi_body import plan_api
+from secured_m2m_api.secured_api import SecuredRestApi, SecuredRestApiArgs
 
 plan = plan_api(json.loads({spec!r}), {{"DELETE /orders": ["admin"]}}, ["read", "write", "admin"])
 api = SecuredRestApi(

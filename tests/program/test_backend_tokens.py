@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from apigw_guard.model.document import SpecError, iter_operations
-from components.backend_tokens import (
+from secured_m2m_api.backend_tokens import (
     AUTHORIZATION_PARAMETER,
     WITHHELD,
     WITHHELD_STATIC,

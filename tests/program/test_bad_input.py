@@ -11,10 +11,10 @@ import pytest
 from pulumi.runtime import config as runtime_config
 
 from apigw_guard.model.document import SpecError
-from components.config_keys import check_known_keys, project_keys
-from components.config_values import ConfigError
-from components.engine_config import engine_config_keys
-from components.operation_scopes import ScopeMappingError
+from program_support.config_keys import check_known_keys, project_keys
+from secured_m2m_api.config_values import ConfigError
+from program_support.engine_config import engine_config_keys
+from secured_m2m_api.operation_scopes import ScopeMappingError
 from offline_engine import (
     MissingStackConfigError,
     StackConfigTypeError,

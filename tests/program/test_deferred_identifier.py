@@ -61,12 +61,12 @@ CASES = [
         "import pulumi_aws as aws", "aws.cognito.UserPoolClient", {}, id="identity-client"
     ),
     pytest.param(
-        "from components import account_logging",
+        "from secured_m2m_api import account_logging",
         "account_logging.ApiGatewayCloudWatchRole",
         {"manageApiGatewayAccount": True},
         id="account-role",
     ),
-    pytest.param("from components import secured_api", "secured_api.SecuredRestApi", {}, id="api"),
+    pytest.param("from secured_m2m_api import secured_api", "secured_api.SecuredRestApi", {}, id="api"),
 ]
 
 
@@ -81,7 +81,7 @@ def test_a_failing_constructor_fails_the_run_with_its_error_instead_of_hanging(
 
 _FORGETFUL_PROGRAM = """
 import pulumi_aws as aws
-from components.deferred import deferred_output_block
+from program_support.deferred import deferred_output_block
 
 with deferred_output_block(str) as (identifier, resolve):
     aws.cognito.ResourceServer("server", identifier=identifier, name="s", user_pool_id="pool")
@@ -90,7 +90,7 @@ with deferred_output_block(str) as (identifier, resolve):
 _CHILD_FORGETFUL = f"""
 import sys
 from pathlib import Path
-from components.deferred import UnresolvedDeferredOutputError
+from program_support.deferred import UnresolvedDeferredOutputError
 from tests.components.component_projects import run_component_program
 
 try:

@@ -9,7 +9,7 @@ import re
 from apigw_guard.model.body_summary import summarize_body
 from apigw_guard.model.document import iter_operations
 from apigw_guard.model.schemes import SchemeKind, classify_scheme
-from components.deployment_trigger import deployment_trigger
+from secured_m2m_api.deployment_trigger import deployment_trigger
 from offline_engine import (
     CapturedStack,
     StackOutput,

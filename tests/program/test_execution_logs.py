@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from components.execution_logs import ExecutionLogImportError
+from secured_m2m_api.execution_logs import ExecutionLogImportError
 from offline_engine import CapturedStack, RecordingMonitor, inputs_of, outputs_of, run_program
 from offline_engine.mocks import AwsMocks
 

@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from apigw_guard.model.document import SpecError
-from components.import_checks import UnimportableSpecError
+from secured_m2m_api.import_checks import UnimportableSpecError
 from offline_engine import new_monitor, run_program
 from report.__main__ import main as report_main
 

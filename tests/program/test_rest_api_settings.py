@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from components.rest_api_settings import (
+from secured_m2m_api.rest_api_settings import (
     ENDPOINT_ACCESS_MODE_EXTENSION,
     ENDPOINT_CONFIGURATION_EXTENSION,
     SECURITY_POLICY_EXTENSION,

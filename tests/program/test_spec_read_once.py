@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from apigw_guard.model.body_text import parse_body_text
-from components import spec_reader
+from secured_m2m_api import spec_reader
 from report.run import build_report
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from components import spec_reader
+from secured_m2m_api import spec_reader
 from report.model import Report
 from report.render import render
 from report.run import build_report
@@ -206,10 +206,10 @@ def test_no_report_module_reads_the_spec_or_the_scope_config() -> None:
     # The plan (`api_plan`) carries what the program decided; re-deciding it here is how the
     # report and the program drifted apart before.
     forbidden = {
-        "components.spec_reader",
-        "components.operation_scopes",
-        "components.stack_config",
-        "components.openapi_body",
+        "secured_m2m_api.spec_reader",
+        "secured_m2m_api.operation_scopes",
+        "program_support.stack_config",
+        "secured_m2m_api.openapi_body",
         "apigw_guard.model.document",
     }
     for module in sorted((ROOT / "report").glob("*.py")):

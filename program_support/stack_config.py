@@ -15,9 +15,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
-from components.backend_tokens import parse_withheld_hosts
-from components.config_keys import KNOWN_KEYS, STRUCTURED_KEYS, check_known_keys
-from components.config_values import (
+from secured_m2m_api.backend_tokens import parse_withheld_hosts
+from program_support.config_keys import KNOWN_KEYS, STRUCTURED_KEYS, check_known_keys
+from secured_m2m_api.config_values import (
     APP_CLIENT_DOC,
     DEFAULT_SECURITY_POLICY,
     ENDPOINT_ACCESS_MODES,
@@ -40,8 +40,8 @@ from components.config_values import (
     parse_stage_name,
     parse_token_validity,
 )
-from components.execution_logs import parse_import_name
-from components.naming import stage_invoke_url
+from secured_m2m_api.execution_logs import parse_import_name
+from secured_m2m_api.naming import stage_invoke_url
 
 T = TypeVar("T")
 # REST API ids are 10 characters in practice (not a documented guarantee), used only to

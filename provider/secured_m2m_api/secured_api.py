@@ -16,12 +16,12 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
-from components.deployment_trigger import deployment_trigger
-from components.execution_logs import check_import_name, execution_log_group_name
-from components.naming import child_name, stage_invoke_url
-from components.openapi_body import ApiPlan
-from components.plan_output import PlanOutput
-from components.rest_api_settings import RestApiSettings
+from secured_m2m_api.deployment_trigger import deployment_trigger
+from secured_m2m_api.execution_logs import check_import_name, execution_log_group_name
+from secured_m2m_api.naming import child_name, stage_invoke_url
+from secured_m2m_api.openapi_body import ApiPlan
+from secured_m2m_api.plan_output import PlanOutput
+from secured_m2m_api.rest_api_settings import RestApiSettings
 
 TYPE_TOKEN = "secured-m2m-api:api:SecuredRestApi"
 DEFAULT_DESCRIPTION = "Machine-to-machine API; every method needs a Cognito access token."
@@ -83,7 +83,7 @@ class SecuredRestApi(pulumi.ComponentResource):
     Outputs: `rest_api_id`, `invoke_url` (stage invoke URL, no trailing slash; known before the
     stage exists, so it can serve as resource-server identifier), `body` (the exact body
     applied), `deployment_trigger`, `stage_name`, `execution_log_group_name`, and `api_plan`
-    (what the program decided per operation, `components.plan_output`; known at preview).
+    (what the program decided per operation, `secured_m2m_api.plan_output`; known at preview).
     """
 
     rest_api_id: pulumi.Output[str]

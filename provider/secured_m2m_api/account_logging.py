@@ -21,7 +21,7 @@ import json
 import pulumi
 import pulumi_aws as aws
 
-from components.naming import child_name
+from secured_m2m_api.naming import child_name
 
 TYPE_TOKEN = "secured-m2m-api:account:ApiGatewayCloudWatchRole"
 # AWS's managed policy for exactly this purpose.

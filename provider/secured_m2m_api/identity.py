@@ -13,9 +13,9 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from components.config_values import Consumer, ScopeDef
-from components.naming import child_name, token_endpoint_url
-from components.operation_scopes import scope_identifier
+from secured_m2m_api.config_values import Consumer, ScopeDef
+from secured_m2m_api.naming import child_name, token_endpoint_url
+from secured_m2m_api.operation_scopes import scope_identifier
 
 TYPE_TOKEN = "secured-m2m-api:identity:M2MIdentity"
 
