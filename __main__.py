@@ -12,19 +12,19 @@ from pathlib import Path
 
 import pulumi
 
-from secured_m2m_api.account_logging import ApiGatewayCloudWatchRole
-from secured_m2m_api.backend_tokens import WITHHELD
 from program_support.config_keys import PROJECT, check_config_keys, resolve_region
 from program_support.deferred import deferred_output_block
 from program_support.engine_config import engine_config_keys
+from program_support.stack_config import REST_API_ID_LENGTH, parse_config, read_raw_config
+from program_support.stack_config import spec_file as resolve_spec_file
+from secured_m2m_api.account_logging import ApiGatewayCloudWatchRole
+from secured_m2m_api.backend_tokens import WITHHELD
 from secured_m2m_api.identity import M2MIdentity, M2MIdentityArgs
 from secured_m2m_api.naming import stage_invoke_url, user_pool_arn_estimate
 from secured_m2m_api.openapi_body import plan_api
 from secured_m2m_api.plan_output import PLAN_OUTPUT
 from secured_m2m_api.secured_api import SecuredRestApi, SecuredRestApiArgs
 from secured_m2m_api.spec_reader import load_spec_file
-from program_support.stack_config import REST_API_ID_LENGTH, parse_config, read_raw_config
-from program_support.stack_config import spec_file as resolve_spec_file
 
 PROJECT_DIR = Path(__file__).resolve().parent
 
@@ -107,5 +107,5 @@ pulumi.export("resource_server_identifier", identity.resource_server_identifier)
 pulumi.export("scope_identifiers", identity.scope_identifiers)
 pulumi.export("client_ids", identity.client_ids)
 pulumi.export("client_secrets", pulumi.Output.secret(identity.client_secrets))
-# What the program decided per operation, for `make report` (provider/secured_m2m_api/plan_output.py).
+# What the program decided per operation, for `make report` (secured_m2m_api.plan_output).
 pulumi.export(PLAN_OUTPUT, api.api_plan)

@@ -35,8 +35,8 @@ if str(ROOT) not in sys.path:
 from apigw_guard.model import body_text as document  # noqa: E402
 from bench.report_timing import end_to_end  # noqa: E402
 from bench.specs import generate_large_spec, generate_spec  # noqa: E402
-from secured_m2m_api import spec_reader  # noqa: E402
 from offline_engine import run_program  # noqa: E402
+from secured_m2m_api import spec_reader  # noqa: E402
 
 SIZES = (4, 100, 1000)
 TARGET_SECONDS = 2.0

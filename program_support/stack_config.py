@@ -15,8 +15,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
-from secured_m2m_api.backend_tokens import parse_withheld_hosts
 from program_support.config_keys import KNOWN_KEYS, STRUCTURED_KEYS, check_known_keys
+from secured_m2m_api.backend_tokens import parse_withheld_hosts
 from secured_m2m_api.config_values import (
     APP_CLIENT_DOC,
     DEFAULT_SECURITY_POLICY,

@@ -40,9 +40,9 @@ from apigw_guard.rules import (
     method_cognito_authorization,
     restapi_body_operation_security,
 )
+from offline_engine import RecordedResource, inputs_of, outputs_of
 from secured_m2m_api.backend_tokens import BackendToken, backend_tokens
 from secured_m2m_api.plan_output import PlannedOperation, PlanOutput, backend_token, operation_key
-from offline_engine import RecordedResource, inputs_of, outputs_of
 
 # The resource types whose OpenAPI bodies the pack judges, from the pack's own list, so the
 # report and the verdicts always cover the same resources.

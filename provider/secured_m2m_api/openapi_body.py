@@ -224,7 +224,7 @@ class ApiPlan:
     replaced_security: tuple[str, ...] = ()
 
     def output(self) -> PlanOutput:
-        """The `api_plan` stack output (`secured_m2m_api.plan_output`): plain data, known at preview."""
+        """The `api_plan` output (`secured_m2m_api.plan_output`): plain data, known at preview."""
         backends = {b.operation: b for b in self.backend_tokens}
         operations: list[PlannedOperation] = []
         for op in iter_operations(self.document):

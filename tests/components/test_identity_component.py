@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 
-from secured_m2m_api.identity import TYPE_TOKEN, scope_identifier_map
 from offline_engine import (
     CapturedStack,
     contains_secret,
@@ -15,6 +14,7 @@ from offline_engine import (
     outputs_of,
     plain_occurrences,
 )
+from secured_m2m_api.identity import TYPE_TOKEN, scope_identifier_map
 from tests.components.component_projects import run_component_program
 
 PROGRAM = """

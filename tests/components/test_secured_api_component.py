@@ -8,8 +8,8 @@ import pytest
 
 from apigw_guard.model.body_summary import summarize_body
 from apigw_guard.model.document import iter_operations
-from secured_m2m_api.secured_api import TYPE_TOKEN
 from offline_engine import CapturedStack, inputs_of
+from secured_m2m_api.secured_api import TYPE_TOKEN
 from tests.components.component_projects import run_component_program
 
 ARN = "arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_unit"

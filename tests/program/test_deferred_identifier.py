@@ -66,7 +66,9 @@ CASES = [
         {"manageApiGatewayAccount": True},
         id="account-role",
     ),
-    pytest.param("from secured_m2m_api import secured_api", "secured_api.SecuredRestApi", {}, id="api"),
+    pytest.param(
+        "from secured_m2m_api import secured_api", "secured_api.SecuredRestApi", {}, id="api"
+    ),
 ]
 
 

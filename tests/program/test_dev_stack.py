@@ -9,7 +9,6 @@ import re
 from apigw_guard.model.body_summary import summarize_body
 from apigw_guard.model.document import iter_operations
 from apigw_guard.model.schemes import SchemeKind, classify_scheme
-from secured_m2m_api.deployment_trigger import deployment_trigger
 from offline_engine import (
     CapturedStack,
     StackOutput,
@@ -18,6 +17,7 @@ from offline_engine import (
     outputs_of,
     plain_occurrences,
 )
+from secured_m2m_api.deployment_trigger import deployment_trigger
 
 from .conftest import COMPONENT_TYPES, body_of, trigger_of
 

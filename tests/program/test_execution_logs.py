@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from secured_m2m_api.execution_logs import ExecutionLogImportError
 from offline_engine import CapturedStack, RecordingMonitor, inputs_of, outputs_of, run_program
 from offline_engine.mocks import AwsMocks
+from secured_m2m_api.execution_logs import ExecutionLogImportError
 
 EXECUTION_LOGS = "api-execution-logs"
 STAGE = "aws:apigateway/stage:Stage"

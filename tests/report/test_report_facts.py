@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 
-from secured_m2m_api import spec_reader
 from report.model import Report
 from report.render import render
 from report.run import build_report
+from secured_m2m_api import spec_reader
 
 ROOT = Path(__file__).resolve().parents[2]
 # The `scratch_project` fixture (conftest.py): write_stack(name, **overrides) -> project dir.
