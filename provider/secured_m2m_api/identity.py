@@ -1,181 +1,138 @@
-"""M2MIdentity: the Cognito side of the client-credentials flow.
+"""M2MIdentity: the Cognito user pool machine clients get their tokens from, and its domain.
 
-A user pool nobody can sign up to, its managed domain (the `/oauth2/token` endpoint), a
-resource server with the API's scopes, and one app client per consumer allowed only the scopes
-that consumer needs.
+A new pool nobody can sign up to, with its managed domain (the `/oauth2/token` endpoint); or an
+existing pool, read by id, that several APIs share. Resource servers belong to the APIs
+(`SecuredRestApi`), app clients to the consumers (`M2MConsumers`): this component is only the
+pool. `build_identity` is the one implementation: `SecuredM2MApi` calls it too.
+
+No `from __future__ import annotations`: the SDK infers the component's schema from these
+annotations, as types (`pulumi.provider.experimental`).
 """
 
-from __future__ import annotations
-
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any, NotRequired, TypedDict
 
 import pulumi
 import pulumi_aws as aws
 
-from secured_m2m_api.config_values import Consumer, ScopeDef
+from secured_m2m_api import PACKAGE
+from secured_m2m_api.inputs import IdentitySettings, identity_settings
 from secured_m2m_api.naming import child_name, token_endpoint_url
-from secured_m2m_api.operation_scopes import scope_identifier
 
-TYPE_TOKEN = "secured-m2m-api:identity:M2MIdentity"
+TYPE_TOKEN = f"{PACKAGE}:index:M2MIdentity"
+
+
+class M2MIdentityArgs(TypedDict):
+    domain_prefix: NotRequired[str]
+    """Cognito managed-domain prefix of the token endpoint
+    https://<prefix>.auth.<region>.amazoncognito.com/oauth2/token: lowercase letters, digits and
+    hyphens, 1 to 63 characters, unique per region, without aws, amazon or cognito. Required for
+    a new pool. With existingUserPoolId: a domain to create on that pool; leave it out to use
+    the pool's own domain."""
+
+    existing_user_pool_id: NotRequired[str]
+    """Id of an existing user pool to use instead of creating one (e.g. eu-west-1_AbCdEfGhI):
+    it is read, never changed or deleted. Leave it out to create a pool."""
+
+    deletion_protection: NotRequired[bool]
+    """Deletion protection of a new pool (turn it on for production). Defaults to false. Not
+    allowed with existingUserPoolId: that pool's owner sets it."""
+
+    tags: NotRequired[pulumi.Input[dict[str, pulumi.Input[str]]]]
+    """Tags for the pool this component creates."""
 
 
 @dataclass(frozen=True)
-class M2MIdentityArgs:
-    """Inputs of `M2MIdentity`; values are validated by `stack_config` beforehand.
-
-    `resource_server_identifier` may be an Output (by default the stage invoke URL, known only
-    once the REST API exists).
-    """
-
-    domain_prefix: str
-    resource_server_identifier: pulumi.Input[str]
-    scopes: Sequence[ScopeDef]
-    consumers: Sequence[Consumer]
-    access_token_validity_minutes: int
-    deletion_protection: bool
-
-
-def scope_identifier_map(
-    identifier: str, scope_names: Sequence[str], server_scope_identifiers: Sequence[str] | None
-) -> dict[str, str]:
-    """Map each scope name to its full string, checked against what the server reports.
-
-    Full strings are built only by the shared `scope_identifier`; the resource server's own
-    `scope_identifiers` output confirms Cognito agrees, so a client never asks for a scope the
-    server does not have.
-    """
-    mapping = {name: scope_identifier(identifier, name) for name in scope_names}
-    reported = sorted(server_scope_identifiers or ())
-    missing = sorted(set(mapping.values()) - set(reported))
-    if missing:
-        raise RuntimeError(f"resource server reports scopes {reported}, missing {missing}")
-    return mapping
-
-
-class M2MIdentity(pulumi.ComponentResource):
-    """Cognito user pool, domain, resource server and one client-credentials client per consumer.
-
-    Outputs: `user_pool_id`, `user_pool_arn`, `token_endpoint_url`, `resource_server_identifier`,
-    `scope_identifiers` (scope name -> full scope), `client_ids` and `client_secrets` (consumer
-    name -> value; the secrets only ever as a Pulumi secret).
-    """
+class IdentityOutputs:
+    """What an identity gives the API and the consumers."""
 
     user_pool_id: pulumi.Output[str]
     user_pool_arn: pulumi.Output[str]
-    token_endpoint_url: pulumi.Output[str]
-    resource_server_identifier: pulumi.Output[str]
-    scope_identifiers: pulumi.Output[dict[str, str]]
-    client_ids: pulumi.Output[dict[str, str]]
-    client_secrets: pulumi.Output[dict[str, str]]
+    token_endpoint: pulumi.Output[str]
 
-    def __init__(
-        self, name: str, args: M2MIdentityArgs, opts: pulumi.ResourceOptions | None = None
-    ) -> None:
-        super().__init__(TYPE_TOKEN, name, None, opts)
-        child = pulumi.ResourceOptions(parent=self)
 
-        self.user_pool = aws.cognito.UserPool(
+def build_identity(
+    parent: pulumi.Resource,
+    name: str,
+    settings: IdentitySettings,
+    tags: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None,
+) -> IdentityOutputs:
+    """Create (or read) the pool and create its domain, as children of `parent`."""
+    child = pulumi.ResourceOptions(parent=parent)
+    if settings.existing_user_pool_id is None:
+        pool = aws.cognito.UserPool(
             child_name(name, "pool"),
             # Only administrators create users: machine clients never sign up.
             admin_create_user_config=aws.cognito.UserPoolAdminCreateUserConfigArgs(
                 allow_admin_create_user_only=True
             ),
-            deletion_protection="ACTIVE" if args.deletion_protection else "INACTIVE",
+            deletion_protection="ACTIVE" if settings.deletion_protection else "INACTIVE",
+            tags=tags,
             opts=child,
         )
+    else:
+        # Read, not managed: destroying this stack leaves the pool as it is.
+        pool = aws.cognito.UserPool.get(
+            child_name(name, "pool"), settings.existing_user_pool_id, opts=child
+        )
+    if settings.domain_prefix is not None:
         # The managed domain is what exposes https://<prefix>.auth.<region>.amazoncognito.com
         # /oauth2/token; without a domain the pool has no token endpoint.
-        self.domain = aws.cognito.UserPoolDomain(
+        domain = aws.cognito.UserPoolDomain(
             child_name(name, "domain"),
-            domain=args.domain_prefix,
-            user_pool_id=self.user_pool.id,
+            domain=settings.domain_prefix,
+            user_pool_id=pool.id,
             opts=child,
         )
-        self.resource_server = aws.cognito.ResourceServer(
-            child_name(name, "resource-server"),
-            identifier=args.resource_server_identifier,
-            name=child_name(name, "api"),
-            user_pool_id=self.user_pool.id,
-            scopes=[
-                aws.cognito.ResourceServerScopeArgs(
-                    scope_name=scope.name, scope_description=scope.description
-                )
-                for scope in args.scopes
-            ],
-            opts=child,
-        )
-        scope_names = [scope.name for scope in args.scopes]
-        # Derived from the server's outputs so every client is created after the server
-        # (Cognito rejects scopes it does not know yet).
-        self.scope_identifiers = pulumi.Output.all(
-            self.resource_server.identifier, self.resource_server.scope_identifiers
-        ).apply(lambda v: scope_identifier_map(v[0], scope_names, v[1]))
-
-        self.clients: dict[str, aws.cognito.UserPoolClient] = {
-            consumer.name: self._client(name, consumer, args, child) for consumer in args.consumers
-        }
-
-        self.user_pool_id = self.user_pool.id
-        self.user_pool_arn = self.user_pool.arn
-        self.resource_server_identifier = self.resource_server.identifier
-        self.token_endpoint_url = pulumi.Output.all(self.domain.domain, self.domain.region).apply(
+        endpoint = pulumi.Output.all(domain.domain, domain.region).apply(
             lambda v: token_endpoint_url(v[0], v[1])
         )
-        self.client_ids = _output_map({n: c.id for n, c in self.clients.items()})
-        # The provider marks client_secret secret itself; wrapping again makes the guarantee
-        # independent of provider metadata.
-        self.client_secrets = pulumi.Output.secret(
-            _output_map({n: c.client_secret for n, c in self.clients.items()})
+    else:
+        pool_id = settings.existing_user_pool_id
+        endpoint = pulumi.Output.all(pool.domain, pool.region).apply(
+            lambda v: _existing_domain_endpoint(pool_id, v[0], v[1])
         )
+    return IdentityOutputs(pool.id, pool.arn, endpoint)
+
+
+def _existing_domain_endpoint(pool_id: str | None, domain: Any, region: Any) -> str:
+    """The token endpoint of an existing pool's own Cognito domain; the pool must have one."""
+    if not domain:
+        raise ValueError(
+            f"existingUserPoolId: the user pool {pool_id!r} has no Cognito domain, so it has no "
+            "token endpoint; set domainPrefix to create one on it"
+        )
+    return token_endpoint_url(str(domain), str(region))
+
+
+class M2MIdentity(pulumi.ComponentResource):
+    """The Cognito user pool of a machine-to-machine (client-credentials) setup and its token
+    endpoint: a new pool (admin-only sign-up, with a managed domain) or an existing one. Give
+    its userPoolId and userPoolArn to each SecuredRestApi and its userPoolId to M2MConsumers."""
+
+    user_pool_id: pulumi.Output[str]
+    """The pool's id."""
+
+    user_pool_arn: pulumi.Output[str]
+    """The pool's ARN, which each API's Cognito authorizer names."""
+
+    token_endpoint: pulumi.Output[str]
+    """Where consumers get tokens: https://<prefix>.auth.<region>.amazoncognito.com/oauth2/token."""
+
+    def __init__(
+        self, name: str, args: M2MIdentityArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        settings = identity_settings(args)  # before any child exists
+        super().__init__(TYPE_TOKEN, name, None, opts)
+        outputs = build_identity(self, name, settings, args.get("tags"))
+        self.user_pool_id = outputs.user_pool_id
+        self.user_pool_arn = outputs.user_pool_arn
+        self.token_endpoint = outputs.token_endpoint
         self.register_outputs(
             {
                 "user_pool_id": self.user_pool_id,
                 "user_pool_arn": self.user_pool_arn,
-                "token_endpoint_url": self.token_endpoint_url,
-                "resource_server_identifier": self.resource_server_identifier,
-                "scope_identifiers": self.scope_identifiers,
-                "client_ids": self.client_ids,
-                "client_secrets": self.client_secrets,
+                "token_endpoint": self.token_endpoint,
             }
         )
-
-    def _client(
-        self,
-        name: str,
-        consumer: Consumer,
-        args: M2MIdentityArgs,
-        child: pulumi.ResourceOptions,
-    ) -> aws.cognito.UserPoolClient:
-        """One app client that can do nothing but the client-credentials grant."""
-        wanted = list(consumer.scopes)
-        return aws.cognito.UserPoolClient(
-            child_name(name, "client", consumer.name),
-            name=consumer.name,
-            user_pool_id=self.user_pool.id,
-            generate_secret=True,
-            # client_credentials cannot be combined with code/implicit; without
-            # allowed_oauth_flows_user_pool_client the token endpoint answers invalid_grant.
-            allowed_oauth_flows=["client_credentials"],
-            allowed_oauth_flows_user_pool_client=True,
-            allowed_oauth_scopes=self.scope_identifiers.apply(
-                lambda ids: [ids[scope] for scope in wanted]
-            ),
-            supported_identity_providers=["COGNITO"],
-            # No user sign-in flows (no password, no SRP): only refresh, which Cognito insists on.
-            explicit_auth_flows=["ALLOW_REFRESH_TOKEN_AUTH"],
-            access_token_validity=args.access_token_validity_minutes,
-            token_validity_units=aws.cognito.UserPoolClientTokenValidityUnitsArgs(
-                access_token="minutes"
-            ),
-            enable_token_revocation=True,
-            prevent_user_existence_errors="ENABLED",
-            opts=child,
-        )
-
-
-def _output_map(values: Mapping[str, pulumi.Output[str]]) -> pulumi.Output[dict[str, str]]:
-    """Combine named outputs into one map output; `{}` when there are none."""
-    if not values:
-        return pulumi.Output.from_input({})
-    return pulumi.Output.all(**values)
