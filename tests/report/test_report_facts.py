@@ -189,13 +189,13 @@ def test_the_report_opens_the_spec_only_through_the_program(
     monkeypatch: pytest.MonkeyPatch, preview: bool
 ) -> None:
     opened: list[str] = []
-    load = spec_reader.load_spec_file
+    read = spec_reader.read_spec_file
 
-    def counting(path: str | Path) -> dict[str, Any]:
+    def counting(path: str | Path) -> str:
         opened.append(str(path))
-        return load(path)
+        return read(path)
 
-    monkeypatch.setattr(spec_reader, "load_spec_file", counting)
+    monkeypatch.setattr(spec_reader, "read_spec_file", counting)
     report = build_report("dev", preview=preview)
     # One program run, two in preview (its verdicts, then the content): nothing else reads it.
     assert len(opened) == (2 if preview else 1)
