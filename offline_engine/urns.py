@@ -208,7 +208,7 @@ class AliasResolver:
         if urn in self.seen:
             raise AliasConflictError(f"duplicate resource URN {urn!r}")
         if urn in self.claimed:
-            raise AliasConflictError(f"{urn} was already claimed as an alias by {self.claimed[urn]}")
+            raise AliasConflictError(f"{urn} was already claimed by {self.claimed[urn]}")
         self.seen.add(urn)
         for candidate in [urn, *self.generate_aliases(reg)]:
             if candidate not in self.olds:

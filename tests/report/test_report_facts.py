@@ -9,7 +9,6 @@ import ast
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 
