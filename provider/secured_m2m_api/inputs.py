@@ -158,6 +158,12 @@ def api_settings(args: Mapping[str, Any]) -> ApiSettings:
             f"got {_shown(spec)}; a component runs in the consuming program's folder, so pass "
             "the file's contents, never its path"
         )
+    if _looks_like_a_path(spec):
+        raise ConfigError(
+            f"spec: {_shown(spec)} looks like a file path; pass the document's text instead "
+            "(fs.readFileSync in TypeScript, fn::readFile in YAML, open().read() in Python): "
+            "a component runs in the consuming program's folder and never reads files"
+        )
     scopes = parse_scopes("scopes", args.get("scopes", DEFAULT_SCOPES))
     mapping = parse_operation_scopes("operationScopes", args.get("operation_scopes", {}))
     stage_name = parse_stage_name("stageName", args.get("stage_name", DEFAULT_STAGE))
@@ -311,6 +317,12 @@ def _text(args: Mapping[str, Any], name: str, key: str, default: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ConfigError(f"{key}: expected a non-empty string, got {_shown(value)}")
     return value
+
+
+def _looks_like_a_path(spec: str) -> bool:
+    """One line naming a JSON or YAML file: what a caller passes who expects a path to work."""
+    text = spec.strip()
+    return "\n" not in text and text.lower().endswith((".yaml", ".yml", ".json"))
 
 
 def _whole(value: Any) -> Any:

@@ -5,13 +5,27 @@ schema (`secured-m2m-api:index:<Class>`) from these classes' annotations and doc
 its port and answers `GetSchema` and `Construct`. The program itself uses the same classes in
 process, never through a generated SDK (which would hide their children from its mocks, the
 policy pack and the report).
+
+One change to the SDK's own host (`component_provider_host`): an input a component refuses
+reaches the engine as our message alone. The SDK wraps any exception from a component's
+constructor and sends "Unexpected <class 'Exception'>: <message>:" followed by a Python
+traceback; an `InputError` (every bad-input error of this package) is sent instead as the
+protocol's invalid-input error with that message, which the engine shows as
+"<type> resource '<name>' has a problem: <message>".
 """
 
 from __future__ import annotations
 
-from pulumi import ComponentResource
-from pulumi.provider.experimental import component_provider_host
+import sys
+from typing import Any
 
+from pulumi import ComponentResource, ResourceOptions
+from pulumi.errors import InputPropertiesError
+from pulumi.provider.experimental.component import ComponentProvider
+from pulumi.provider.provider import ConstructResult
+from pulumi.provider.server import ComponentInitError, main
+
+from apigw_guard.model.errors import InputError
 from secured_m2m_api import PACKAGE, __version__
 from secured_m2m_api.account_logging import ApiGatewayCloudWatchRole
 from secured_m2m_api.consumers import M2MConsumers
@@ -28,6 +42,26 @@ COMPONENTS: list[type[ComponentResource]] = [
 ]
 
 
+class SecuredM2MApiProvider(ComponentProvider):
+    """The SDK's component provider, with bad input sent as invalid input, not as a crash."""
+
+    def construct(
+        self,
+        name: str,
+        resource_type: str,
+        inputs: Any,
+        options: ResourceOptions | None = None,
+    ) -> ConstructResult:
+        try:
+            return super().construct(name, resource_type, inputs, options)
+        except ComponentInitError as err:
+            if isinstance(err.inner, InputError):
+                # An empty list, not None: the SDK (3.272) only sets the status's trailing
+                # metadata when a list is given, and fails with AttributeError without it.
+                raise InputPropertiesError(str(err.inner), []) from None
+            raise
+
+
 def serve() -> None:
     """Serve the components until the engine ends the process."""
-    component_provider_host(COMPONENTS, PACKAGE, version=__version__)
+    main(SecuredM2MApiProvider(COMPONENTS, PACKAGE, None, __version__), sys.argv[1:])
