@@ -19,7 +19,7 @@ import pytest
 import yaml
 
 from tests.package.conftest import PLUGIN_DIR, ROOT
-from tests.package.yaml_program import YamlProgram
+from tests.package.yaml_program import YamlProgram, check_against_schema
 
 SCHEMA: dict[str, Any] = json.loads((PLUGIN_DIR / "schema.json").read_text(encoding="utf-8"))
 EXAMPLES = ROOT / "examples"
@@ -37,37 +37,10 @@ def _type(ref: str) -> dict[str, Any]:
     return found
 
 
-def _check_fields(where: str, value: Any, spec: dict[str, Any]) -> None:
-    """`value` against one schema property: known fields of objects, required ones present."""
-    ref = spec.get("$ref") or spec.get("items", {}).get("$ref")
-    if ref is None or not ref.startswith("#/types/") or "Output" in ref:
-        return
-    shape = _type(ref)
-    for item in value if spec.get("type") == "array" else [value]:
-        assert isinstance(item, dict), f"{where}: expected objects, got {item!r}"
-        assert set(item) <= set(shape["properties"]), f"{where}: {sorted(item)}"
-        assert set(shape.get("required", ())) <= set(item), f"{where}: missing fields"
-
-
 def test_the_yaml_program_uses_only_what_the_schema_has() -> None:
     program = YamlProgram.load(EXAMPLES / "two-apis-yaml")
     assert PACKAGE_SOURCE.match(program.document["packages"]["secured-m2m-api"])
-    config = set(program.document.get("config", {}))
-    for name, resource in program.resources.items():
-        spec = _resource(resource["type"])
-        properties = resource.get("properties", {})
-        assert set(spec.get("requiredInputs", ())) <= set(properties), name
-        for key, value in properties.items():
-            assert key in spec["inputProperties"], f"{name}.{key} is not an input"
-            _check_fields(f"{name}.{key}", value, spec["inputProperties"][key])
-    values = [r.get("properties", {}) for r in program.resources.values()]
-    for ref in program.references([*values, program.document["outputs"]]):
-        if ref.resource in config:
-            assert not ref.path, ref
-            continue
-        assert ref.resource in program.resources, f"${{{ref.resource}}} is no resource"
-        outputs = _resource(program.resources[ref.resource]["type"])["properties"]
-        assert ref.path[0] in outputs, f"{ref.resource} has no output {ref.path[0]}"
+    check_against_schema(program, SCHEMA)
 
 
 def test_the_yaml_program_reads_files_it_ships() -> None:

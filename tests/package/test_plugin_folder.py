@@ -11,7 +11,6 @@ import ast
 import re
 import sys
 import tomllib
-from pathlib import Path
 
 import yaml
 
@@ -57,8 +56,9 @@ def test_the_pack_comes_from_this_repository_at_the_packs_release_tag() -> None:
     assert match, line
     pack = tomllib.loads((ROOT / "policies" / "pyproject.toml").read_text(encoding="utf-8"))
     assert match["version"] == pack["project"]["version"]
-    assert yaml.safe_load((ROOT / "policies" / "PulumiPolicy.yaml").read_text())["version"] == (
-        match["version"]
+    assert (
+        yaml.safe_load((ROOT / "policies" / "PulumiPolicy.yaml").read_text())["version"]
+        == (match["version"])
     )
 
 

@@ -10,19 +10,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any
 
 import pytest
 
 from apigw_guard.model.body_summary import summarize_body
 from apigw_guard.model.document import iter_operations
 from offline_engine import Secret
-from offline_engine.component_provider import ConstructResult, ProviderProcess
+from offline_engine.component_provider import ProviderProcess
 from offline_engine.resource_monitor import ResourceMonitor
-from offline_engine.wire import OutputValue, unmarked
+from offline_engine.wire import unmarked
 from tests.package.conftest import CONFIG, REGION, ROOT
-from tests.package.yaml_program import Reference, YamlProgram
+from tests.package.yaml_program import Replay, YamlProgram, replay
 
 PROGRAM = YamlProgram.load(ROOT / "examples" / "two-apis-yaml")
 STACK_CONFIG = {"domainPrefix": "shop-auth"}
@@ -31,44 +29,13 @@ PUT = "aws:apigateway/restApiPut:RestApiPut"
 CLIENT = "aws:cognito/userPoolClient:UserPoolClient"
 
 
-@dataclass
-class Deployment:
-    """The program as the engine left it: each component's Construct result, and the monitor."""
-
-    monitor: ResourceMonitor
-    results: dict[str, ConstructResult]
-
-    def output(self, ref: Reference) -> Any:
-        value = unmarked(self.results[ref.resource].state[ref.path[0]])
-        for key in ref.path[1:]:
-            value = value[key]
-        return value
-
-    def registered(self, type_: str) -> dict[str, Any]:
-        return {r.name: r for r in self.monitor.registrations if r.type == type_}
-
-
 @pytest.fixture(scope="module")
-def deployed(provider: ProviderProcess) -> Iterator[Deployment]:
+def deployed(provider: ProviderProcess) -> Iterator[Replay]:
     with ResourceMonitor(project="shop-apis", region=REGION) as monitor:
-        results: dict[str, ConstructResult] = {}
-
-        def resolve(ref: Reference) -> Any:
-            if ref.resource in STACK_CONFIG:
-                return STACK_CONFIG[ref.resource]
-            result = results[ref.resource]  # a resource declared before: file order
-            value = Deployment(monitor, results).output(ref)
-            return OutputValue(value, dependencies=result.state_dependencies[ref.path[0]])
-
-        for name, resource in PROGRAM.resources.items():
-            inputs = PROGRAM.evaluate(resource.get("properties", {}), resolve)
-            results[name] = provider.construct(
-                monitor, resource["type"], name, inputs, config=CONFIG
-            )
-        yield Deployment(monitor, results)
+        yield replay(PROGRAM, provider, monitor, STACK_CONFIG, CONFIG)
 
 
-def test_both_apis_have_their_own_resource_server_on_the_one_pool(deployed: Deployment) -> None:
+def test_both_apis_have_their_own_resource_server_on_the_one_pool(deployed: Replay) -> None:
     pool_id = unmarked(deployed.results["identity"].state["userPoolId"])
     servers = deployed.registered(SERVER)
     assert sorted(servers) == ["billing-resource-server", "orders-resource-server"]
@@ -83,7 +50,7 @@ def test_both_apis_have_their_own_resource_server_on_the_one_pool(deployed: Depl
     ] == ["identity-pool"]
 
 
-def test_each_body_is_guarded_by_the_pool_and_its_own_apis_scopes(deployed: Deployment) -> None:
+def test_each_body_is_guarded_by_the_pool_and_its_own_apis_scopes(deployed: Replay) -> None:
     pool_arn = unmarked(deployed.results["identity"].state["userPoolArn"])
     bodies = {n: json.loads(r.inputs["body"]) for n, r in deployed.registered(PUT).items()}
     expected = {
@@ -104,7 +71,7 @@ def test_each_body_is_guarded_by_the_pool_and_its_own_apis_scopes(deployed: Depl
         assert all(op.protected for op in summarize_body(json.dumps(body)).operations)
 
 
-def test_one_consumer_holds_scopes_of_both_apis(deployed: Deployment) -> None:
+def test_one_consumer_holds_scopes_of_both_apis(deployed: Replay) -> None:
     clients = deployed.registered(CLIENT)
     reporting = clients["consumers-client-reporting"]
     assert reporting.inputs["allowedOauthScopes"] == [
@@ -123,7 +90,7 @@ def test_one_consumer_holds_scopes_of_both_apis(deployed: Deployment) -> None:
     }
 
 
-def test_the_programs_outputs(deployed: Deployment) -> None:
+def test_the_programs_outputs(deployed: Replay) -> None:
     outputs = PROGRAM.evaluate(PROGRAM.document["outputs"], deployed.output)
     assert outputs["tokenEndpoint"] == (
         f"https://shop-auth.auth.{REGION}.amazoncognito.com/oauth2/token"
@@ -131,4 +98,3 @@ def test_the_programs_outputs(deployed: Deployment) -> None:
     assert outputs["ordersUrl"] != outputs["billingUrl"]
     assert sorted(outputs["clientIds"]) == ["checkout", "reporting"]
     assert isinstance(deployed.results["consumers"].state["clientSecrets"], Secret)
-
