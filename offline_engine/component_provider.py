@@ -206,7 +206,8 @@ class ProviderProcess:
         return self
 
     def _read_stdout(self) -> None:
-        assert self._proc is not None and self._proc.stdout is not None
+        assert self._proc is not None
+        assert self._proc.stdout is not None
         for raw in self._proc.stdout:
             if not self._first_line:
                 self._first_line.append(raw.decode(errors="replace"))
@@ -214,7 +215,8 @@ class ProviderProcess:
         self._port_ready.set()
 
     def _read_stderr(self) -> None:
-        assert self._proc is not None and self._proc.stderr is not None
+        assert self._proc is not None
+        assert self._proc.stderr is not None
         while chunk := os.read(self._proc.stderr.fileno(), 65536):
             self._stderr.append(chunk)
 

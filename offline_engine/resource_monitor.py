@@ -142,9 +142,7 @@ class _Servicer(resource_pb2_grpc.ResourceMonitorServicer):
         return resource_pb2.RegisterResourceResponse(
             urn=urn,
             id=resource_id,
-            object=to_struct(outputs)
-            if request.custom
-            else None,
+            object=to_struct(outputs) if request.custom else None,
         )
 
     def ReadResource(self, request: Any, context: Any) -> Any:
@@ -222,7 +220,8 @@ class ResourceMonitor:
     @property
     def stack_urn(self) -> str:
         """The root stack's URN: the parent of a component declared at a program's top."""
-        return new_urn(self.stack, self.project, "", ROOT_STACK_TYPE, f"{self.project}-{self.stack}")
+        name = f"{self.project}-{self.stack}"
+        return new_urn(self.stack, self.project, "", ROOT_STACK_TYPE, name)
 
     @property
     def registrations(self) -> list[Registered]:
@@ -258,9 +257,7 @@ class ResourceMonitor:
 
     def named(self, name: str, type_: str | None = None) -> Registered:
         """The one registration with this name (and type); siblings arrive in any order."""
-        found = [
-            r for r in self.registrations if r.name == name and type_ in (None, r.type)
-        ]
+        found = [r for r in self.registrations if r.name == name and type_ in (None, r.type)]
         if len(found) != 1:
             raise LookupError(f"{len(found)} registrations named {name!r}")
         return found[0]
