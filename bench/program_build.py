@@ -102,7 +102,7 @@ def large_case(tmp: Path, runs: int) -> None:
     json_path.write_text(json.dumps(spec, indent=1), encoding="utf-8")
     project = tmp / "project"
     project.mkdir()
-    for name in ("__main__.py", "components", "api", "policies", "Pulumi.yaml"):
+    for name in ("__main__.py", "program_support", "provider", "api", "policies", "Pulumi.yaml"):
         (project / name).symlink_to(ROOT / name)
     operations = sum(1 for item in spec["paths"].values() for _ in item)
     print(

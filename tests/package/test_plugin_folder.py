@@ -81,3 +81,17 @@ def test_the_package_imports_only_what_the_folder_declares() -> None:
                     assert top in stdlib or top in ALLOWED or top == "__future__", (
                         f"{path.relative_to(ROOT)} imports {name}"
                     )
+
+
+def test_no_component_module_postpones_its_annotations() -> None:
+    # The SDK infers the schema from annotations it reads as types; `from __future__ import
+    # annotations` makes them strings, and the provider dies at start with "'str' object has
+    # no attribute '__mro__'" (pulumi 3.272 `provider/experimental/analyzer.py`).
+    from secured_m2m_api.provider import COMPONENTS
+
+    modules = {sys.modules[c.__module__] for c in COMPONENTS} | {
+        sys.modules["secured_m2m_api.plan_output"]
+    }
+    for module in modules:
+        source = Path(str(module.__file__)).read_text(encoding="utf-8")
+        assert "from __future__ import annotations" not in source, module.__name__
