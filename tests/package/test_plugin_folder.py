@@ -11,6 +11,7 @@ import ast
 import re
 import sys
 import tomllib
+from pathlib import Path
 
 import yaml
 
