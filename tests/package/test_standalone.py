@@ -8,28 +8,17 @@ the folder, from a copy of the repository's tracked files as a fresh clone has t
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
+from tests.tracked_copy import copy_tracked_files
 
 
 @pytest.mark.slow
 def test_the_provider_folder_alone_serves_the_schema_and_builds_the_pattern(tmp_path):
-    tracked = subprocess.run(
-        ["git", "ls-files", "-z"], cwd=REPO, capture_output=True, check=True
-    ).stdout.split(b"\0")
-    clone = tmp_path / "clone"
-    for name in filter(None, tracked):
-        source = REPO / os.fsdecode(name)
-        if source.is_file():
-            target = clone / os.fsdecode(name)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target)
+    clone = copy_tracked_files(tmp_path / "clone")
     # This checkout's venv plays the engine (it has offline_engine's dependencies).
     env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH")}
     env["CLIENT_PYTHON"] = sys.executable
