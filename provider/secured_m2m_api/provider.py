@@ -6,16 +6,22 @@ its port and answers `GetSchema` and `Construct`. The program itself uses the sa
 process, never through a generated SDK (which would hide their children from its mocks, the
 policy pack and the report).
 
-One change to the SDK's own host (`component_provider_host`): an input a component refuses
-reaches the engine as our message alone. The SDK wraps any exception from a component's
-constructor and sends "Unexpected <class 'Exception'>: <message>:" followed by a Python
-traceback; an `InputError` (every bad-input error of this package) is sent instead as the
-protocol's invalid-input error with that message, which the engine shows as
-"<type> resource '<name>' has a problem: <message>".
+`serve` is the SDK's own host (`component_provider_host`: its `ComponentProvider` under
+`pulumi.provider.main`) with two changes:
+
+- an input a component refuses reaches the engine as our message alone. The SDK wraps any
+  exception from a component's constructor and sends "Unexpected <class 'Exception'>:
+  <message>:" followed by a Python traceback; an `InputError` (every bad-input error of this
+  package) is sent instead as the protocol's invalid-input error with that message, which the
+  engine shows as "<type> resource '<name>' has a problem: <message>";
+- descriptions are the docstrings dedented (the SDK keeps each continuation line's indent,
+  which every generated SDK would print).
 """
 
 from __future__ import annotations
 
+import inspect
+import json
 import sys
 from typing import Any
 
@@ -43,7 +49,13 @@ COMPONENTS: list[type[ComponentResource]] = [
 
 
 class SecuredM2MApiProvider(ComponentProvider):
-    """The SDK's component provider, with bad input sent as invalid input, not as a crash."""
+    """The SDK's component provider, with bad input sent as invalid input, not as a crash,
+    and descriptions without the docstrings' source indentation."""
+
+    def __init__(self, components: list[type[ComponentResource]], name: str, version: str) -> None:
+        super().__init__(components, name, None, version)
+        if self.schema is not None:
+            self.schema = json.dumps(_dedented(json.loads(self.schema)))
 
     def construct(
         self,
@@ -62,6 +74,18 @@ class SecuredM2MApiProvider(ComponentProvider):
             raise
 
 
+def _dedented(value: Any) -> Any:
+    """Every `description` in a schema with its docstring's indentation removed."""
+    if isinstance(value, dict):
+        return {
+            k: inspect.cleandoc(v) if k == "description" and isinstance(v, str) else _dedented(v)
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [_dedented(v) for v in value]
+    return value
+
+
 def serve() -> None:
     """Serve the components until the engine ends the process."""
-    main(SecuredM2MApiProvider(COMPONENTS, PACKAGE, None, __version__), sys.argv[1:])
+    main(SecuredM2MApiProvider(COMPONENTS, PACKAGE, __version__), sys.argv[1:])
