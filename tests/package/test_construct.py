@@ -21,6 +21,7 @@ from offline_engine.component_provider import (
     ProviderProcess,
     engine_diagnostic,
 )
+from offline_engine.mocks import EXISTING_POOL_DOMAIN
 from offline_engine.resource_monitor import ResourceMonitor
 from offline_engine.wire import OutputValue, unmarked
 from tests.package.conftest import CONFIG, PETSTORE, REGION, token
@@ -171,6 +172,26 @@ def test_an_input_from_another_resource_reaches_the_children_with_its_dependency
     pool = monitor.named("pets-pool", POOL)
     assert pool.inputs["tags"] == {"team": "pets-team"}
     assert "urn:pulumi:dev::shop::x:index:Team::t" in pool.property_dependencies["tags"]
+
+
+def test_an_existing_pool_is_read_and_its_own_domain_serves_the_tokens(
+    provider: ProviderProcess, monitor: ResourceMonitor
+) -> None:
+    inputs = {k: v for k, v in INPUTS.items() if k != "domainPrefix"}
+    inputs["existingUserPoolId"] = "eu-west-1_Shared0001"
+    result = provider.construct(monitor, WHOLE, "pets", inputs, config=CONFIG)
+    pool = monitor.named("pets-pool", POOL)
+    assert (pool.external, pool.id, pool.inputs) == (True, "eu-west-1_Shared0001", {})
+    assert not [
+        r for r in monitor.registrations if r.type.endswith("userPoolDomain:UserPoolDomain")
+    ]
+    state = unmarked(result.state)
+    assert state["userPoolId"] == "eu-west-1_Shared0001"
+    assert state["tokenEndpoint"] == (
+        f"https://{EXISTING_POOL_DOMAIN}.auth.{REGION}.amazoncognito.com/oauth2/token"
+    )
+    server = monitor.named("pets-resource-server", SERVER)
+    assert server.inputs["userPoolId"] == "eu-west-1_Shared0001"
 
 
 BAD: list[tuple[str, dict[str, Any], str]] = [
