@@ -117,7 +117,7 @@ FORCE:
 
 # Silent, with progress on stderr: a fresh clone's first `make report > f` must still write
 # only the report to f.
-$(VENV)/.installed: requirements.txt requirements-dev.txt policies/requirements.txt policies/pyproject.toml constraints.txt $(VENV)/.python
+$(VENV)/.installed: requirements.txt requirements-dev.txt policies/requirements.txt policies/pyproject.toml provider/pyproject.toml constraints.txt $(VENV)/.python
 	@echo "creating $(VENV) with the pinned dependencies (about 2 minutes)" >&2
 	@[ -x $(PY) ] || $(PYTHON) -m venv $(VENV) >&2
 	@$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -r requirements-dev.txt >&2

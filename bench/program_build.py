@@ -35,8 +35,8 @@ if str(ROOT) not in sys.path:
 from apigw_guard.model import body_text as document  # noqa: E402
 from bench.report_timing import end_to_end  # noqa: E402
 from bench.specs import generate_large_spec, generate_spec  # noqa: E402
-from components import spec_reader  # noqa: E402
 from offline_engine import run_program  # noqa: E402
+from secured_m2m_api import spec_reader  # noqa: E402
 
 SIZES = (4, 100, 1000)
 TARGET_SECONDS = 2.0
@@ -102,7 +102,7 @@ def large_case(tmp: Path, runs: int) -> None:
     json_path.write_text(json.dumps(spec, indent=1), encoding="utf-8")
     project = tmp / "project"
     project.mkdir()
-    for name in ("__main__.py", "components", "api", "policies", "Pulumi.yaml"):
+    for name in ("__main__.py", "program_support", "provider", "api", "policies", "Pulumi.yaml"):
         (project / name).symlink_to(ROOT / name)
     operations = sum(1 for item in spec["paths"].values() for _ in item)
     print(

@@ -32,7 +32,7 @@ from offline_engine import (  # noqa: E402
 
 def _scratch_stack(spec_path: Path, project: Path) -> None:
     """A throw-away project: the repository's code linked in, a stack file using `spec_path`."""
-    for name in ("__main__.py", "components", "api", "policies", "Pulumi.yaml"):
+    for name in ("__main__.py", "program_support", "provider", "api", "policies", "Pulumi.yaml"):
         (project / name).symlink_to(ROOT / name)
     dev = (ROOT / "Pulumi.dev.yaml").read_text(encoding="utf-8")
     dev = dev.split("  secured-m2m-api:operationScopes:")[0]  # big spec: default scope rule

@@ -4,7 +4,10 @@
 prove. `program.run_program` records every resource in the engine's wire format, with the
 config `stack_files` assembles from the project and stack files as the CLI does;
 `policy_pack.PolicyPackProcess` starts the pack as the CLI does and calls its Analyzer service;
-`wire` is the one place values are encoded and decoded (unknowns, secrets).
+`wire` is the one place values are encoded and decoded (unknowns, secrets). For the component
+package: `component_provider.ProviderProcess` starts its provider as the engine does and calls
+`GetSchema` and `Construct`, `resource_monitor.ResourceMonitor` is the monitor its components
+register with, and `urns` computes URNs and aliases as the engine does.
 """
 
 from .mocks import RecordingMonitor

@@ -14,12 +14,16 @@ from google.protobuf import struct_pb2
 from pulumi.runtime import rpc
 from pulumi.runtime.mocks import MockCallArgs, MockMonitor, MockResourceArgs, Mocks
 from pulumi.runtime.proto import resource_pb2
+from pulumi.runtime.settings import get_project, get_stack
 from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
 
 from .records import RecordedResource
+from .urns import AliasResolver, AliasSpec, Registration, new_urn, urn_name
 from .wire import SECRET_SIG, SIG_KEY
 
 ACCOUNT_ID = "123456789012"
+# The Cognito domain prefix of every existing pool a program reads (`UserPool.get`).
+EXISTING_POOL_DOMAIN = "shared-identity"
 STACK_TYPE = "pulumi:pulumi:Stack"
 
 
@@ -58,6 +62,22 @@ class AwsMocks(Mocks):
             resource_id, extra = computed(args.name, inputs, region)
             state.update(extra)
         return resource_id, state
+
+    def read(self, type_: str, name: str, resource_id: str) -> dict[str, Any]:
+        """What `X.get(name, id)` finds: a resource the account already holds.
+
+        A user pool read by id is `EXISTING_POOL_DOMAIN`'s pool unless its id says it has no
+        domain (`..._nodomain...`), so both of an existing pool's cases can be played.
+        """
+        state: dict[str, Any] = {"id": resource_id}
+        if type_ == "aws:cognito/userPool:UserPool":
+            state.update(
+                arn=f"arn:aws:cognito-idp:{self.region}:{ACCOUNT_ID}:userpool/{resource_id}",
+                endpoint=f"cognito-idp.{self.region}.amazonaws.com/{resource_id}",
+                domain="" if "nodomain" in resource_id.lower() else EXISTING_POOL_DOMAIN,
+                region=self.region,
+            )
+        return state
 
 
 def _user_pool(name: str, inputs: dict[str, Any], region: str) -> tuple[str, dict[str, Any]]:
@@ -156,32 +176,64 @@ def _wrap_secret(value: struct_pb2.Value) -> struct_pb2.Value:
 class RecordingMonitor(MockMonitor):
     """A MockMonitor that keeps every registration in the engine's wire format.
 
-    Preview mode answers custom resources the way the engine does during `pulumi preview`: the
-    inputs come back as they were sent (unknowns stay unknown), no id and no computed attribute
-    (so a pool's `arn` is unknown). `additionalSecretOutputs` are made secret, as the engine does,
-    unless `honour_additional_secret_outputs=False`: that plays a provider whose schema forgot to
-    mark a secret, to prove the program's own secret wrapping. `registered_outputs` keeps what
-    every component (and the stack) passed to `register_outputs`, by URN.
+    URNs are the engine's (`urns.new_urn`: every parent type, the root stack's left out), not
+    the SDK mock's. Preview mode answers custom resources the way the engine does during
+    `pulumi preview`: the inputs come back as they were sent (unknowns stay unknown), no id and
+    no computed attribute (so a pool's `arn` is unknown). `additionalSecretOutputs` are made
+    secret, as the engine does, unless `honour_additional_secret_outputs=False`: that plays a
+    provider whose schema forgot to mark a secret, to prove the program's own secret wrapping.
+    `registered_outputs` keeps what every component (and the stack) passed to
+    `register_outputs`, by URN. Reads (`X.get`) are recorded too, as `external`.
+
+    `previous` plays a stack that was deployed before: the URNs of its state. Each registration
+    is matched to it as the engine matches (its URN, then its aliases, `urns.AliasResolver`);
+    a resource that takes over an old one is answered as the old one was (the mocks derive ids
+    from names, so from the old name), as the engine keeps an aliased resource's id and state.
     """
 
     def __init__(
-        self, mocks: Mocks, *, preview: bool, honour_additional_secret_outputs: bool = True
+        self,
+        mocks: Mocks,
+        *,
+        preview: bool,
+        honour_additional_secret_outputs: bool = True,
+        previous: frozenset[str] | None = None,
     ) -> None:
         super().__init__(mocks)
         self.preview = preview
         self.honour_additional_secret_outputs = honour_additional_secret_outputs
+        self.previous = previous
         self.records: list[RecordedResource] = []
         self.stack_urn = ""
         self.stack_outputs = struct_pb2.Struct()
         self.registered_outputs: dict[str, struct_pb2.Struct] = {}
         self._lock = threading.Lock()
+        self._resolver: AliasResolver | None = None
+
+    def make_urn(self, parent: str, type_: str, name: str) -> str:
+        return new_urn(get_stack(), get_project(), parent, type_, name)
+
+    def _match(self, request: Any) -> tuple[str, tuple[AliasSpec, ...], str | None]:
+        """The URN, the alias specs and, with `previous`, the old URN taken over."""
+        aliases = tuple(AliasSpec.from_proto(a) for a in request.aliases)
+        aliases += tuple(AliasSpec(urn=u) for u in request.aliasURNs)
+        if self.previous is None:
+            return self.make_urn(request.parent, request.type, request.name), aliases, None
+        with self._lock:
+            if self._resolver is None:
+                self._resolver = AliasResolver(get_stack(), get_project(), self.previous)
+            urn, old = self._resolver.register(
+                Registration(request.type, request.name, request.parent, aliases)
+            )
+        return urn, aliases, old
 
     def RegisterResource(self, request: Any) -> Any:
-        urn = self.make_urn(request.parent, request.type, request.name)
         if request.type == STACK_TYPE:
+            urn = self.make_urn(request.parent, request.type, request.name)
             self.stack_urn = urn
             return resource_pb2.RegisterResourceResponse(urn=urn)
 
+        urn, aliases, previous_urn = self._match(request)
         _ensure_event_loop()  # type: ignore[no-untyped-call]
         custom = bool(request.custom)
         response = struct_pb2.Struct()
@@ -192,7 +244,8 @@ class RecordingMonitor(MockMonitor):
         else:
             args = MockResourceArgs(
                 typ=request.type,
-                name=request.name,
+                # An aliased resource keeps its old id and state: answer as for its old name.
+                name=urn_name(previous_urn) if previous_urn else request.name,
                 inputs=rpc.deserialize_properties(request.object),
                 provider=request.provider,
                 resource_id=request.importId,
@@ -236,11 +289,38 @@ class RecordingMonitor(MockMonitor):
                 key: list(deps.urns) for key, deps in request.propertyDependencies.items()
             },
             retain_on_delete=bool(request.retainOnDelete),
+            aliases=aliases,
+            previous_urn=previous_urn,
         )
         with self._lock:
             self.resources[urn] = MockMonitor.ResourceRegistration(urn, resource_id, state)
             self.records.append(record)
         return resource_pb2.RegisterResourceResponse(urn=urn, id=resource_id, object=response)
+
+    def ReadResource(self, request: Any) -> Any:
+        """`X.get(name, id)`: the resource as the account holds it, recorded as external."""
+        urn = self.make_urn(request.parent, request.type, request.name)
+        if not isinstance(self.mocks, AwsMocks):
+            return super().ReadResource(request)  # type: ignore[no-untyped-call]
+        _ensure_event_loop()  # type: ignore[no-untyped-call]
+        state = self.mocks.read(request.type, request.name, request.id)
+        properties = _sync_await(rpc.serialize_properties(state, {}))
+        record = RecordedResource(
+            urn=urn,
+            type=request.type,
+            name=request.name,
+            custom=True,
+            inputs=struct_pb2.Struct(),
+            outputs=properties,
+            id=request.id,
+            parent=request.parent,
+            provider=request.provider,
+            external=True,
+        )
+        with self._lock:
+            self.resources[urn] = MockMonitor.ResourceRegistration(urn, request.id, state)
+            self.records.append(record)
+        return resource_pb2.ReadResourceResponse(urn=urn, properties=properties)
 
     def RegisterResourceOutputs(self, request: Any) -> Any:
         captured = struct_pb2.Struct()

@@ -147,10 +147,12 @@ def new_monitor(
     *,
     preview: bool = False,
     honour_additional_secret_outputs: bool = True,
+    previous: frozenset[str] | None = None,
 ) -> RecordingMonitor:
     """A recording monitor answering with AWS mocks for the config's `aws:region`.
 
-    `honour_additional_secret_outputs=False` plays a provider that marks nothing secret.
+    `honour_additional_secret_outputs=False` plays a provider that marks nothing secret;
+    `previous` (URNs) plays a stack deployed before, as `RecordingMonitor` describes.
     """
     # The provider's order: `aws:region`, then AWS_REGION, then AWS_DEFAULT_REGION.
     region = (
@@ -163,6 +165,7 @@ def new_monitor(
         AwsMocks(region),
         preview=preview,
         honour_additional_secret_outputs=honour_additional_secret_outputs,
+        previous=previous,
     )
 
 

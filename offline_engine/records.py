@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 
 from google.protobuf import struct_pb2
 
+from .urns import AliasSpec
+
 
 @dataclass
 class RecordedResource:
@@ -30,3 +32,9 @@ class RecordedResource:
     property_dependencies: dict[str, list[str]] = field(default_factory=dict)
     # The `retain_on_delete` resource option: `pulumi destroy` forgets the resource, AWS keeps it.
     retain_on_delete: bool = False
+    # The aliases it was registered with (parents as URNs), as the engine receives them.
+    aliases: tuple[AliasSpec, ...] = ()
+    # With a previous state played (`RecordingMonitor(previous=...)`): the old URN it took over.
+    previous_urn: str | None = None
+    # Read (`X.get`), not managed: the engine keeps it in state as external, with no inputs.
+    external: bool = False

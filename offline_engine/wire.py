@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from google.protobuf import json_format, struct_pb2
+from pulumi.runtime import rpc
 from pulumi_policy import deserialize, proxy
 
 from .records import RecordedResource
@@ -27,6 +28,10 @@ UNKNOWN_ARRAY = proxy.UNKNOWN_ARRAY_VALUE
 UNKNOWN_OBJECT = proxy.UNKNOWN_OBJECT_VALUE
 UNKNOWN_BOOLEAN = proxy.UNKNOWN_BOOLEAN_VALUE
 UNKNOWN_NUMBER = proxy.UNKNOWN_NUMBER_VALUE
+# First-class output values and resource references, what a program sends a component's
+# `Construct` and a component its children (the SDK's own constants).
+OUTPUT_VALUE_SIG: str = rpc._special_output_value_sig
+RESOURCE_SIG: str = rpc._special_resource_sig
 
 
 @dataclass(frozen=True)
@@ -57,12 +62,45 @@ class Secret:
     value: Any
 
 
+@dataclass(frozen=True)
+class OutputValue:
+    """A first-class output value: known or not, secret or not, with the URNs it came from."""
+
+    value: Any = None
+    known: bool = True
+    secret: bool = False
+    dependencies: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ResourceRef:
+    """A reference to another resource by URN (and id, for a custom resource)."""
+
+    urn: str
+    id: Any = None
+
+
 def encode_value(value: Any) -> Any:
-    """Plain Python (with Computed/Secret markers) -> JSON-compatible wire value."""
+    """Plain Python (with Computed/Secret/OutputValue/ResourceRef markers) -> JSON-compatible
+    wire value."""
     if isinstance(value, Computed):
         return value.sentinel
     if isinstance(value, Secret):
         return {SIG_KEY: SECRET_SIG, "value": encode_value(value.value)}
+    if isinstance(value, OutputValue):
+        out: dict[str, Any] = {SIG_KEY: OUTPUT_VALUE_SIG}
+        if value.known:
+            out["value"] = encode_value(value.value)
+        if value.secret:
+            out["secret"] = True
+        if value.dependencies:
+            out["dependencies"] = list(value.dependencies)
+        return out
+    if isinstance(value, ResourceRef):
+        ref: dict[str, Any] = {SIG_KEY: RESOURCE_SIG, "urn": value.urn}
+        if value.id is not None:
+            ref["id"] = value.id
+        return ref
     if isinstance(value, Mapping):
         return {str(k): encode_value(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
@@ -126,6 +164,42 @@ def decode(value: struct_pb2.Struct | struct_pb2.Value, unknown: object = COMPUT
     return _plain(json_format.MessageToDict(value), unknown)
 
 
+def decode_marked(value: struct_pb2.Struct | struct_pb2.Value) -> Any:
+    """A wire Struct/Value as Python that keeps what the wire marks: `Secret`, `COMPUTED` (an
+    unknown), `OutputValue` and `ResourceRef`, so a test sees exactly what was marked."""
+    return _marked(json_format.MessageToDict(value))
+
+
+def secret_paths(value: Any, path: str = "") -> list[str]:
+    """Dotted paths of every `Secret` (or secret `OutputValue`) inside a `decode_marked` value."""
+    found: list[str] = []
+    if isinstance(value, Secret) or (isinstance(value, OutputValue) and value.secret):
+        found.append(path or ".")
+        found.extend(p for p in secret_paths(value.value, path) if p != (path or "."))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            found.extend(secret_paths(item, f"{path}.{key}" if path else key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found.extend(secret_paths(item, f"{path}[{index}]"))
+    return found
+
+
+def unmarked(value: Any) -> Any:
+    """A `decode_marked` value with every marker removed: secrets revealed, unknowns None."""
+    if isinstance(value, Secret | OutputValue):
+        return unmarked(value.value)
+    if isinstance(value, Computed):
+        return None
+    if isinstance(value, ResourceRef):
+        return value.urn
+    if isinstance(value, dict):
+        return {k: unmarked(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [unmarked(v) for v in value]
+    return value
+
+
 def inputs_of(record: RecordedResource, unknown: object = COMPUTED) -> dict[str, Any]:
     """A recorded resource's inputs as plain Python (see `decode`)."""
     return dict(decode(record.inputs, unknown))
@@ -163,6 +237,28 @@ def has_secret(value: Any) -> bool:
     if isinstance(value, list):
         return any(has_secret(v) for v in value)
     return False
+
+
+def _marked(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_marked(v) for v in value]
+    if value == UNKNOWN_STRING:
+        return COMPUTED
+    if not isinstance(value, dict):
+        return value
+    sig = value.get(SIG_KEY)
+    if sig == SECRET_SIG:
+        return Secret(_marked(value.get("value")))
+    if sig == OUTPUT_VALUE_SIG:
+        return OutputValue(
+            value=_marked(value["value"]) if "value" in value else None,
+            known="value" in value,
+            secret=bool(value.get("secret", False)),
+            dependencies=tuple(value.get("dependencies", ())),
+        )
+    if sig == RESOURCE_SIG:
+        return ResourceRef(urn=str(value["urn"]), id=value.get("id"))
+    return {k: _marked(v) for k, v in value.items()}
 
 
 def _plain(value: Any, unknown: object) -> Any:

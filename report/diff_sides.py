@@ -108,7 +108,9 @@ def report_at_ref(ref: str, stack: str, repo: Path) -> dict[str, Any]:
     """The JSON report of `stack` at git `ref`, built in a temporary worktree.
 
     The report runs with this checkout's Python (its venv), but with the ref's own `policies/`
-    first on PYTHONPATH, so the base is judged by the base's model and pack. The worktree is
+    and `provider/` first on PYTHONPATH, so the base is judged by the base's model and pack and
+    built by the base's components (a ref older than `provider/` has its components in its own
+    tree). The worktree is
     removed on every path. A stack file the ref does not have gives an empty report marked as
     a new stack; a ref whose report cannot be built (a broken stack file or spec, no program)
     gives an empty report marked with the reason, so a pull request that fixes the base is not
@@ -131,7 +133,12 @@ def report_at_ref(ref: str, stack: str, repo: Path) -> dict[str, Any]:
             return empty_report(stack, BASE_NOT_BUILT, f"{ref!r} has no program or no report")
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(
-            [str(worktree / "policies"), str(worktree), env.get("PYTHONPATH", "")]
+            [
+                str(worktree / "policies"),
+                str(worktree / "provider"),
+                str(worktree),
+                env.get("PYTHONPATH", ""),
+            ]
         ).rstrip(os.pathsep)
         proc = subprocess.run(
             [sys.executable, "-m", "report", "--stack", stack, "--format", "json"],

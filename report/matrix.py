@@ -8,9 +8,9 @@ policies' own reading of their config (`judge_options`), and Method resources by
 diagnostics for them, matched by URN (an Analyze finding carries the analyzed resource's URN, a
 stack-level deferral names the URNs it covers: `model.deferral`), never by message text. Where
 each body operation's scopes came from and what its backend receives of the caller's token are
-the program's decisions, read from its `api_plan` output (`components.plan_output`); for a body
+the program's decisions, read from its `api_plan` output (`secured_m2m_api.plan_output`); for a body
 the program did not plan (another project), what the body itself says of the token
-(`components.backend_tokens.backend_tokens`).
+(`secured_m2m_api.backend_tokens.backend_tokens`).
 """
 
 from __future__ import annotations
@@ -40,9 +40,9 @@ from apigw_guard.rules import (
     method_cognito_authorization,
     restapi_body_operation_security,
 )
-from components.backend_tokens import BackendToken, backend_tokens
-from components.plan_output import PlannedOperation, PlanOutput, backend_token, operation_key
 from offline_engine import RecordedResource, inputs_of, outputs_of
+from secured_m2m_api.backend_tokens import BackendToken, backend_tokens
+from secured_m2m_api.plan_output import PlannedOperation, PlanOutput, backend_token, operation_key
 
 # The resource types whose OpenAPI bodies the pack judges, from the pack's own list, so the
 # report and the verdicts always cover the same resources.

@@ -7,9 +7,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from components.plan_output import PLAN_OUTPUT, PlanOutput, read_plan
 from offline_engine import CapturedStack, inputs_of
 from offline_engine.stack_files import SECRET_PLACEHOLDER
+from secured_m2m_api.plan_output import PLAN_OUTPUT, PlanOutput, read_plan
 
 from .matrix import CLIENT_TYPE, RESOURCE_SERVER_TYPE, Finding, Matrix
 

@@ -7,7 +7,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from components.backend_tokens import WITHHELD, BackendToken
+from secured_m2m_api.backend_tokens import WITHHELD, BackendToken
 
 from .matrix import Matrix, Row
 from .model import Report, StackFacts

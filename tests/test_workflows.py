@@ -25,9 +25,10 @@ AWS_CREDENTIALS_ACTION = "aws-actions/configure-aws-credentials@"
 CHECKOUT = "actions/checkout@"
 README = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
 CI_DOC = (REPO_ROOT / "docs" / "ci.md").read_text(encoding="utf-8")
-EDITABLE_POLICIES = (
+# The repository's two local distributions: the pack and the component package.
+EDITABLE_LOCAL = (
     ".venv/bin/python -m pip install --disable-pip-version-check --no-deps "
-    "--no-build-isolation --no-index -e ./policies"
+    "--no-build-isolation --no-index -e ./policies -e ./provider"
 )
 # `uses: owner/repo[/path]@<40-hex commit> # vX.Y.Z`: a tag can be moved, a commit cannot.
 PINNED_USES = re.compile(r"^\s*(?:- )?uses: ([\w.-]+/[\w./-]+)@([0-9a-f]{40}) # (v\d+\.\d+\.\d+)$")
@@ -365,7 +366,7 @@ def test_credentials_come_after_every_install(path: Path) -> None:
 @pytest.mark.parametrize("path", WORKFLOW_FILES, ids=lambda p: p.name)
 def test_privileged_jobs_install_only_hash_locked_files(path: Path) -> None:
     """No `make venv` (the whole dev toolchain, unhashed) where a secret, role or write token
-    is; the hash-locked script, then ./policies alone, nothing else."""
+    is; the hash-locked script, then ./policies and ./provider alone, nothing else."""
     for name, job in load(path)["jobs"].items():
         if not privileged(job) or "uses" in job:
             continue
@@ -373,7 +374,7 @@ def test_privileged_jobs_install_only_hash_locked_files(path: Path) -> None:
             run = step.get("run", "")
             assert not re.search(r"\bmake\b", run), f"{path.name}/{name}: {run}"
             if "pip install" in run:
-                assert run == EDITABLE_POLICIES, f"{path.name}/{name}: {run}"
+                assert run == EDITABLE_LOCAL, f"{path.name}/{name}: {run}"
             assert not uses(step, "actions/cache"), f"{path.name}/{name}"
             assert "cache" not in (step.get("with") or {}), f"{path.name}/{name}"
 
@@ -396,8 +397,8 @@ def test_each_privileged_job_installs_its_lock() -> None:
                 if m:
                     found[(path.name, name)] = m.group(1)
                     runs = [s.get("run", "") for s in job_steps(job)]
-                    policies = EDITABLE_POLICIES in runs
-                    assert policies == (m.group(1) != "publish"), (path.name, name)
+                    local = EDITABLE_LOCAL in runs
+                    assert local == (m.group(1) != "publish"), (path.name, name)
     assert found == LOCK_OF_JOB
 
 

@@ -9,8 +9,11 @@ Argument names are taken from the component's published schema: pulumi-aws-apiga
 `provider/cmd/pulumi-resource-aws-apigateway/schema.json` (`aws-apigateway:index:RestAPI`
 inputs `routes` and `swaggerString`; `aws-apigateway:index:Route` `path`, `method`,
 `authorizers`, `iamAuthEnabled`; `aws-apigateway:index:Authorizer` `providerARNs`,
-`parameterName`, `identitySource`, `methodsToAuthorize`, `handler`). This project's own
-components are not a component package with a schema yet, so they have no entry.
+`parameterName`, `identitySource`, `methodsToAuthorize`, `handler`); and secured-m2m-api
+0.1.0's `provider/schema.json` (`secured-m2m-api:index:SecuredRestApi` and
+`secured-m2m-api:index:SecuredM2MApi` inputs `spec`, `scopes`, `operationScopes`), the package
+of the repository this pack is published from, named here by its tokens alone so the pack
+stays standalone.
 """
 
 from __future__ import annotations
@@ -18,7 +21,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .model.resource_types import AWS_APIGATEWAY_REST_API_COMPONENT
+from .model.resource_types import (
+    AWS_APIGATEWAY_REST_API_COMPONENT,
+    SECURED_M2M_API_REST_API_COMPONENT,
+)
 
 
 @dataclass(frozen=True)
@@ -52,11 +58,28 @@ def _aws_apigateway_route_fix(operation: str) -> str:
     )
 
 
+def _secured_m2m_api_fix(operation: str) -> str:
+    return (
+        f"in the component's `operationScopes`, give {operation!r} the names of the `scopes` "
+        "that may call it (or leave it out for the default: read for GET, HEAD and OPTIONS, "
+        "write otherwise); the component writes the Cognito authorizer and every operation's "
+        "security into the body it builds from `spec`, so a body of it that fails here was "
+        "changed after it was built (a transformation) or by another version of the package "
+        "(argument names: secured-m2m-api 0.1.0 schema, secured-m2m-api:index:SecuredRestApi "
+        "and secured-m2m-api:index:SecuredM2MApi)"
+    )
+
+
 HINTS: dict[str, ComponentHint] = {
     AWS_APIGATEWAY_REST_API_COMPONENT: ComponentHint(
         AWS_APIGATEWAY_REST_API_COMPONENT,
         "pulumi-aws-apigateway RestAPI",
         _aws_apigateway_route_fix,
+    ),
+    SECURED_M2M_API_REST_API_COMPONENT: ComponentHint(
+        SECURED_M2M_API_REST_API_COMPONENT,
+        "secured-m2m-api SecuredRestApi",
+        _secured_m2m_api_fix,
     ),
 }
 

@@ -8,7 +8,7 @@ from typing import TypedDict
 
 import pulumi
 
-from components.plan_output import PlanOutput
+from secured_m2m_api.plan_output import PlanOutput
 
 
 class PlanHolderArgs(TypedDict):

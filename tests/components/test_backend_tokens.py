@@ -1,7 +1,7 @@
 """Which backends receive the caller's token: http:// never, https:// unless withheld.
 
-Plain functions over dicts (components/backend_tokens.py), the same ones the program runs on
-any spec a team brings and the report reads back from the registered body.
+Plain functions over dicts (provider/secured_m2m_api/backend_tokens.py), the same ones the
+program runs on any spec a team brings and the report reads back from the registered body.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from apigw_guard.model.document import SpecError
-from components.backend_tokens import (
+from secured_m2m_api.backend_tokens import (
     AUTHORIZATION_PARAMETER,
     FORWARDED,
     MAPPED_ONLY,

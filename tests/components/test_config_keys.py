@@ -9,15 +9,15 @@ from pathlib import Path
 import pulumi_aws.config
 import pytest
 
-from components.aws_provider import AWS_CONFIG_KEYS, AWS_REGIONS, PULUMI_AWS_VERSION
-from components.config_keys import (
+from program_support.aws_provider import AWS_CONFIG_KEYS, AWS_REGIONS, PULUMI_AWS_VERSION
+from program_support.config_keys import (
     check_aws_keys,
     check_config_keys,
     check_namespaces,
     edit_distance,
     resolve_region,
 )
-from components.config_values import ConfigError
+from secured_m2m_api.config_values import ConfigError
 
 # --- keys that would be ignored without a word: namespaces, aws: keys, the region ----------
 

@@ -13,7 +13,8 @@ from typing import Any
 
 import pytest
 
-from components.config_values import (
+from program_support.stack_config import StackConfig, parse_config
+from secured_m2m_api.config_values import (
     LOG_RETENTION_DAYS,
     MAX_FULL_SCOPE_LENGTH,
     MAX_SCOPES,
@@ -22,7 +23,6 @@ from components.config_values import (
     MIN_TOKEN_MINUTES,
     ConfigError,
 )
-from components.stack_config import StackConfig, parse_config
 
 BASE: dict[str, Any] = {"domainPrefix": "pets-dev"}
 

@@ -1,4 +1,4 @@
-"""M2MIdentity on its own: Cognito pool, domain, resource server, one client per consumer."""
+"""M2MIdentity on its own: a new pool with its domain, or an existing pool read by id."""
 
 from __future__ import annotations
 
@@ -6,126 +6,102 @@ from pathlib import Path
 
 import pytest
 
-from components.identity import TYPE_TOKEN, scope_identifier_map
-from offline_engine import (
-    CapturedStack,
-    contains_secret,
-    inputs_of,
-    new_monitor,
-    outputs_of,
-    plain_occurrences,
-)
+from offline_engine import CapturedStack, inputs_of, new_monitor
+from offline_engine.mocks import EXISTING_POOL_DOMAIN
+from secured_m2m_api.config_values import ConfigError
+from secured_m2m_api.identity import TYPE_TOKEN
 from tests.components.component_projects import run_component_program
 
 PROGRAM = """
 import pulumi
-from components.identity import M2MIdentity, M2MIdentityArgs
-from components.config_values import Consumer, ScopeDef
+from secured_m2m_api.identity import M2MIdentity
 
-identity = M2MIdentity(
-    "idp",
-    M2MIdentityArgs(
-        domain_prefix="unit-test-idp",
-        resource_server_identifier="https://api.example.com",
-        scopes=[ScopeDef("read", "r"), ScopeDef("write", "w"), ScopeDef("admin", "a")],
-        consumers=[Consumer("reporting", ("read",)), Consumer("billing", ("write", "admin"))],
-        access_token_validity_minutes=15,
-        deletion_protection=True,
-    ),
-)
-pulumi.export("token_endpoint_url", identity.token_endpoint_url)
-pulumi.export("scope_identifiers", identity.scope_identifiers)
-pulumi.export("client_ids", identity.client_ids)
-pulumi.export("client_secrets", identity.client_secrets)
+identity = M2MIdentity("idp", {args})
+pulumi.export("token_endpoint", identity.token_endpoint)
+pulumi.export("user_pool_id", identity.user_pool_id)
+pulumi.export("user_pool_arn", identity.user_pool_arn)
 """
+NEW = {"domain_prefix": "unit-test-idp", "deletion_protection": True, "tags": {"team": "idp"}}
+EXISTING = "eu-west-1_Shared0001"
+
+
+def _run(tmp_path: Path, args: dict[str, object]) -> CapturedStack:
+    return run_component_program(tmp_path, PROGRAM.format(args=repr(args)))
 
 
 @pytest.fixture(scope="module")
-def identity(tmp_path_factory: pytest.TempPathFactory) -> CapturedStack:
-    return run_component_program(tmp_path_factory.mktemp("identity"), PROGRAM)
+def new_pool(tmp_path_factory: pytest.TempPathFactory) -> CapturedStack:
+    return _run(tmp_path_factory.mktemp("identity"), NEW)
 
 
-def test_children_are_named_by_component_and_consumer_and_parented(
-    identity: CapturedStack,
-) -> None:
-    component = identity.one(TYPE_TOKEN)
-    names = sorted(r.name for r in identity.custom_resources)
-    assert names == [
-        "idp-client-billing",
-        "idp-client-reporting",
-        "idp-domain",
-        "idp-pool",
-        "idp-resource-server",
+def test_a_new_pool_and_its_domain_are_the_components_children(new_pool: CapturedStack) -> None:
+    component = new_pool.one(TYPE_TOKEN)
+    assert sorted((r.type, r.name) for r in new_pool.custom_resources) == [
+        ("aws:cognito/userPool:UserPool", "idp-pool"),
+        ("aws:cognito/userPoolDomain:UserPoolDomain", "idp-domain"),
     ]
-    assert all(r.parent == component.urn for r in identity.custom_resources)
+    assert all(r.parent == component.urn for r in new_pool.custom_resources)
 
 
-def test_each_client_gets_only_its_consumers_scopes(identity: CapturedStack) -> None:
-    clients = {
-        inputs_of(c)["name"]: inputs_of(c)
-        for c in identity.of_type("aws:cognito/userPoolClient:UserPoolClient")
-    }
-    assert clients["reporting"]["allowedOauthScopes"] == ["https://api.example.com/read"]
-    assert clients["billing"]["allowedOauthScopes"] == [
-        "https://api.example.com/write",
-        "https://api.example.com/admin",
-    ]
-    assert {c["accessTokenValidity"] for c in clients.values()} == {15}
-
-
-def test_pool_deletion_protection_and_outputs(identity: CapturedStack) -> None:
-    pool = inputs_of(identity.one("aws:cognito/userPool:UserPool"))
+def test_the_new_pool_is_admin_only_protected_and_tagged(new_pool: CapturedStack) -> None:
+    pool = inputs_of(new_pool.one("aws:cognito/userPool:UserPool"))
+    assert pool["adminCreateUserConfig"] == {"allowAdminCreateUserOnly": True}
     assert pool["deletionProtection"] == "ACTIVE"
-    assert identity.outputs["token_endpoint_url"].value == (
+    assert pool["tags"] == {"team": "idp"}
+    assert new_pool.outputs["token_endpoint"].value == (
         "https://unit-test-idp.auth.eu-west-1.amazoncognito.com/oauth2/token"
     )
-    assert identity.outputs["scope_identifiers"].value == {
-        "read": "https://api.example.com/read",
-        "write": "https://api.example.com/write",
-        "admin": "https://api.example.com/admin",
-    }
-    assert not identity.outputs["client_ids"].secret
+    assert new_pool.outputs["user_pool_arn"].value.endswith(
+        f"userpool/{new_pool.outputs['user_pool_id'].value}"
+    )
 
 
-def _client_secrets(stack: CapturedStack) -> set[str]:
-    return {
-        outputs_of(c)["clientSecret"]
-        for c in stack.of_type("aws:cognito/userPoolClient:UserPoolClient")
-    }
+def test_an_existing_pool_is_read_not_created_and_serves_its_own_domain(tmp_path: Path) -> None:
+    stack = _run(tmp_path, {"existing_user_pool_id": EXISTING})
+    (pool,) = stack.custom_resources
+    assert (pool.type, pool.external, pool.id) == (
+        "aws:cognito/userPool:UserPool",
+        True,
+        EXISTING,
+    )
+    assert stack.outputs["user_pool_id"].value == EXISTING
+    assert stack.outputs["token_endpoint"].value == (
+        f"https://{EXISTING_POOL_DOMAIN}.auth.eu-west-1.amazoncognito.com/oauth2/token"
+    )
 
 
-def test_client_secrets_are_secret_in_state_outputs_and_register_outputs(
-    identity: CapturedStack,
+def test_a_domain_prefix_with_an_existing_pool_creates_that_domain_on_it(tmp_path: Path) -> None:
+    stack = _run(tmp_path, {"existing_user_pool_id": EXISTING, "domain_prefix": "team-b"})
+    domain = inputs_of(stack.one("aws:cognito/userPoolDomain:UserPoolDomain"))
+    assert domain == {"domain": "team-b", "userPoolId": EXISTING}
+    assert stack.outputs["token_endpoint"].value.startswith("https://team-b.auth.")
+
+
+def test_an_existing_pool_without_a_domain_fails_naming_the_fix(tmp_path: Path) -> None:
+    with pytest.raises(Exception, match=r"has no Cognito domain.*set domainPrefix"):
+        _run(tmp_path, {"existing_user_pool_id": "eu-west-1_NoDomain01"})
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ({}, r"^domainPrefix: required"),
+        ({"domain_prefix": "Bad_Prefix"}, r"^domainPrefix: 'Bad_Prefix' is not a valid"),
+        (
+            {"existing_user_pool_id": "arn:aws:cognito-idp:eu-west-1:1:userpool/x"},
+            r"^existingUserPoolId: 'arn:aws.*' is not a Cognito user pool id",
+        ),
+        (
+            {"existing_user_pool_id": EXISTING, "deletion_protection": True},
+            r"^deletionProtection: set on the existing pool",
+        ),
+        ({"domain_prefix": "ok-prefix", "deletion_protection": "yes"}, r"^deletionProtection:"),
+    ],
+)
+def test_bad_input_is_refused_before_any_child(
+    tmp_path: Path, args: dict[str, object], message: str
 ) -> None:
-    assert identity.outputs["client_secrets"].secret
-    assert set(identity.outputs["client_secrets"].value) == {"reporting", "billing"}
-    for client in identity.of_type("aws:cognito/userPoolClient:UserPoolClient"):
-        assert contains_secret(client.outputs.fields["clientSecret"]), client.urn
-    registered = identity.registered_outputs[identity.one(TYPE_TOKEN).urn]
-    assert contains_secret(registered.fields["client_secrets"])
-    assert plain_occurrences(registered, _client_secrets(identity)) == []
-
-
-def test_client_secrets_stay_secret_when_the_provider_marks_nothing(tmp_path: Path) -> None:
-    monitor = new_monitor({"aws:region": "eu-west-1"}, honour_additional_secret_outputs=False)
-    stack = run_component_program(tmp_path, PROGRAM, monitor=monitor)
-    secrets = _client_secrets(stack)
-    clients = stack.of_type("aws:cognito/userPoolClient:UserPoolClient")
-    # The stand-in provider really left the attribute plain ...
-    assert not any(contains_secret(c.outputs.fields["clientSecret"]) for c in clients)
-    # ... and the component's own wrapping still keeps every copy it hands on secret.
-    assert stack.outputs["client_secrets"].secret
-    assert set(stack.outputs["client_secrets"].value.values()) == secrets
-    registered = stack.registered_outputs[stack.one(TYPE_TOKEN).urn]
-    assert plain_occurrences(registered, secrets) == []
-    assert plain_occurrences(stack.raw_outputs, secrets) == []
-
-
-def test_scope_map_refuses_scopes_the_server_does_not_report() -> None:
-    assert scope_identifier_map("https://a", ["read"], ["https://a/read"]) == {
-        "read": "https://a/read"
-    }
-    with pytest.raises(RuntimeError, match=r"missing \['https://a/write'\]"):
-        scope_identifier_map("https://a", ["read", "write"], ["https://a/read"])
-    with pytest.raises(RuntimeError, match=r"reports scopes \[\], missing \['https://a/read'\]"):
-        scope_identifier_map("https://a", ["read"], None)
+    monitor = new_monitor({"aws:region": "eu-west-1"})
+    with pytest.raises(ConfigError, match=message):
+        run_component_program(tmp_path, PROGRAM.format(args=repr(args)), monitor=monitor)
+    assert monitor.records == []

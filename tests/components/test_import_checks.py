@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from components.import_checks import (
+from secured_m2m_api.import_checks import (
     DEFAULT_RESOURCE_QUOTA,
     MAX_BODY_BYTES,
     UnimportableSpecError,

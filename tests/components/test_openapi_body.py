@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from apigw_guard.model.body_summary import summarize_body
 from apigw_guard.model.document import OPERATION_KEYS, SpecError, iter_operations, method_name
-from components.openapi_body import (
+from secured_m2m_api.openapi_body import (
     COGNITO_SCHEME_NAME,
     UnprotectedBodyError,
     check_protected,
@@ -20,7 +20,7 @@ from components.openapi_body import (
     protect_document,
     serialize_body,
 )
-from components.operation_scopes import ScopeMappingError
+from secured_m2m_api.operation_scopes import ScopeMappingError
 
 ARN = "arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_abc"
 IDENTIFIER = "https://api.example.com/v1"

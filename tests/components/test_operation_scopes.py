@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from apigw_guard.model.document import Operation
-from components.operation_scopes import (
+from secured_m2m_api.operation_scopes import (
     DEFAULT_SCOPES,
     DefaultScopes,
     ScopeMappingError,

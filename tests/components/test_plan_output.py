@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from components.openapi_body import plan_api
-from components.plan_output import PlanOutputError, read_plan
+from secured_m2m_api.openapi_body import plan_api
+from secured_m2m_api.plan_output import PlanOutputError, read_plan
 
 DOC: dict[str, Any] = {
     "openapi": "3.0.1",

@@ -12,8 +12,8 @@ from apigw_guard.model import body_text as document
 from apigw_guard.model.body_text import parse_body_text
 from apigw_guard.model.document import SpecError
 from bench.program_build import pure_python_loader
-from components import spec_reader
-from components.spec_reader import load_spec_file, parse_spec_text
+from secured_m2m_api import spec_reader
+from secured_m2m_api.spec_reader import load_spec_file, parse_spec_text
 
 
 def test_parses_json_and_yaml_alike() -> None:

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from components.config_values import ConfigError, Consumer
-from components.stack_config import StackConfig, parse_config, read_raw_config, spec_file
+from program_support.stack_config import StackConfig, parse_config, read_raw_config, spec_file
+from secured_m2m_api.config_values import ConfigError, Consumer
 
 VALID: dict[str, Any] = {
     "domainPrefix": "petstore-m2m",

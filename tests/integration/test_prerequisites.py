@@ -171,7 +171,7 @@ def _as_cli_passes_it(value: object) -> str:
 
 def test_stack_config_is_accepted_by_the_program() -> None:
     # Guards the contract: the ephemeral stack's config must pass the program's own validation.
-    from components.stack_config import parse_config, read_raw_config
+    from program_support.stack_config import parse_config, read_raw_config
 
     raw = {
         key.split(":", 1)[1]: _as_cli_passes_it(value)

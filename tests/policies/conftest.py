@@ -1,5 +1,5 @@
 # mypy: allow-untyped-defs, allow-untyped-calls, allow-incomplete-defs
-"""Shared pack process for the protocol tests, and the `slow` marker."""
+"""Shared pack process for the protocol tests."""
 
 from __future__ import annotations
 
@@ -8,14 +8,6 @@ from collections.abc import Iterator
 import pytest
 
 from offline_engine import PolicyPackProcess
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line(
-        "markers",
-        "slow: builds a fresh virtualenv for the pack (about a minute); "
-        "deselect with -m 'not slow'",
-    )
 
 
 @pytest.fixture(scope="session")

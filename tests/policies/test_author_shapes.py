@@ -146,6 +146,30 @@ def test_a_child_of_pulumi_aws_apigateway_gets_the_component_argument_to_change(
     )
 
 
+def test_a_child_of_this_repositorys_package_gets_its_arguments_over_the_protocol(
+    pack: PolicyPackProcess,
+):
+    body = {
+        "openapi": "3.0.1",
+        "info": {"title": "pets", "version": "1"},
+        "paths": {"/pets": {"get": {"x-amazon-apigateway-integration": {"type": "mock"}}}},
+    }
+    put = resource(
+        "aws:apigateway/restApiPut:RestApiPut",
+        "shop-body",
+        {"restApiId": "a1", "body": json.dumps(body), "failOnWarnings": True},
+        urn="urn:pulumi:dev::shop::secured-m2m-api:index:SecuredRestApi$"
+        "aws:apigateway/restApiPut:RestApiPut::shop-body",
+    )
+    (diag,) = configure(pack).analyze(put)
+    assert text(diag).startswith(
+        "RestApiPut 'shop-body' (built by the secured-m2m-api SecuredRestApi component): GET /pets "
+        "has no operation-level security; add operation-level security naming a Cognito "
+        "authorizer scheme with at least one scope. Fix: in the component's `operationScopes`, "
+        "give 'GET /pets' the names of the `scopes` that may call it"
+    )
+
+
 def test_one_user_flow_advisory_per_client(pack: PolicyPackProcess):
     scopes = ["https://api.example.com/read", "https://api.example.com/write"]
     method = resource(

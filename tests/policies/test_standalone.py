@@ -8,27 +8,16 @@ which is where 0.2's script stopped with exit 127.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
-from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
+from tests.tracked_copy import copy_tracked_files
 
 
 @pytest.mark.slow
 def test_pack_copied_alone_blocks_an_open_method_from_a_fresh_clone(tmp_path):
-    tracked = subprocess.run(
-        ["git", "ls-files", "-z"], cwd=REPO, capture_output=True, check=True
-    ).stdout.split(b"\0")
-    clone = tmp_path / "clone"
-    for name in filter(None, tracked):
-        source = REPO / os.fsdecode(name)
-        if source.is_file():
-            target = clone / os.fsdecode(name)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target)
+    clone = copy_tracked_files(tmp_path / "clone")
     assert not (clone / ".venv").exists()
     env = {k: v for k, v in os.environ.items() if k not in ("CLIENT_PYTHON", "VIRTUAL_ENV")}
     result = subprocess.run(

@@ -9,10 +9,11 @@ import pytest
 
 from offline_engine import CapturedStack, inputs_of, run_program
 
+# The package's components the program uses (`secured-m2m-api:index:...`).
 COMPONENT_TYPES = {
-    "secured-m2m-api:identity:M2MIdentity",
-    "secured-m2m-api:api:SecuredRestApi",
-    "secured-m2m-api:account:ApiGatewayCloudWatchRole",
+    "secured-m2m-api:index:SecuredM2MApi",
+    "secured-m2m-api:index:SecuredRestApi",
+    "secured-m2m-api:index:ApiGatewayCloudWatchRole",
 }
 
 

@@ -15,17 +15,17 @@ import pytest
 import yaml
 
 from apigw_guard.model.document import SpecError, iter_operations
-from components.backend_tokens import (
+from offline_engine import CapturedStack, new_monitor, run_program
+from report.matrix import build_matrix, from_record
+from report.model import Report
+from report.render import BACKEND_TITLE, render, token_text
+from secured_m2m_api.backend_tokens import (
     AUTHORIZATION_PARAMETER,
     WITHHELD,
     WITHHELD_STATIC,
     TokenForwardingError,
     backend_tokens,
 )
-from offline_engine import CapturedStack, new_monitor, run_program
-from report.matrix import build_matrix, from_record
-from report.model import Report
-from report.render import BACKEND_TITLE, render, token_text
 
 from .conftest import body_of
 

@@ -11,16 +11,16 @@ import pytest
 from pulumi.runtime import config as runtime_config
 
 from apigw_guard.model.document import SpecError
-from components.config_keys import check_known_keys, project_keys
-from components.config_values import ConfigError
-from components.engine_config import engine_config_keys
-from components.operation_scopes import ScopeMappingError
 from offline_engine import (
     MissingStackConfigError,
     StackConfigTypeError,
     new_monitor,
     run_program,
 )
+from program_support.config_keys import check_known_keys, project_keys
+from program_support.engine_config import engine_config_keys
+from secured_m2m_api.config_values import ConfigError
+from secured_m2m_api.operation_scopes import ScopeMappingError
 
 NOT_OPENAPI = "title: just some yaml\npaths: {}\n"
 BROKEN = "openapi: 3.0.1\npaths: {/pets: [unclosed\n"

@@ -1,4 +1,4 @@
-"""Pulumi.yaml and components/stack_config.py describe the same config, as the CLI applies it.
+"""Pulumi.yaml and program_support/stack_config.py describe the same config, as the CLI applies it.
 
 The CLI, not the program, applies Pulumi.yaml: it refuses a stack that lacks a key declared
 without a default, and fills in declared defaults. These tests hold the two sides together so a
@@ -13,8 +13,6 @@ from typing import Any
 import pytest
 import yaml
 
-from components.config_keys import KNOWN_KEYS, PROJECT
-from components.stack_config import StackConfig, parse_config
 from offline_engine import (
     MissingStackConfigError,
     StackConfigTypeError,
@@ -22,6 +20,8 @@ from offline_engine import (
     new_monitor,
     run_program,
 )
+from program_support.config_keys import KNOWN_KEYS, PROJECT
+from program_support.stack_config import StackConfig, parse_config
 
 ROOT = Path(__file__).resolve().parents[2]
 DECLARED: dict[str, dict[str, Any]] = yaml.safe_load(

@@ -9,7 +9,6 @@ import re
 from apigw_guard.model.body_summary import summarize_body
 from apigw_guard.model.document import iter_operations
 from apigw_guard.model.schemes import SchemeKind, classify_scheme
-from components.deployment_trigger import deployment_trigger
 from offline_engine import (
     CapturedStack,
     StackOutput,
@@ -18,6 +17,7 @@ from offline_engine import (
     outputs_of,
     plain_occurrences,
 )
+from secured_m2m_api.deployment_trigger import deployment_trigger
 
 from .conftest import COMPONENT_TYPES, body_of, trigger_of
 
@@ -98,7 +98,7 @@ def test_resource_server_defines_the_configured_scopes_on_the_invoke_url(
     ]
     assert server["identifier"] == dev.outputs["invoke_url"].value
     assert not server["identifier"].endswith("/")
-    # The deferred identifier carries the invoke URL's dependency on the REST API.
+    # The identifier, the invoke URL, carries its dependency on the REST API.
     assert dev.one(REST_API).urn in dev.one(SERVER).dependencies
 
 
@@ -180,7 +180,7 @@ def test_stage_points_at_the_deployment_with_access_logs_and_throttling(
     stage = inputs_of(dev.one(STAGE))
     assert stage["stageName"] == "v1"
     assert stage["deployment"] == dev.one(DEPLOYMENT).id
-    log_group = dev.by_name("api-access-logs")
+    log_group = dev.by_name("m2m-access-logs")
     assert stage["accessLogSettings"]["destinationArn"] == outputs_of(log_group)["arn"]
     assert "$context.authorizer.claims.client_id" in stage["accessLogSettings"]["format"]
     json.loads(stage["accessLogSettings"]["format"])

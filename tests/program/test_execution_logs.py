@@ -11,11 +11,11 @@ from typing import Any
 
 import pytest
 
-from components.execution_logs import ExecutionLogImportError
 from offline_engine import CapturedStack, RecordingMonitor, inputs_of, outputs_of, run_program
 from offline_engine.mocks import AwsMocks
+from secured_m2m_api.execution_logs import ExecutionLogImportError
 
-EXECUTION_LOGS = "api-execution-logs"
+EXECUTION_LOGS = "m2m-execution-logs"
 STAGE = "aws:apigateway/stage:Stage"
 METHOD_SETTINGS = "aws:apigateway/methodSettings:MethodSettings"
 
@@ -120,5 +120,5 @@ def test_a_malformed_import_name_is_refused_before_any_resource(value: str, matc
 
 def test_the_log_groups_are_deleted_with_the_stack(dev: CapturedStack) -> None:
     # The point of owning them: `pulumi destroy` removes them (only the account role is kept).
-    for name in (EXECUTION_LOGS, "api-access-logs"):
+    for name in (EXECUTION_LOGS, "m2m-access-logs"):
         assert not dev.by_name(name).retain_on_delete, name

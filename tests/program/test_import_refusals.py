@@ -15,9 +15,9 @@ import pytest
 import yaml
 
 from apigw_guard.model.document import SpecError
-from components.import_checks import UnimportableSpecError
 from offline_engine import new_monitor, run_program
 from report.__main__ import main as report_main
+from secured_m2m_api.import_checks import UnimportableSpecError
 
 ROOT = Path(__file__).resolve().parents[2]
 DEV_CONFIG = yaml.safe_load((ROOT / "Pulumi.dev.yaml").read_text(encoding="utf-8"))["config"]

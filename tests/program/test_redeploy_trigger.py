@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from components.deployment_trigger import deployment_trigger
 from offline_engine import CapturedStack, inputs_of, run_program
+from secured_m2m_api.deployment_trigger import deployment_trigger
 
 from .conftest import trigger_of
 

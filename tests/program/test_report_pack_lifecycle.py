@@ -9,8 +9,8 @@ import pytest
 
 import offline_engine
 import report.run
-from components.config_values import ConfigError
 from offline_engine import PolicyPackProcess
+from secured_m2m_api.config_values import ConfigError
 
 
 class _RecordingPack(PolicyPackProcess):

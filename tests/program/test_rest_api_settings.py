@@ -16,12 +16,12 @@ from typing import Any
 
 import pytest
 
-from components.rest_api_settings import (
+from offline_engine import CapturedStack, inputs_of, run_program
+from secured_m2m_api.rest_api_settings import (
     ENDPOINT_ACCESS_MODE_EXTENSION,
     ENDPOINT_CONFIGURATION_EXTENSION,
     SECURITY_POLICY_EXTENSION,
 )
-from offline_engine import CapturedStack, inputs_of, run_program
 
 from .conftest import body_of, trigger_of
 

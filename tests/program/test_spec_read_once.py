@@ -10,8 +10,8 @@ import pytest
 import yaml
 
 from apigw_guard.model.body_text import parse_body_text
-from components import spec_reader
 from report.run import build_report
+from secured_m2m_api import spec_reader
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -144,7 +144,14 @@ def write_report(tmp_path: Path, name: str, data: Any) -> str:
 def project(root: Path, stack: str = "dev", **overrides: Any) -> Path:
     """A project in `root` (the code linked) with one stack file: the dev config, overridden."""
     root.mkdir(parents=True, exist_ok=True)
-    for name in ("__main__.py", "components", "api", "policies", "Pulumi.yaml"):
+    for name in (
+        "__main__.py",
+        "program_support",
+        "provider",
+        "api",
+        "policies",
+        "Pulumi.yaml",
+    ):
         (root / name).symlink_to(ROOT / name)
     config = dict(DEV)
     for key, value in overrides.items():
@@ -169,4 +176,12 @@ def git(repo: Path, *args: str) -> None:
 
 
 # `report/` is copied, not linked: it finds the project it reports on from its own location.
-CODE = ("__main__.py", "components", "api", "policies", "offline_engine", "cli_support")
+CODE = (
+    "__main__.py",
+    "program_support",
+    "provider",
+    "api",
+    "policies",
+    "offline_engine",
+    "cli_support",
+)

@@ -13,6 +13,7 @@ import yaml
 
 from report.__main__ import main
 from tests.report.diff_reports import (
+    CODE,
     DEV,
     PLAIN,
     ROOT,
@@ -101,10 +102,6 @@ def test_base_ref_builds_in_a_worktree_it_removes(capsys) -> None:
     assert main(["diff", "--base-ref", "no-such-ref-xyz"]) == 2
     assert capsys.readouterr().err.startswith("error: --base-ref 'no-such-ref-xyz':")
     assert _worktrees() == before
-
-
-# `report/` is copied, not linked: it finds the project it reports on from its own location.
-CODE = ("__main__.py", "components", "api", "policies", "offline_engine", "cli_support")
 
 
 @pytest.fixture

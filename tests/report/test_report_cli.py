@@ -9,10 +9,10 @@ import pytest
 import yaml
 
 from apigw_guard.model.document import iter_operations
-from components.spec_reader import load_spec_file
 from report.__main__ import main
 from report.render import render, report_to_dict
 from report.run import build_report
+from secured_m2m_api.spec_reader import load_spec_file
 
 ROOT = Path(__file__).resolve().parents[2]
 OPEN_METHOD_PROJECT = Path(__file__).resolve().parent / "open_method_project"

@@ -9,14 +9,13 @@ import ast
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from components import spec_reader
 from report.model import Report
 from report.render import render
 from report.run import build_report
+from secured_m2m_api import spec_reader
 
 ROOT = Path(__file__).resolve().parents[2]
 # The `scratch_project` fixture (conftest.py): write_stack(name, **overrides) -> project dir.
@@ -189,13 +188,13 @@ def test_the_report_opens_the_spec_only_through_the_program(
     monkeypatch: pytest.MonkeyPatch, preview: bool
 ) -> None:
     opened: list[str] = []
-    load = spec_reader.load_spec_file
+    read = spec_reader.read_spec_file
 
-    def counting(path: str | Path) -> dict[str, Any]:
+    def counting(path: str | Path) -> str:
         opened.append(str(path))
-        return load(path)
+        return read(path)
 
-    monkeypatch.setattr(spec_reader, "load_spec_file", counting)
+    monkeypatch.setattr(spec_reader, "read_spec_file", counting)
     report = build_report("dev", preview=preview)
     # One program run, two in preview (its verdicts, then the content): nothing else reads it.
     assert len(opened) == (2 if preview else 1)
@@ -206,10 +205,10 @@ def test_no_report_module_reads_the_spec_or_the_scope_config() -> None:
     # The plan (`api_plan`) carries what the program decided; re-deciding it here is how the
     # report and the program drifted apart before.
     forbidden = {
-        "components.spec_reader",
-        "components.operation_scopes",
-        "components.stack_config",
-        "components.openapi_body",
+        "secured_m2m_api.spec_reader",
+        "secured_m2m_api.operation_scopes",
+        "program_support.stack_config",
+        "secured_m2m_api.openapi_body",
         "apigw_guard.model.document",
     }
     for module in sorted((ROOT / "report").glob("*.py")):

@@ -2,9 +2,10 @@
 
 A duplicate key (Python keeps the last value, API Gateway's importer may keep the first) and a
 YAML alias or merge key that supplies security (`yaml_aliases`) could show this pack a protected
-operation and API Gateway an open one, so both fail closed. The program reads its own spec with
-this reader too (`components/spec_reader.py`), with YAML aliases allowed: it sends API Gateway
-canonical JSON, in which they are already expanded.
+operation and API Gateway an open one, so both fail closed. The program (and the component
+package) reads its own spec with this reader too (`provider/secured_m2m_api/spec_reader.py`),
+with YAML aliases allowed: it sends API Gateway canonical JSON, in which they are already
+expanded.
 """
 
 from __future__ import annotations

@@ -135,6 +135,9 @@ RESOURCE_SERVER_CLASSIC = "aws:cognito/resourceServer:ResourceServer"
 
 # Components whose children the pack names in the component's terms (`component_hints`).
 AWS_APIGATEWAY_REST_API_COMPONENT = "aws-apigateway:index:RestAPI"  # pulumi-aws-apigateway
+# secured-m2m-api's API component, parent of the RestApiPut that applies the body it builds
+# (also when it is a child of that package's SecuredM2MApi).
+SECURED_M2M_API_REST_API_COMPONENT = "secured-m2m-api:index:SecuredRestApi"
 
 # Resources of a CloudFormation template (the `Type` of an entry under `Resources`).
 # https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-method.html

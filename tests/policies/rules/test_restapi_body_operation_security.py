@@ -186,6 +186,30 @@ def test_a_body_built_by_a_known_component_gets_the_components_fix():
     assert "in the component's `routes`, give the route {path: '/o', method: 'GET'}" in message
 
 
+def test_a_body_built_by_this_repositorys_package_gets_its_arguments():
+    # RestApiPut under SecuredRestApi, itself under SecuredM2MApi: the direct parent decides.
+    urn = (
+        "urn:pulumi:dev::p::secured-m2m-api:index:SecuredM2MApi$"
+        "secured-m2m-api:index:SecuredRestApi$aws:apigateway/restApiPut:RestApiPut::m2m-body"
+    )
+    child = resource(
+        "aws:apigateway/restApiPut:RestApiPut",
+        "m2m-body",
+        {"body": text(document(**{"/o": {"get": {}}})), "restApiId": "a1"},
+        urn=urn,
+    )
+    message = analyze(policy, child).only()
+    assert message.startswith(
+        "RestApiPut 'm2m-body' (built by the secured-m2m-api SecuredRestApi component): GET /o "
+        "has no operation-level security"
+    )
+    assert "Fix: in the component's `operationScopes`, give 'GET /o' the names of the " in message
+    assert message.endswith(
+        "(argument names: secured-m2m-api 0.1.0 schema, secured-m2m-api:index:SecuredRestApi "
+        "and secured-m2m-api:index:SecuredM2MApi)."
+    )
+
+
 # -- one change per unknown --------------------------------------------------------------------
 
 

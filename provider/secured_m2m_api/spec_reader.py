@@ -52,6 +52,12 @@ def parse_spec_text(text: str, source: str) -> dict[str, Any]:
 
 def load_spec_file(path: str | Path) -> dict[str, Any]:
     """Read an OpenAPI document from disk, with errors that name the file."""
+    return parse_spec_text(read_spec_file(path), str(path))
+
+
+def read_spec_file(path: str | Path) -> str:
+    """An OpenAPI document's text, with errors that name the file (what a component is given:
+    the text, never the path)."""
     p = Path(path)
     if not p.is_file():
         raise SpecError(
@@ -59,7 +65,6 @@ def load_spec_file(path: str | Path) -> dict[str, Any]:
             "(set specPath in the stack config, relative to the project directory)"
         )
     try:
-        text = p.read_text(encoding="utf-8")
+        return p.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as err:
         raise SpecError(f"{p}: cannot read the OpenAPI document ({err})") from None
-    return parse_spec_text(text, str(p))

@@ -1,9 +1,11 @@
-"""A failure anywhere between the deferred identifier's creation and its resolution fails the run.
+"""A constructor failing anywhere in the components fails the run with its error, quickly.
 
-The resource server waits on a deferred identifier that the program resolves once the API
-exists. An exception that skips the resolution would leave it waiting for ever and hide the
-error, so each case injects one and expects that very error, quickly.
-https://github.com/pulumi/pulumi/issues/18559
+Before the component package, the resource server waited on a deferred identifier the program
+resolved once the API existed, and an exception that skipped the resolution hung the run
+(https://github.com/pulumi/pulumi/issues/18559). The API component now owns its resource
+server, so no deferred output is left; these cases keep proving that a failure after some
+resources are registered (an app client, the account role, the nested API) ends the run with
+that very error instead of leaving anything waiting.
 """
 
 from __future__ import annotations
@@ -56,17 +58,17 @@ sys.exit("the program did not fail")
 """
 
 CASES = [
-    # Raised after the resource server (which awaits the identifier) is registered.
+    # Raised after the pool, the API and its resource server are registered.
+    pytest.param("import pulumi_aws as aws", "aws.cognito.UserPoolClient", {}, id="client"),
     pytest.param(
-        "import pulumi_aws as aws", "aws.cognito.UserPoolClient", {}, id="identity-client"
-    ),
-    pytest.param(
-        "from components import account_logging",
+        "from secured_m2m_api import account_logging",
         "account_logging.ApiGatewayCloudWatchRole",
         {"manageApiGatewayAccount": True},
         id="account-role",
     ),
-    pytest.param("from components import secured_api", "secured_api.SecuredRestApi", {}, id="api"),
+    pytest.param(
+        "from secured_m2m_api import secured_api", "secured_api.SecuredRestApi", {}, id="api"
+    ),
 ]
 
 
@@ -77,32 +79,3 @@ def test_a_failing_constructor_fails_the_run_with_its_error_instead_of_hanging(
 ) -> None:
     child = _CHILD.format(patch=patch, target=target, overrides=overrides, preview=preview)
     assert _run_child(child) == "failed on purpose\n"
-
-
-_FORGETFUL_PROGRAM = """
-import pulumi_aws as aws
-from components.deferred import deferred_output_block
-
-with deferred_output_block(str) as (identifier, resolve):
-    aws.cognito.ResourceServer("server", identifier=identifier, name="s", user_pool_id="pool")
-"""
-
-_CHILD_FORGETFUL = f"""
-import sys
-from pathlib import Path
-from components.deferred import UnresolvedDeferredOutputError
-from tests.components.component_projects import run_component_program
-
-try:
-    run_component_program(Path(sys.argv[1]), {_FORGETFUL_PROGRAM!r})
-except UnresolvedDeferredOutputError as err:
-    print(err)
-    sys.exit(0)
-sys.exit("the program did not fail")
-"""
-
-
-def test_a_block_that_never_resolves_fails_the_run_instead_of_hanging(tmp_path: Path) -> None:
-    assert _run_child(_CHILD_FORGETFUL, str(tmp_path)) == (
-        "the deferred output was never resolved\n"
-    )

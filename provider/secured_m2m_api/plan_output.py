@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from typing import Any, TypedDict, get_type_hints
 
 from apigw_guard.model.errors import InputError
-from components.backend_tokens import BackendToken
+from secured_m2m_api.backend_tokens import BackendToken
 
 # The stack output's name (next to `invoke_url`, `token_endpoint_url`, ...).
 PLAN_OUTPUT = "api_plan"
@@ -27,7 +27,7 @@ class BackendPlan(TypedDict):
     """What one operation's backend receives of the caller's token.
 
     `callerToken` is `withheld`, `forwarded`, `only if mapped` or `not sent`
-    (`components.backend_tokens`); `reason` says why in a few words, e.g.
+    (`secured_m2m_api.backend_tokens`); `reason` says why in a few words, e.g.
     `withholdTokenFromHosts: api.partner.example`.
     """
 
@@ -78,7 +78,7 @@ def backend_plan(token: BackendToken) -> BackendPlan:
 
 
 def backend_token(operation: PlannedOperation) -> BackendToken:
-    """The operation's backend decision as `components.backend_tokens` states it."""
+    """The operation's backend decision as `secured_m2m_api.backend_tokens` states it."""
     backend = operation["backend"]
     return BackendToken(
         f"{operation['method']} {operation['path']}",

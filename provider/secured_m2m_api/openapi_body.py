@@ -38,15 +38,15 @@ from apigw_guard.model.document import (
 )
 from apigw_guard.model.document_audit import audit_document
 from apigw_guard.model.schemes import COGNITO_AUTHORIZER_TYPE
-from components.backend_tokens import INTEGRATION_EXTENSION, BackendToken, withhold_tokens
-from components.import_checks import check_body_size, check_importable, resource_quota_warning
-from components.operation_scopes import (
+from secured_m2m_api.backend_tokens import INTEGRATION_EXTENSION, BackendToken, withhold_tokens
+from secured_m2m_api.import_checks import check_body_size, check_importable, resource_quota_warning
+from secured_m2m_api.operation_scopes import (
     DEFAULT_SCOPES,
     resolve_operation_scopes,
     scope_identifier,
 )
-from components.plan_output import PlannedOperation, PlanOutput, backend_plan
-from components.rest_api_settings import ENDPOINT_CONFIGURATION_EXTENSION, RestApiSettings
+from secured_m2m_api.plan_output import PlannedOperation, PlanOutput, backend_plan
+from secured_m2m_api.rest_api_settings import ENDPOINT_CONFIGURATION_EXTENSION, RestApiSettings
 
 COGNITO_SCHEME_NAME = "cognito-m2m"
 PREFLIGHT_KEY = "options"
@@ -224,7 +224,7 @@ class ApiPlan:
     replaced_security: tuple[str, ...] = ()
 
     def output(self) -> PlanOutput:
-        """The `api_plan` stack output (`components.plan_output`): plain data, known at preview."""
+        """The `api_plan` output (`secured_m2m_api.plan_output`): plain data, known at preview."""
         backends = {b.operation: b for b in self.backend_tokens}
         operations: list[PlannedOperation] = []
         for op in iter_operations(self.document):

@@ -15,15 +15,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
-from components.backend_tokens import parse_withheld_hosts
-from components.config_keys import KNOWN_KEYS, STRUCTURED_KEYS, check_known_keys
-from components.config_values import (
-    APP_CLIENT_DOC,
+from program_support.config_keys import KNOWN_KEYS, STRUCTURED_KEYS, check_known_keys
+from secured_m2m_api.backend_tokens import parse_withheld_hosts
+from secured_m2m_api.config_values import (
     DEFAULT_SECURITY_POLICY,
-    ENDPOINT_ACCESS_MODES,
-    ENHANCED_SECURITY_POLICIES,
-    MAX_FULL_SCOPE_LENGTH,
-    SECURITY_POLICIES,
     ConfigError,
     Consumer,
     ScopeDef,
@@ -40,13 +35,20 @@ from components.config_values import (
     parse_stage_name,
     parse_token_validity,
 )
-from components.execution_logs import parse_import_name
-from components.naming import stage_invoke_url
+from secured_m2m_api.execution_logs import parse_import_name
+from secured_m2m_api.inputs import (
+    DEFAULT_BURST_LIMIT,
+    DEFAULT_LOG_RETENTION_DAYS,
+    DEFAULT_RATE_LIMIT,
+    DEFAULT_SCOPES,
+    DEFAULT_STAGE,
+    DEFAULT_TOKEN_MINUTES,
+    check_full_scope_lengths,
+    tls_settings,
+)
+from secured_m2m_api.m2m_api import ConsumerArgs, SecuredM2MApiArgs
 
 T = TypeVar("T")
-# REST API ids are 10 characters in practice (not a documented guarantee), used only to
-# estimate the length of the default identifier, the stage invoke URL, before the API exists.
-REST_API_ID_LENGTH = 10
 
 
 @dataclass(frozen=True)
@@ -59,20 +61,17 @@ class StackConfig:
 
     domain_prefix: str
     spec_path: str = "api/petstore.yaml"
-    stage_name: str = "v1"
-    scopes: tuple[ScopeDef, ...] = (
-        ScopeDef("read", "Read access to the API"),
-        ScopeDef("write", "Write access to the API"),
-    )
+    stage_name: str = DEFAULT_STAGE
+    scopes: tuple[ScopeDef, ...] = tuple(ScopeDef(n, d) for n, d in DEFAULT_SCOPES.items())
     operation_scopes: tuple[tuple[str, tuple[str, ...]], ...] = ()
     consumers: tuple[Consumer, ...] = ()
-    access_token_validity_minutes: int = 60
+    access_token_validity_minutes: int = DEFAULT_TOKEN_MINUTES
     resource_server_identifier: str | None = None
     deletion_protection: bool = False
     manage_api_gateway_account: bool = False
-    log_retention_days: int = 90
-    throttling_rate_limit: float = 50.0
-    throttling_burst_limit: int = 100
+    log_retention_days: int = DEFAULT_LOG_RETENTION_DAYS
+    throttling_rate_limit: float = DEFAULT_RATE_LIMIT
+    throttling_burst_limit: int = DEFAULT_BURST_LIMIT
     security_policy: str = DEFAULT_SECURITY_POLICY
     endpoint_access_mode: str | None = None
     withhold_token_from_hosts: tuple[str, ...] = ()
@@ -172,58 +171,52 @@ def parse_config(raw: Mapping[str, Any], *, region: str | None = None) -> StackC
             defaults.execution_log_group_import,
         ),
     )
-    _check_full_scope_lengths(config, region)
+    check_full_scope_lengths(
+        config.scopes, config.resource_server_identifier, config.stage_name, region
+    )
     return config
 
 
 def _tls(config: StackConfig, raw: Mapping[str, Any]) -> StackConfig:
     """`securityPolicy` and `endpointAccessMode`, which only make sense together."""
-    policy = raw.get("securityPolicy", config.security_policy)
-    if policy not in SECURITY_POLICIES:
-        raise ConfigError(
-            f"securityPolicy: {policy!r} is not offered; expected {DEFAULT_SECURITY_POLICY} "
-            f"(the default) or an enhanced policy: {', '.join(ENHANCED_SECURITY_POLICIES)}"
-        )
-    mode = raw.get("endpointAccessMode", "")
-    if policy in ENHANCED_SECURITY_POLICIES:
-        if mode not in ENDPOINT_ACCESS_MODES:
-            raise ConfigError(
-                f"endpointAccessMode: {mode!r} with securityPolicy {policy!r}; an enhanced "
-                f"policy needs an endpoint access mode: STRICT (recommended) or BASIC"
-            )
-    elif mode != "":
-        raise ConfigError(
-            f"endpointAccessMode: {mode!r} needs an enhanced securityPolicy "
-            f"(SecurityPolicy_TLS13_*); with {policy!r} leave it empty"
-        )
-    return replace(config, security_policy=policy, endpoint_access_mode=mode or None)
+    policy, mode = tls_settings(
+        raw.get("securityPolicy", config.security_policy), raw.get("endpointAccessMode", "")
+    )
+    return replace(config, security_policy=policy, endpoint_access_mode=mode)
 
 
-def _check_full_scope_lengths(config: StackConfig, region: str | None) -> None:
-    """Every full scope `<identifier>/<scope_name>` must fit Cognito's 256 characters.
+def component_args(config: StackConfig, spec: str, spec_name: str) -> SecuredM2MApiArgs:
+    """The stack's config as `SecuredM2MApi`'s inputs: the same names, the spec as its text.
 
-    With a configured identifier the length is exact. The default identifier is the stage
-    invoke URL, whose REST API id does not exist yet: its length is estimated with a
-    10-character id, and only when the region is known. Beyond that, the identity component
-    still compares the built scopes with what the resource server reports.
+    A setting left at "none" (no identifier, no access mode, nothing to import) is left out,
+    so the component applies its own default, which is the program's.
     """
+    args: SecuredM2MApiArgs = {
+        "domain_prefix": config.domain_prefix,
+        "spec": spec,
+        "spec_name": spec_name,
+        "scopes": {scope.name: scope.description for scope in config.scopes},
+        "operation_scopes": {key: list(scopes) for key, scopes in config.operation_scopes},
+        "consumers": [
+            ConsumerArgs(name=consumer.name, scopes=list(consumer.scopes))
+            for consumer in config.consumers
+        ],
+        "stage_name": config.stage_name,
+        "access_token_validity_minutes": config.access_token_validity_minutes,
+        "deletion_protection": config.deletion_protection,
+        "log_retention_days": config.log_retention_days,
+        "throttling_rate_limit": config.throttling_rate_limit,
+        "throttling_burst_limit": config.throttling_burst_limit,
+        "security_policy": config.security_policy,
+        "withhold_token_from_hosts": list(config.withhold_token_from_hosts),
+    }
     if config.resource_server_identifier is not None:
-        identifier = config.resource_server_identifier
-        described = f"the identifier {identifier!r}"
-    elif region:
-        identifier = stage_invoke_url("x" * REST_API_ID_LENGTH, region, config.stage_name)
-        described = f"the stage invoke URL (about {len(identifier)} characters)"
-    else:
-        return
-    for scope in config.scopes:
-        length = len(identifier) + 1 + len(scope.name)
-        if length > MAX_FULL_SCOPE_LENGTH:
-            raise ConfigError(
-                f"scopes[{scope.name!r}]: the full scope '<identifier>/{scope.name}' would be "
-                f"{length} characters with {described}; Cognito allows at most "
-                f"{MAX_FULL_SCOPE_LENGTH} per scope ({APP_CLIENT_DOC}, AllowedOAuthScopes); "
-                "shorten the scope name or set a shorter resourceServerIdentifier"
-            )
+        args["resource_server_identifier"] = config.resource_server_identifier
+    if config.endpoint_access_mode is not None:
+        args["endpoint_access_mode"] = config.endpoint_access_mode
+    if config.execution_log_group_import is not None:
+        args["execution_log_group_import"] = config.execution_log_group_import
+    return args
 
 
 def spec_file(spec_path: str, project_dir: Path) -> Path:

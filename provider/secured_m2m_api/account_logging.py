@@ -1,9 +1,10 @@
-"""The account-wide API Gateway CloudWatch role, managed only when a stack opts in.
+"""The account-wide API Gateway CloudWatch role: its own component, used once per account.
 
 `aws.apigateway.Account` is one setting per account and region, shared by every API there:
-a stack that silently set it could break (or be broken by) other teams' APIs. So it is created
-only with `manageApiGatewayAccount: true`; otherwise the role must already be configured, as
-stage access logs and execution logs need it.
+a stack that silently set it could break (or be broken by) other teams' APIs. So no API
+component sets it: `SecuredM2MApi` and `SecuredRestApi` expect it set (stage access logs and
+execution logs need it), and this component sets it where a team decides to, from one stack
+per account and region (the program only with `manageApiGatewayAccount: true`).
 
 On `pulumi destroy` the role, its policy attachment and the account setting are retained
 (`retain_on_delete`). pulumi-aws 7.x is built on the Terraform AWS provider v6, which removed
@@ -14,16 +15,16 @@ retained setting would otherwise name a deleted role). Removing them is a delibe
 step (README, "The account-wide CloudWatch role").
 """
 
-from __future__ import annotations
-
 import json
+from typing import NotRequired, TypedDict
 
 import pulumi
 import pulumi_aws as aws
 
-from components.naming import child_name
+from secured_m2m_api import PACKAGE
+from secured_m2m_api.naming import child_name
 
-TYPE_TOKEN = "secured-m2m-api:account:ApiGatewayCloudWatchRole"
+TYPE_TOKEN = f"{PACKAGE}:index:ApiGatewayCloudWatchRole"
 # AWS's managed policy for exactly this purpose.
 # https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-logging.html
 PUSH_TO_CLOUDWATCH_POLICY = (
@@ -31,12 +32,25 @@ PUSH_TO_CLOUDWATCH_POLICY = (
 )
 
 
+class ApiGatewayCloudWatchRoleArgs(TypedDict):
+    tags: NotRequired[pulumi.Input[dict[str, pulumi.Input[str]]]]
+    """Tags for the IAM role."""
+
+
 class ApiGatewayCloudWatchRole(pulumi.ComponentResource):
-    """An IAM role API Gateway can assume to write logs, set as the account's CloudWatch role."""
+    """An IAM role API Gateway can assume to write logs, set as the account's CloudWatch role
+    (one setting per AWS account and region, shared by every API there): use it from one stack
+    per account and region. Destroying the stack retains the role and the setting."""
 
     role_arn: pulumi.Output[str]
+    """The role's ARN, now the account's API Gateway CloudWatch role."""
 
-    def __init__(self, name: str, opts: pulumi.ResourceOptions | None = None) -> None:
+    def __init__(
+        self,
+        name: str,
+        args: ApiGatewayCloudWatchRoleArgs,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
         super().__init__(TYPE_TOKEN, name, None, opts)
         # Retained on delete: see the module docstring (destroying the Account resets the
         # account-wide setting for every API; deleting the role would leave it dangling).
@@ -55,6 +69,7 @@ class ApiGatewayCloudWatchRole(pulumi.ComponentResource):
                     ],
                 }
             ),
+            tags=args.get("tags"),
             opts=child,
         )
         self.policy = aws.iam.RolePolicyAttachment(

@@ -11,14 +11,14 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Mapping
 
-from components.aws_provider import (
+from program_support.aws_provider import (
     AWS_CONFIG_KEYS,
     AWS_NAMESPACE,
     AWS_REGIONS,
     PULUMI_AWS_VERSION,
     provider_namespaces,
 )
-from components.config_values import ConfigError
+from secured_m2m_api.config_values import ConfigError
 
 PROJECT = "secured-m2m-api"
 

@@ -28,6 +28,8 @@ _STAGE_NAME = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
 _SCOPE_NAME = re.compile(r"^[\x21\x23-\x2E\x30-\x5B\x5D-\x7E]{1,256}$")
 # Cognito resource-server identifiers: printable ASCII except space, `"` and `\`, 1-256.
 _IDENTIFIER = re.compile(r"^[\x21\x23-\x5B\x5D-\x7E]{1,256}$")
+# A full scope: an identifier, '/', a scope name (the scope name has no '/').
+_FULL_SCOPE = re.compile(r"^[\x21\x23-\x5B\x5D-\x7E]+/[\x21\x23-\x2E\x30-\x5B\x5D-\x7E]+$")
 # Consumer names become Cognito client names, resource names and output keys: keep them tame.
 _CONSUMER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 # Values CloudWatch Logs accepts for retention_in_days.
@@ -178,7 +180,25 @@ def _string_for_list(where: str, value: str) -> str:
 
 
 def parse_consumers(key: str, value: Any, defined: Sequence[str]) -> tuple[Consumer, ...]:
+    """Consumers whose scopes are scope names of one resource server (`defined`)."""
     defined_text = ", ".join(defined)
+    result = []
+    for where, name, scopes in consumer_entries(key, value, f"defined: {defined_text}"):
+        for scope in scopes:
+            if scope not in defined:
+                raise ConfigError(
+                    f"{where}.scopes: consumer {name!r} asks for {scope!r}, which is not a "
+                    f"scope of the resource server (defined: {defined_text})"
+                )
+        result.append(Consumer(name, tuple(dict.fromkeys(scopes))))
+    return tuple(result)
+
+
+def consumer_entries(key: str, value: Any, scopes_hint: str) -> list[tuple[str, str, list[Any]]]:
+    """`(where, name, scopes)` of each consumer: a list of `{name, scopes}` with unique, tame
+    names and 1 to `MAX_SCOPES_PER_CLIENT` distinct scopes each, whatever the scopes are (scope
+    names of one API, or full scope strings of several). `scopes_hint` says in a message what a
+    scope may be."""
     if not isinstance(value, list):
         raise ConfigError(f"{key}: expected a list of {{name, scopes}}, got {value!r}")
     seen: set[str] = set()
@@ -202,23 +222,32 @@ def parse_consumers(key: str, value: Any, defined: Sequence[str]) -> tuple[Consu
         if not isinstance(scopes, list) or not scopes:
             raise ConfigError(
                 f"{where}.scopes: consumer {name!r} needs at least one scope "
-                f"(defined: {defined_text}), got {scopes!r}"
+                f"({scopes_hint}), got {scopes!r}"
             )
-        for scope in scopes:
-            if scope not in defined:
-                raise ConfigError(
-                    f"{where}.scopes: consumer {name!r} asks for {scope!r}, which is not a "
-                    f"scope of the resource server (defined: {defined_text})"
-                )
-        unique = tuple(dict.fromkeys(scopes))
-        if len(unique) > MAX_SCOPES_PER_CLIENT:
+        distinct = len({id(s) if not isinstance(s, str) else s for s in scopes})
+        if distinct > MAX_SCOPES_PER_CLIENT:
             raise ConfigError(
-                f"{where}.scopes: consumer {name!r} has {len(unique)} scopes; Cognito allows "
+                f"{where}.scopes: consumer {name!r} has {distinct} scopes; Cognito allows "
                 f"at most {MAX_SCOPES_PER_CLIENT} per app client ({APP_CLIENT_DOC}, "
                 "AllowedOAuthScopes)"
             )
-        result.append(Consumer(name, unique))
-    return tuple(result)
+        result.append((where, name, scopes))
+    return result
+
+
+def parse_full_scope(where: str, value: Any) -> str:
+    """A full scope string `<identifier>/<scope_name>` as Cognito's app clients take it."""
+    if (
+        not isinstance(value, str)
+        or not _FULL_SCOPE.match(value)
+        or len(value) > MAX_FULL_SCOPE_LENGTH
+    ):
+        raise ConfigError(
+            f"{where}: {value!r} is not a full scope; expected '<resource-server identifier>/"
+            f"<scope name>' of at most {MAX_FULL_SCOPE_LENGTH} printable characters without "
+            "spaces, e.g. an API's scopeIdentifiers value"
+        )
+    return value
 
 
 def parse_token_validity(key: str, value: Any) -> int:
